@@ -1,0 +1,179 @@
+from django.contrib import admin
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Action,
+    ActionLink,
+    RagDefinition,
+    ReportingPeriod,
+    StatusUpdate,
+    SubAction,
+    Tag,
+)
+from .querysets import overdue_q
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(overdue_q(timezone.localdate()))
+        if self.value() == "no":
+            return queryset.exclude(overdue_q(timezone.localdate()))
+        return queryset
+
+
+class TimescaleUnderstoodFilter(admin.SimpleListFilter):
+    title = "timescale"
+    parameter_name = "timescale"
+
+    def lookups(self, request, model_admin):
+        return [("unparsed", "Not understood (kept as written)"), ("none", "Not given")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unparsed":
+            return queryset.filter(timescale_kind="unparsed")
+        if self.value() == "none":
+            return queryset.filter(timescale_kind="blank")
+        return queryset
+
+
+class ActionLinkInline(admin.TabularInline):
+    model = ActionLink
+    extra = 0
+
+
+class SubActionInline(admin.TabularInline):
+    model = SubAction
+    extra = 0
+    fields = ["order", "description", "lead_text", "timescale_text", "links", "complete"]
+
+
+class StatusUpdateInline(admin.TabularInline):
+    """The history of ratings, read-only here: updates are given through the officers' pages."""
+
+    model = StatusUpdate
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "period", "rating", "commentary", "author_name", "illustrative"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("period")
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "number",
+        "short_description",
+        "plan",
+        "priority",
+        "lead",
+        "timescale_text",
+        "timescale_due",
+        "rating",
+    ]
+    list_display_links = ["number", "short_description"]
+    list_filter = ["plan", "rating", "lead", OverdueFilter, TimescaleUnderstoodFilter, "tags"]
+    list_select_related = ["plan", "priority", "lead"]
+    search_fields = ["number", "description", "success_criteria", "lead_text", "lead__name"]
+    autocomplete_fields = [
+        "plan",
+        "priority",
+        "outcome",
+        "objective",
+        "lead",
+        "supporting_officers",
+        "delegates",
+        "partners",
+        "tags",
+    ]
+    readonly_fields = [
+        "rating",
+        "rating_updated_at",
+        "timescale_kind",
+        "timescale_start",
+        "timescale_due",
+        "version",
+    ]
+    fieldsets = [
+        (None, {"fields": ["plan", "priority", "outcome", "objective", ("number", "sequence")]}),
+        ("What", {"fields": ["description", "success_criteria", "tags"]}),
+        (
+            "Who",
+            {"fields": [("lead", "lead_text"), "supporting_officers", "delegates", "partners"]},
+        ),
+        (
+            "When",
+            {"fields": ["timescale_text", ("timescale_kind", "timescale_start", "timescale_due")]},
+        ),
+        ("Status", {"fields": [("rating", "rating_updated_at"), "version"]}),
+    ]
+    inlines = [SubActionInline, ActionLinkInline, StatusUpdateInline]
+
+    @admin.display(description="description", ordering="description")
+    def short_description(self, obj):
+        return obj.description[:90]
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(SimpleHistoryAdmin):
+    list_display = ["action", "period", "rating", "author_name", "created_at", "illustrative"]
+    list_filter = ["rating", "action__plan", "outside_control", "escalate", "illustrative"]
+    list_select_related = ["action", "period", "period__plan"]
+    search_fields = ["commentary", "action__number", "action__description", "author_name"]
+    autocomplete_fields = ["action", "author"]
+    readonly_fields = ["rating"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["label", "plan", "start", "end", "closes_on", "reopened_at"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    search_fields = ["label", "plan__title"]
+    autocomplete_fields = ["plan"]
+    readonly_fields = ["reopened_at", "reopened_by"]
+
+
+@admin.register(SubAction)
+class SubActionAdmin(SimpleHistoryAdmin):
+    list_display = ["description", "action", "timescale_text", "timescale_due", "complete"]
+    list_filter = ["action__plan", "complete"]
+    list_select_related = ["action"]
+    search_fields = ["description"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+@admin.register(ActionLink)
+class ActionLinkAdmin(admin.ModelAdmin):
+    list_display = ["title", "action", "url"]
+    list_select_related = ["action"]
+    search_fields = ["title"]
+    autocomplete_fields = ["action"]
+
+
+@admin.register(RagDefinition)
+class RagDefinitionAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "rating", "label", "meaning"]
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["label", "meaning"]

@@ -1,0 +1,61 @@
+"""Querysets that speak the domain. Overdue and its opposite share one definition."""
+
+from datetime import date, timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .rag import Rating
+
+
+def overdue_q(today: date | None = None) -> Q:
+    """Past its due date and not complete. Ongoing, recurring, blank and unread timescales have
+    no due date, so they are never overdue."""
+    today = today or timezone.localdate()
+    return Q(timescale_due__lt=today) & ~Q(rating=Rating.COMPLETE)
+
+
+def led_by_q(person) -> Q:
+    return Q(lead=person) | Q(delegates=person)
+
+
+class ActionQuerySet(models.QuerySet):
+    def overdue(self, today: date | None = None):
+        return self.filter(overdue_q(today))
+
+    def not_overdue(self, today: date | None = None):
+        return self.exclude(overdue_q(today))
+
+    def due_within(self, days: int, today: date | None = None):
+        today = today or timezone.localdate()
+        return self.filter(
+            timescale_due__gte=today, timescale_due__lte=today + timedelta(days=days)
+        ).exclude(rating=Rating.COMPLETE)
+
+    def led_by(self, person):
+        """Actions a person leads or has been delegated; distinct because of the delegates join."""
+        return self.filter(led_by_q(person)).distinct()
+
+    def with_rating(self, *ratings):
+        return self.filter(rating__in=ratings)
+
+    def for_listing(self):
+        """The one query shape every list of actions uses."""
+        return self.select_related(
+            "plan", "plan__organisation", "priority", "outcome", "objective", "lead"
+        ).prefetch_related("tags")
+
+    def in_plan_order(self):
+        return self.order_by(
+            "plan__title", "priority__order", "priority__pk", "outcome__order", "sequence", "pk"
+        )
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def as_at(self, moment):
+        """Updates recorded up to and including a moment (for "as at" board packs)."""
+        return self.filter(created_at__lte=moment)
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from plans import views as plan_views
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("theme.css", plan_views.theme_css, name="theme_css"),
+    path("accessibility/", plan_views.accessibility, name="accessibility"),
+    path(
+        "sign-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("plans/", include("plans.urls")),
+    path("actions/", include("actions.urls")),
+    path("measures/", include("measures.urls")),
+    path("admin/", admin.site.urls),
+]

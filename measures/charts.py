@@ -1,0 +1,578 @@
+"""Dependency-free inline SVG charts for server-rendered pages and PDFs.
+
+Every chart is returned as a ``SafeString`` holding a single ``<svg>`` element
+that is safe under a strict Content-Security-Policy: no ``<style>`` elements,
+no ``style`` attributes and no script - only SVG presentation attributes.
+Each chart has ``role="img"`` and a ``<title>`` referenced by
+``aria-labelledby``; ids are derived from the caller's ``id_prefix`` so that
+several charts can share a page. All user-supplied text is escaped.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
+from typing import Any, NotRequired, TypedDict
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# GOV.UK palette.
+RED, AMBER, GREEN, BLUE = "#d4351c", "#f47738", "#00703c", "#1d70b8"
+GREY = "#b1b4b6"  # not started
+BLACK, WHITE = "#0b0c0c", "#ffffff"
+LIGHT_GREY, MID_GREY, GRID_COLOUR = "#f3f2f1", "#505a5f", "#dddddd"
+TARGET_COLOUR, TARGET_DASH = BLACK, "8 4"
+#: (colour, dash pattern) pairs for comparator series, distinguishable without colour.
+COMPARATOR_STYLES = (("#505a5f", "6 4"), ("#912b88", "2 3"), ("#28a197", "10 3 2 3"))
+FONT = "Arial, sans-serif"
+SVG_NS = "http://www.w3.org/2000/svg"
+
+Number = int | float | Decimal
+
+
+class Series(TypedDict):
+    """One line of a :func:`line_chart`; ``values`` are aligned with ``x_labels``."""
+
+    name: str
+    values: Sequence[Number | None]
+    colour: NotRequired[str]
+    dash: NotRequired[str]  # "" (solid), "6 4" (dashed), "2 3" (dotted)...
+    markers: NotRequired[bool]
+
+
+# --- formatting and markup helpers -------------------------------------------
+
+
+def format_number(value: Number, places: int = 6) -> str:
+    """Format a number for display without float noise: 141.10000001 -> "141.1".
+
+    Floats are rounded to ``places`` decimal places; trailing zeros are dropped
+    and thousands are separated with commas ("12,500").
+    """
+    if isinstance(value, (Decimal, int)):
+        dec = Decimal(value)
+    else:
+        dec = Decimal(str(round(float(value), places)))
+    text = f"{dec:,f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _n(value: float) -> str:
+    """Format an SVG coordinate to at most two decimal places."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def _num(value: Any) -> float | None:
+    """Convert a data value to a finite float, or ``None`` for a gap."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError, InvalidOperation):  # includes None
+        return None
+    return result if math.isfinite(result) else None
+
+
+def _tag(name: str, attrs: dict[str, Any], *children: str) -> str:
+    """Build an element; attribute values are escaped, children are markup."""
+    parts = [name] + [
+        f'{key}="{escape(_n(val) if isinstance(val, (int, float)) else val)}"'
+        for key, val in attrs.items()
+        if val is not None
+    ]
+    if not children:
+        return f"<{' '.join(parts)}/>"
+    return f"<{' '.join(parts)}>{''.join(children)}</{name}>"
+
+
+def _title(text: str, id_: str | None = None) -> str:
+    return _tag("title", {"id": id_}, escape(text))
+
+
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    size: float = 12,
+    anchor: str = "start",
+    fill: str = BLACK,
+    extra: dict[str, Any] | None = None,
+) -> str:
+    attrs = {
+        "x": x,
+        "y": y,
+        "font-family": FONT,
+        "font-size": size,
+        "text-anchor": anchor,
+        "fill": fill,
+        **(extra or {}),
+    }
+    return _tag("text", attrs, escape(text))
+
+
+def _text_width(text: str, size: float) -> float:
+    """Conservative width estimate for Arial text."""
+    return len(text) * size * 0.6
+
+
+def _safe_id(prefix: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", str(prefix)) or "chart"
+
+
+def _svg(
+    body: list[str],
+    *,
+    title: str,
+    id_prefix: str,
+    width: float,
+    height: float,
+    desc: str | None = None,
+) -> SafeString:
+    pid = _safe_id(id_prefix)
+    attrs: dict[str, Any] = {
+        "xmlns": SVG_NS,
+        "viewBox": f"0 0 {_n(width)} {_n(height)}",
+        "width": "100%",
+        "height": height,
+        "role": "img",
+        "aria-labelledby": f"{pid}-title",
+        "font-family": FONT,
+    }
+    head = [_title(title, f"{pid}-title")]
+    if desc:
+        attrs["aria-describedby"] = f"{pid}-desc"
+        head.append(_tag("desc", {"id": f"{pid}-desc"}, escape(desc)))
+    # Safe: every attribute value and text node was escaped by _tag()/escape().
+    return mark_safe(_tag("svg", attrs, *head, *body))  # noqa: S308
+
+
+def _luminance(colour: str) -> float:
+    """WCAG relative luminance of a ``#rgb`` / ``#rrggbb`` colour."""
+    hexa = colour.lstrip("#")
+    if len(hexa) == 3:
+        hexa = "".join(c * 2 for c in hexa)
+    channels = [int(hexa[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio between two hex colours."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_colour_for(fill: str) -> str:
+    """White or near-black text, whichever contrasts better with ``fill``."""
+    try:
+        return WHITE if contrast_ratio(fill, WHITE) >= contrast_ratio(fill, BLACK) else BLACK
+    except ValueError:
+        return BLACK
+
+
+def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """Split points into unbroken runs; ``None`` marks a gap."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(point)
+    return [run for run in runs if run]
+
+
+def _path_d(runs: list[list[tuple[float, float]]]) -> str:
+    return " ".join(
+        " ".join(f"{'M' if i == 0 else 'L'}{_n(x)} {_n(y)}" for i, (x, y) in enumerate(run))
+        for run in runs
+    )
+
+
+# --- RAG bar -----------------------------------------------------------------
+
+
+def rag_bar_summary(segments: Sequence[tuple[str, int, str]]) -> str:
+    """Accessible text: "Red 2, Amber 5, Green 10, Blue 3, Not started 1 (21 actions)".
+
+    Every segment is listed, including zero counts; "No actions" if all are zero.
+    """
+    total = sum(max(int(count), 0) for _, count, _ in segments)
+    if not total:
+        return "No actions"
+    parts = ", ".join(f"{label} {max(int(count), 0)}" for label, count, _ in segments)
+    return f"{parts} ({total} action{'' if total == 1 else 's'})"
+
+
+def rag_bar(
+    segments: Sequence[tuple[str, int, str]],
+    *,
+    title: str,
+    id_prefix: str,
+    width: float = 600,
+    height: float = 48,
+    show_labels: bool = True,
+) -> SafeString:
+    """A single horizontal bar stacked from ``(label, count, colour)`` segments.
+
+    Widths are proportional to counts and zero segments are omitted. Each
+    segment carries a ``<title>`` ("Red: 2 of 21") and, when it fits, a
+    "Red 2" label (or just "2") in a colour contrasting with its fill.
+    """
+    items = [
+        (str(label), int(count), colour) for label, count, colour in segments if int(count) > 0
+    ]
+    total = sum(count for _, count, _ in items)
+    size = 14 if height >= 30 else max(9.0, height * 0.5)
+    baseline = height / 2 + size * 0.35
+    body: list[str] = []
+    if not total:
+        body.append(
+            _tag(
+                "rect",
+                {
+                    "x": 0.5,
+                    "y": 0.5,
+                    "width": width - 1,
+                    "height": height - 1,
+                    "fill": LIGHT_GREY,
+                    "stroke": GREY,
+                },
+            )
+        )
+        body.append(_text(width / 2, baseline, "No actions", size=size, anchor="middle"))
+    x = 0.0
+    for label, count, colour in items:
+        seg_width = width * count / total
+        parts = [
+            _title(f"{label}: {count} of {total}"),
+            _tag(
+                "rect",
+                {
+                    "x": x,
+                    "y": 0,
+                    "width": seg_width,
+                    "height": height,
+                    "fill": colour,
+                    "stroke": WHITE,
+                    "stroke-width": 1,
+                },
+            ),
+        ]
+        if show_labels:
+            for text in (f"{label} {count}", str(count)):
+                if _text_width(text, size) <= seg_width - 8:
+                    parts.append(
+                        _text(
+                            x + seg_width / 2,
+                            baseline,
+                            text,
+                            size=size,
+                            anchor="middle",
+                            fill=text_colour_for(colour),
+                        )
+                    )
+                    break
+        body.append(_tag("g", {"class": "segment"}, *parts))
+        x += seg_width
+    return _svg(
+        body,
+        title=title,
+        id_prefix=id_prefix,
+        width=width,
+        height=height,
+        desc=rag_bar_summary(segments),
+    )
+
+
+# --- line chart --------------------------------------------------------------
+
+
+def nice_ticks(lo: Number, hi: Number, n: int = 5) -> list[float]:
+    """Round tick values covering ``[lo, hi]``, aiming for about ``n`` ticks.
+
+    Steps are 1, 2, 2.5 or 5 times a power of ten, e.g. ``nice_ticks(0, 141.1)``
+    gives ``[0, 50, 100, 150]``. Equal bounds are padded so the range is never empty.
+    """
+    lo, hi = sorted((Decimal(str(float(lo))), Decimal(str(float(hi)))))
+    if lo == hi:
+        pad = abs(lo) / 10 or Decimal(1)
+        lo, hi = lo - pad, hi + pad
+    n = max(n, 2)
+    exponent = math.floor(math.log10(float(hi - lo) / (n - 1)))
+    best: tuple[Any, ...] | None = None
+    for exp in (exponent - 1, exponent, exponent + 1):
+        for mult in ("1", "2", "2.5", "5"):
+            step = Decimal(mult).scaleb(exp)
+            first = (lo / step).to_integral_value(ROUND_FLOOR)
+            last = (hi / step).to_integral_value(ROUND_CEILING)
+            count = int(last - first) + 1
+            score = (abs(count - n), count > n, -step)
+            if best is None or score < best[0]:
+                best = (score, step, first, last)
+    _, step, first, last = best  # type: ignore[misc]
+    return [float(k * step) for k in range(int(first), int(last) + 1)]
+
+
+def line_chart(
+    series: Sequence[Series],
+    *,
+    title: str,
+    id_prefix: str,
+    x_labels: Sequence[str],
+    y_label: str = "",
+    target: Series | None = None,
+    width: float = 640,
+    height: float = 280,
+    y_min: Number | None = None,
+    y_max: Number | None = None,
+) -> SafeString:
+    """A multi-series line chart with nice y ticks, gridlines and a legend below.
+
+    ``None`` values leave gaps (the line breaks). Points are marked with circles
+    titled "2023/24: 141.1" unless a series sets ``markers=False`` (isolated
+    points are always marked). ``target`` is drawn as a dashed line without
+    markers. ``y_min``/``y_max`` are values the y axis must include (e.g. 0).
+    ``height`` is the overall height; it grows only if the legend needs room.
+    """
+    lines = [
+        dict(
+            s,
+            colour=s.get("colour", BLUE),
+            dash=s.get("dash", ""),
+            markers=s.get("markers", True),
+            kind="series",
+        )
+        for s in series
+    ]
+    if target:
+        lines.append(
+            dict(
+                target,
+                name=target.get("name", "Target"),
+                colour=target.get("colour", TARGET_COLOUR),
+                dash=target.get("dash", TARGET_DASH),
+                markers=target.get("markers", False),
+                kind="target",
+            )
+        )
+    count = max([len(x_labels)] + [len(line.get("values") or []) for line in lines])
+    labels = [str(label) for label in x_labels] + [""] * (count - len(x_labels))
+    for line in lines:
+        raw = list(line.get("values") or [])
+        line["raw"] = raw + [None] * (count - len(raw))
+        line["nums"] = [_num(v) for v in line["raw"]]
+        if not re.fullmatch(r"[\d.\s,]*", str(line["dash"] or "")):
+            line["dash"] = ""
+    data = [v for line in lines for v in line["nums"] if v is not None]
+    bounds = data + [float(v) for v in (y_min, y_max) if v is not None]
+    ticks = nice_ticks(min(bounds, default=0), max(bounds, default=1), 5)
+    tick_texts = [format_number(t) for t in ticks]
+
+    # Layout: y-axis label | tick labels | plot; x labels and legend below.
+    left = 10 + (20 if y_label else 0) + max(_text_width(t, 12) for t in tick_texts)
+    right, top, x_axis_h, row_h = 16, 12, 30, 20
+    legend: list[tuple[float, int, dict]] = []
+    lx, row = left, 0
+    for line in lines:
+        item_w = 40 + _text_width(str(line["name"]), 12) + 18
+        if lx + item_w > width - right and lx > left:
+            lx, row = left, row + 1
+        legend.append((lx, row, line))
+        lx += item_w
+    legend_h = (row + 1) * row_h + 6 if legend else 0
+    plot_h = max(60.0, height - top - x_axis_h - legend_h)
+    total_h = max(height, top + plot_h + x_axis_h + legend_h)
+    plot_w, inset = width - left - right, 12
+    bottom = top + plot_h
+
+    def x_of(i: int) -> float:
+        if count <= 1:
+            return left + plot_w / 2
+        return left + inset + (plot_w - 2 * inset) * i / (count - 1)
+
+    def y_of(v: float) -> float:
+        return bottom - (v - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h
+
+    body: list[str] = []
+    for tick, text in zip(ticks, tick_texts, strict=True):
+        ty = y_of(tick)
+        strong = tick == ticks[0] or (tick == 0 and ticks[0] < 0)  # x axis and zero line
+        stroke = MID_GREY if strong else GRID_COLOUR
+        body.append(
+            _tag(
+                "line",
+                {
+                    "x1": left,
+                    "y1": ty,
+                    "x2": left + plot_w,
+                    "y2": ty,
+                    "stroke": stroke,
+                    "stroke-width": 1,
+                },
+            )
+        )
+        body.append(_text(left - 6, ty + 4, text, anchor="end"))
+    if y_label:
+        cy = top + plot_h / 2
+        body.append(
+            _text(14, cy, y_label, anchor="middle", extra={"transform": f"rotate(-90 14 {_n(cy)})"})
+        )
+    step = math.ceil(count / 8) if count else 1
+    for i, label in enumerate(labels):
+        if (count - 1 - i) % step == 0:
+            body.append(
+                _tag(
+                    "line",
+                    {
+                        "x1": x_of(i),
+                        "y1": bottom,
+                        "x2": x_of(i),
+                        "y2": bottom + 5,
+                        "stroke": MID_GREY,
+                        "stroke-width": 1,
+                    },
+                )
+            )
+            half = _text_width(label, 12) / 2  # keep long end labels inside the viewBox
+            body.append(
+                _text(
+                    min(max(x_of(i), half + 2), width - half - 2),
+                    bottom + 18,
+                    label,
+                    anchor="middle",
+                )
+            )
+    if not data:
+        body.append(_text(left + plot_w / 2, top + plot_h / 2, "No data", anchor="middle"))
+
+    for line in lines:
+        points = [None if v is None else (x_of(i), y_of(v)) for i, v in enumerate(line["nums"])]
+        runs = _runs(points)
+        if not runs:
+            continue
+        width_px = 2 if line["kind"] == "target" else 2.5
+        parts = [
+            _title(str(line["name"])),
+            _tag(
+                "path",
+                {
+                    "d": _path_d(runs),
+                    "fill": "none",
+                    "stroke": line["colour"],
+                    "stroke-width": width_px,
+                    "stroke-dasharray": line["dash"] or None,
+                    "stroke-linejoin": "round",
+                },
+            ),
+        ]
+        lone = {run[0] for run in runs if len(run) == 1}
+        for i, point in enumerate(points):
+            if point is not None and (line["markers"] or point in lone):
+                value = f"{labels[i]}: {format_number(line['raw'][i])}"
+                parts.append(
+                    _tag(
+                        "circle",
+                        {
+                            "cx": point[0],
+                            "cy": point[1],
+                            "r": 4,
+                            "fill": line["colour"],
+                            "stroke": WHITE,
+                            "stroke-width": 1,
+                        },
+                        _title(value),
+                    )
+                )
+        body.append(_tag("g", {"class": line["kind"]}, *parts))
+
+    for lx, row, line in legend:
+        ly = bottom + x_axis_h + row * row_h + 10
+        parts = [
+            _tag(
+                "line",
+                {
+                    "x1": lx,
+                    "y1": ly,
+                    "x2": lx + 30,
+                    "y2": ly,
+                    "stroke": line["colour"],
+                    "stroke-width": 2.5,
+                    "stroke-dasharray": line["dash"] or None,
+                },
+            )
+        ]
+        if line["markers"]:
+            parts.append(
+                _tag(
+                    "circle",
+                    {
+                        "cx": lx + 15,
+                        "cy": ly,
+                        "r": 4,
+                        "fill": line["colour"],
+                        "stroke": WHITE,
+                        "stroke-width": 1,
+                    },
+                )
+            )
+        parts.append(_text(lx + 38, ly + 4, str(line["name"])))
+        body.append(_tag("g", {"class": "legend-item"}, *parts))
+    return _svg(body, title=title, id_prefix=id_prefix, width=width, height=total_h)
+
+
+# --- sparkline ---------------------------------------------------------------
+
+
+def sparkline(
+    values: Sequence[Number | None],
+    *,
+    title: str,
+    id_prefix: str,
+    width: float = 120,
+    height: float = 28,
+    colour: str = BLACK,
+) -> SafeString:
+    """A tiny trend line with the last point marked; gaps break the line.
+
+    Empty or all-``None`` input gives an SVG containing only the title.
+    """
+    nums = [_num(v) for v in values]
+    present = [v for v in nums if v is not None]
+    body: list[str] = []
+    if present:
+        lo, hi = min(present), max(present)
+        if lo == hi:
+            lo, hi = lo - 1, hi + 1
+        pad, span = 3.5, max(len(nums) - 1, 1)
+        points = [
+            None
+            if v is None
+            else (
+                width / 2 if len(nums) == 1 else pad + (width - 2 * pad) * i / span,
+                height - pad - (v - lo) / (hi - lo) * (height - 2 * pad),
+            )
+            for i, v in enumerate(nums)
+        ]
+        runs = _runs(points)
+        if any(len(run) > 1 for run in runs):
+            body.append(
+                _tag(
+                    "path",
+                    {
+                        "d": _path_d(runs),
+                        "fill": "none",
+                        "stroke": colour,
+                        "stroke-width": 1.5,
+                        "stroke-linejoin": "round",
+                    },
+                )
+            )
+        last_x, last_y = runs[-1][-1]
+        body.append(_tag("circle", {"cx": last_x, "cy": last_y, "r": 2.5, "fill": colour}))
+    return _svg(body, title=title, id_prefix=id_prefix, width=width, height=height)

@@ -1,0 +1,33 @@
+"""Render a Django form field's widget with GOV.UK classes and the right aria attributes."""
+
+from django import forms, template
+
+register = template.Library()
+
+CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+}
+
+
+@register.simple_tag
+def govuk_widget(field, autocomplete=None):
+    widget = field.field.widget
+    css = next((c for cls, c in CLASSES.items() if isinstance(widget, cls)), "govuk-input")
+    if field.errors:
+        css += {
+            "govuk-textarea": " govuk-textarea--error",
+            "govuk-select": " govuk-select--error",
+        }.get(css, " govuk-input--error")
+    attrs = {"class": css}
+    described = []
+    if field.help_text:
+        described.append(f"{field.id_for_label}-hint")
+    if field.errors:
+        described.append(f"{field.id_for_label}-error")
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    return field.as_widget(attrs=attrs)

@@ -1,0 +1,91 @@
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView
+
+from . import selectors
+from .models import Board, Meeting, Plan
+
+
+@login_required
+def home(request):
+    return redirect("plans:list")
+
+
+@require_GET
+@cache_control(max_age=300)
+def theme_css(request):
+    """The council's brand colour, from settings, as a stylesheet (no inline styles: CSP)."""
+    colour = settings.COUNCIL_COLOUR
+    if not (
+        colour.startswith("#")
+        and len(colour) in (4, 7)
+        and all(c in "0123456789abcdefABCDEF" for c in colour[1:])
+    ):
+        colour = "#1d70b8"
+    return HttpResponse(f":root {{ --app-brand-colour: {colour}; }}\n", content_type="text/css")
+
+
+def accessibility(request):
+    return render(request, "accessibility.html")
+
+
+class PlanListView(LoginRequiredMixin, ListView):
+    template_name = "plans/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        return selectors.plans_for_listing()
+
+
+class PlanDetailView(LoginRequiredMixin, DetailView):
+    template_name = "plans/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return Plan.objects.select_related("organisation", "owner").prefetch_related(
+            "organisation__rag_definitions",
+            "partners",
+            "links__related_plan",
+            "boards",
+            "key_issues",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.plan_document(self.object))
+        return context
+
+
+class BoardListView(LoginRequiredMixin, ListView):
+    template_name = "plans/board_list.html"
+    context_object_name = "boards"
+
+    def get_queryset(self):
+        return selectors.boards_for_listing()
+
+
+class BoardDetailView(LoginRequiredMixin, DetailView):
+    template_name = "plans/board_detail.html"
+    context_object_name = "board"
+    queryset = Board.objects.select_related("organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.board_detail(self.object))
+        return context
+
+
+class MeetingDetailView(LoginRequiredMixin, DetailView):
+    template_name = "plans/meeting_detail.html"
+    context_object_name = "meeting"
+    queryset = Meeting.objects.select_related("board", "board__organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["plans"] = list(self.object.board.plans.order_by("title"))
+        return context

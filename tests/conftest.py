@@ -1,0 +1,27 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from plans.roles import Role
+from tests import factories
+
+
+@pytest.fixture
+def admin_client(client, db):
+    client.force_login(factories.admin_user())
+    return client
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once for a test module and removed after it. Tests using it must
+    also use `db` (their own changes are then rolled back)."""
+    from plans.demo import load_all
+
+    with django_db_blocker.unblock():
+        report = load_all()
+    yield report
+    with django_db_blocker.unblock():
+        call_command("flush", "--noinput", verbosity=0)
+        for role in Role:  # made by a data migration, which flush empties
+            Group.objects.get_or_create(name=role.value)

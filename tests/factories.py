@@ -1,0 +1,100 @@
+"""Small builders for test data: plain functions with sensible defaults."""
+
+import itertools
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from actions.models import Action, ReportingPeriod
+from measures.models import Measure
+from plans.models import Board, Organisation, Person, Plan
+from plans.roles import Role
+from priorities.models import Outcome, Priority
+
+_n = itertools.count(1)
+
+
+def organisation(**kw) -> Organisation:
+    kw.setdefault("name", f"Council {next(_n)}")
+    return Organisation.objects.create(**kw)
+
+
+def plan(**kw) -> Plan:
+    n = next(_n)
+    kw.setdefault("slug", f"plan-{n}")
+    kw.setdefault("title", f"Plan {n}")
+    if "organisation" not in kw:
+        kw["organisation"] = organisation()
+    kw.setdefault("start", date(2023, 4, 1))
+    kw.setdefault("end", date(2024, 3, 31))
+    kw.setdefault("status", Plan.Status.ACTIVE)
+    return Plan.objects.create(**kw)
+
+
+def priority(plan_obj=None, **kw) -> Priority:
+    plan_obj = plan_obj or plan()
+    n = next(_n)
+    kw.setdefault("number", str(plan_obj.priorities.count() + 1))
+    kw.setdefault("title", f"Priority {n}")
+    kw.setdefault("order", n)
+    return Priority.objects.create(plan=plan_obj, **kw)
+
+
+def outcome(priority_obj, **kw) -> Outcome:
+    kw.setdefault("number", f"{priority_obj.number}.{priority_obj.outcomes.count() + 1}")
+    kw.setdefault("title", f"Outcome {kw['number']}")
+    return Outcome.objects.create(priority=priority_obj, **kw)
+
+
+def action(priority_obj=None, **kw) -> Action:
+    priority_obj = priority_obj or priority()
+    kw.setdefault("description", f"Action {next(_n)}")
+    return Action.objects.create(plan=priority_obj.plan, priority=priority_obj, **kw)
+
+
+def person(**kw) -> Person:
+    n = next(_n)
+    kw.setdefault("slug", f"person-{n}")
+    kw.setdefault("name", f"Person {n}")
+    return Person.objects.create(**kw)
+
+
+def user(username=None, role=None, **kw):
+    User = get_user_model()
+    u = User.objects.create_user(username=username or f"user{next(_n)}", password="pw", **kw)
+    if role:
+        u.groups.add(Group.objects.get(name=role))
+    return u
+
+
+def officer(**kw):
+    u = user(role=Role.OFFICER, **kw)
+    person(user=u, name=u.username)
+    return u
+
+
+def admin_user():
+    return user(
+        username=f"admin{next(_n)}", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+    )
+
+
+def period(plan_obj, start=date(2023, 5, 1), end=date(2023, 5, 31), **kw) -> ReportingPeriod:
+    kw.setdefault("label", f"{start:%B %Y}")
+    kw.setdefault("closes_on", end)
+    return ReportingPeriod.objects.create(plan=plan_obj, start=start, end=end, **kw)
+
+
+def measure(**kw) -> Measure:
+    n = next(_n)
+    kw.setdefault("code", f"M-{n}")
+    kw.setdefault("title", f"Measure {n}")
+    return Measure.objects.create(**kw)
+
+
+def board(**kw) -> Board:
+    kw.setdefault("name", f"Board {next(_n)}")
+    if "organisation" not in kw:
+        kw["organisation"] = organisation()
+    return Board.objects.create(**kw)

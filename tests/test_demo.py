@@ -1,0 +1,202 @@
+"""The five seed plans load faithfully, and loading twice changes nothing."""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.db.models import Count
+
+from actions.models import Action, StatusUpdate, SubAction, Tag
+from measures.models import Measure, MeasureValue
+from plans.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_all
+from plans.models import Board, Plan
+from priorities.models import KeyIssue, Outcome, PlanStatement, Priority
+
+pytestmark = pytest.mark.django_db
+
+CS_2017 = "stockton-cs-strategy-2017-20"
+EARLY_HELP = "middlesbrough-early-help-2018-22"
+IMPROVEMENT = "stockton-improvement-plan-2023"
+CYP = "stockton-cyp-strategy-2019-24"
+WOKINGHAM = "wokingham-cs-strategy-2021-24"
+
+
+def statements(slug, kind):
+    return PlanStatement.objects.filter(plan__slug=slug, kind=kind).count()
+
+
+def test_all_five_seed_plans_are_loaded(demo_data):
+    assert set(Plan.objects.values_list("slug", flat=True)) == {
+        CS_2017,
+        EARLY_HELP,
+        IMPROVEMENT,
+        CYP,
+        WOKINGHAM,
+    }
+
+
+def test_seed_000_strategy(demo_data):
+    plan = Plan.objects.get(slug=CS_2017)
+    assert plan.numbering == Plan.Numbering.CONTINUOUS
+    assert KeyIssue.objects.filter(plan=plan).count() == 13
+    priorities = list(Priority.objects.filter(plan=plan).order_by("order"))
+    assert [p.number for p in priorities] == ["1", "2", "3", "4", "5"]
+    cited = [sorted(int(i.number) for i in p.key_issues.all()) for p in priorities]
+    assert cited == [[1, 2, 3], [3, 4, 5, 6], [2, 3, 7, 8, 9, 10], [8, 9, 10, 11], [11, 12]]
+    numbers = sorted(
+        int(n) for n in Action.objects.filter(plan=plan).values_list("number", flat=True)
+    )
+    assert numbers == list(range(1, 38))
+    per_priority = dict(
+        Action.objects.filter(plan=plan).values_list("priority__number").annotate(n=Count("id"))
+    )
+    assert per_priority == {"1": 4, "2": 6, "3": 7, "4": 10, "5": 10}
+    assert statements(CS_2017, "commitment") == 6
+    assert statements(CS_2017, "focus_area") == 9
+    assert PlanStatement.objects.filter(plan=plan, kind="focus_area", year="2017/18").count() == 9
+    measures = Measure.objects.filter(plans=plan)
+    assert measures.count() == 12
+    assert measures.filter(annual_only=True).count() == 2
+    boards = {b.name: b.cadence for b in Board.objects.filter(plans=plan)}
+    assert boards == {
+        "Cabinet": "quarterly",
+        "Children and Young People Select Committee": "six_monthly",
+        "Children's Services Leadership Team": "monthly",
+    }
+
+
+def test_seed_001_early_help_and_rates_per_10000(demo_data):
+    plan = Plan.objects.get(slug=EARLY_HELP)
+    phases = set(Action.objects.filter(plan=plan).values_list("timescale_text", flat=True))
+    assert phases == {
+        "Short (January - April 2018)",
+        "Medium (May - Sept 2018)",
+        "Long-term (Oct 18 - Aug 2019)",
+    }
+    assert not Action.objects.filter(plan=plan).exclude(timescale_kind="phase").exists()
+    short = Action.objects.filter(plan=plan, timescale_text__startswith="Short").first()
+    assert (short.timescale_start.isoformat(), short.timescale_due.isoformat()) == (
+        "2018-01-01",
+        "2018-04-30",
+    )
+    rates = {
+        v.measure.code: v.value
+        for v in MeasureValue.objects.filter(measure__code__startswith="MBRO-").select_related(
+            "measure"
+        )
+    }
+    assert rates["MBRO-LAC"] == Decimal("141.1")
+    assert rates["MBRO-CP"] == Decimal("88.6")
+    assert rates["MBRO-CIN"] == Decimal("432.3")
+    lac = MeasureValue.objects.get(measure__code="MBRO-LAC")
+    assert lac.numerator == 454 and lac.population.count == 32180
+    polarities = set(
+        Measure.objects.filter(code__startswith="EH-").values_list("polarity", flat=True)
+    )
+    assert polarities == {"higher", "lower", "monitor"}
+
+
+def test_seed_002_improvement_plan_table(demo_data):
+    plan = Plan.objects.get(slug=IMPROVEMENT)
+    assert plan.version_label == "Draft April 2023"
+    assert plan.priority_label == "Improvement area"
+    assert list(Priority.objects.filter(plan=plan).values_list("title", flat=True)) == [
+        "Our People",
+        "Our Practice",
+        "Our Processes",
+        "Our Partnerships",
+    ]
+    assert list(
+        Outcome.objects.filter(priority__plan=plan, priority__number="1").values_list(
+            "number", flat=True
+        )
+    ) == ["1.1", "1.2", "1.3"]
+    actions = Action.objects.filter(plan=plan)
+    assert actions.count() == 38
+    assert actions.filter(number="1.1.1").exists() and actions.filter(number="4.5").exists()
+    leads = set(actions.exclude(lead=None).values_list("lead__name", flat=True))
+    assert {"Jane Smith", "Adele Moore", "DCS", "Ian Coxon", "Dave Willingham"} <= leads
+    assert actions.filter(lead_text="DCS and key partner agencies And partnerships").exists()
+    assert {"May 23", "Ongoing", "Every Q", "July 23"} <= set(
+        actions.values_list("timescale_text", flat=True)
+    )
+    assert actions.filter(timescale_text="Every Q", timescale_kind="recurring").exists()
+    tags = set(Tag.objects.filter(actions__plan=plan).values_list("name", flat=True))
+    assert tags == {f"Ofsted Improvement Action {n}" for n in range(1, 5)}
+    key_system = SubAction.objects.filter(
+        action__plan=plan, description__icontains="Integrated triage"
+    ).get()
+    assert key_system.timescale_text == "Oct 23"
+    board = Board.objects.get(name="Good and Beyond Board")
+    assert board.cadence == "monthly" and plan in board.plans.all()
+    assert board.meetings.count() >= 10
+
+
+def test_seed_003_partnership_strategy(demo_data):
+    plan = Plan.objects.get(slug=CYP)
+    assert plan.priority_label == "Principle"
+    assert list(Priority.objects.filter(plan=plan).values_list("title", flat=True)) == [
+        "Resilience",
+        "Relationships",
+        "Respect",
+        "Response",
+    ]
+    assert statements(CYP, "ambition") == 5
+    assert PlanStatement.objects.filter(
+        plan=plan, kind="key_principle", priority__isnull=False
+    ).exists()
+    board = Board.objects.get(name="Children and Young People's Partnership")
+    assert board.cadence == "every_2_months" and board.meetings.count() == 6
+
+
+def test_seed_004_wokingham(demo_data):
+    plan = Plan.objects.get(slug=WOKINGHAM)
+    assert list(Priority.objects.filter(plan=plan).values_list("number", flat=True)) == [
+        "SP1",
+        "SP2",
+        "SP3",
+        "SP4",
+        "SP5",
+    ]
+    assert statements(WOKINGHAM, "business_area") == 4
+    assert statements(WOKINGHAM, "value") == 5
+    assert statements(WOKINGHAM, "cohort") == 16
+    assert Board.objects.filter(name="Getting to Good Board", plans=plan).exists()
+
+
+def test_illustrative_history_is_labelled_and_ratings_follow_it(demo_data):
+    assert StatusUpdate.objects.exists()
+    assert not StatusUpdate.objects.filter(illustrative=False).exists()
+    for action in Action.objects.filter(plan__slug=IMPROVEMENT).prefetch_related("updates"):
+        updates = sorted(action.updates.all(), key=lambda u: u.created_at)
+        if updates:
+            assert action.rating == updates[-1].rating
+    # Each plan's history spans several reporting periods.
+    assert (
+        StatusUpdate.objects.filter(action__plan__slug=IMPROVEMENT)
+        .values("period")
+        .distinct()
+        .count()
+        >= 6
+    )
+    assert MeasureValue.objects.filter(illustrative=True, measure__code="CSS-01").count() == 5
+
+
+def test_demo_officers_lead_actions_and_can_sign_in(demo_data):
+    for account in DEMO_ACCOUNTS:
+        assert authenticate(username=account.username, password=DEMO_PASSWORD) is not None
+    assert Action.objects.filter(lead__user__username="jane.smith").count() > 0
+    assert Action.objects.filter(lead__user__username="adele.moore").count() > 0
+    assert Board.objects.filter(memberships__person__user__username="councillor").exists()
+
+
+def test_loading_again_changes_nothing(demo_data):
+    def snapshot():
+        return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+    before = snapshot()
+    report = load_all()
+    assert report.loaded == []
+    assert len(report.skipped) == 5
+    assert snapshot() == before

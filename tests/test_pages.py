@@ -1,0 +1,112 @@
+"""The site's pages open for signed-in users, show the seed data, and load in a fixed number of
+queries however big the plan."""
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action, Tag
+from actions.services import status_update_record
+from measures.models import Measure
+from plans.models import Board, Meeting, Plan
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def page_urls():
+    plan = Plan.objects.get(slug="stockton-improvement-plan-2023")
+    action = Action.objects.filter(plan=plan).order_by("pk").first()
+    board = Board.objects.get(name="Good and Beyond Board")
+    return [
+        reverse("plans:list"),
+        plan.get_absolute_url(),
+        action.get_absolute_url(),
+        reverse("measures:list"),
+        Measure.objects.get(code="MBRO-LAC").get_absolute_url(),
+        reverse("plans:boards"),
+        board.get_absolute_url(),
+        Meeting.objects.filter(board=board).first().get_absolute_url(),
+    ]
+
+
+def test_pages_need_sign_in(client, demo_data):
+    for url in page_urls():
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/sign-in/")
+
+
+def test_pages_open_with_landmarks_skip_link_and_legend(client, demo_data):
+    client.force_login(factories.user(role="Viewers"))
+    for url in page_urls():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert (
+            'href="#main-content"' in html
+            and '<main class="govuk-main-wrapper" id="main-content">' in html
+        )
+        assert "<header" in html and "<footer" in html
+
+
+def test_plan_document_shows_the_seed_table(client, demo_data):
+    client.force_login(factories.user(role="Viewers"))
+    plan = Plan.objects.get(slug="stockton-improvement-plan-2023")
+    html = client.get(plan.get_absolute_url()).content.decode()
+    assert "Improvement area 1: Our People" in html
+    assert "Ofsted Improvement Action 3" in html
+    assert "Every Q" in html and "Jane Smith" in html
+    assert "What the ratings mean" in html
+    # RAG is never colour alone: every badge carries its word.
+    assert 'class="app-rag app-rag--red">Red</span>' in html
+
+
+def test_measure_page_shows_the_computed_rate(client, demo_data):
+    client.force_login(factories.user(role="Viewers"))
+    html = client.get(Measure.objects.get(code="MBRO-LAC").get_absolute_url()).content.decode()
+    assert "141.1" in html and "32,180" in html
+
+
+def test_user_text_is_escaped(client):
+    client.force_login(factories.user(role="Viewers"))
+    action = factories.action(description="<script>alert(1)</script>")
+    status_update_record(
+        action=action, lifecycle="in_progress", confidence="red", commentary="<b>bold</b>"
+    )
+    html = client.get(action.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def build_plan(n_actions: int, updates_each: int) -> Plan:
+    plan = factories.plan()
+    priorities = [factories.priority(plan) for _ in range(3)]
+    outcome = factories.outcome(priorities[0])
+    lead = factories.person()
+    tag = Tag.objects.create(name=f"Tag {plan.pk}")
+    for i in range(n_actions):
+        a = factories.action(priorities[i % 3], outcome=outcome if i % 3 == 0 else None, lead=lead)
+        a.tags.add(tag)
+        for _ in range(updates_each):
+            status_update_record(action=a, lifecycle="in_progress", confidence="green")
+    return plan
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_plan_pages_query_count_is_fixed(size, client, django_assert_max_num_queries):
+    client.force_login(factories.user(role="Viewers"))
+    plan = build_plan(size, 2)
+    action = plan.actions.first()
+    with django_assert_max_num_queries(20):
+        assert client.get(plan.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(action.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("plans:list")).status_code == 200
+
+
+def test_theme_colour_comes_from_settings(client, settings):
+    settings.COUNCIL_COLOUR = "#123456"
+    assert "#123456" in client.get(reverse("theme_css")).content.decode()
+    settings.COUNCIL_COLOUR = "red;}body{display:none"
+    assert "display" not in client.get(reverse("theme_css")).content.decode()
