@@ -3,6 +3,7 @@ from django.db.models import Prefetch
 from django.views.generic import DetailView
 
 from actions.legend import legend_for
+from plans.permissions import can_view_plan, require
 
 from .models import Action, ActionLink, StatusUpdate, SubAction
 from .rag import SEVERITY
@@ -24,6 +25,11 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             Prefetch("links", queryset=ActionLink.objects.order_by("order", "pk")),
             Prefetch("sub_actions", queryset=SubAction.objects.order_by("order", "pk")),
         )
+
+    def get_object(self, queryset=None):
+        action = super().get_object(queryset)
+        require(can_view_plan(self.request.user, action.plan))
+        return action
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,10 +8,18 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from . import selectors
+from .permissions import (
+    boards_visible_to,
+    can_view_board,
+    can_view_plan,
+    plans_visible_to,
+    require,
+)
 from .models import Board, Meeting, Plan
 
 
 @login_required
+@require_GET
 def home(request):
     return redirect("plans:list")
 
@@ -30,6 +38,7 @@ def theme_css(request):
     return HttpResponse(f":root {{ --app-brand-colour: {colour}; }}\n", content_type="text/css")
 
 
+@require_GET
 def accessibility(request):
     return render(request, "accessibility.html")
 
@@ -39,7 +48,7 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return selectors.plans_for_listing()
+        return selectors.plans_for_listing().filter(pk__in=plans_visible_to(self.request.user))
 
 
 class PlanDetailView(LoginRequiredMixin, DetailView):
@@ -55,6 +64,11 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
             "key_issues",
         )
 
+    def get_object(self, queryset=None):
+        plan = super().get_object(queryset)
+        require(can_view_plan(self.request.user, plan))
+        return plan
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.plan_document(self.object))
@@ -66,13 +80,18 @@ class BoardListView(LoginRequiredMixin, ListView):
     context_object_name = "boards"
 
     def get_queryset(self):
-        return selectors.boards_for_listing()
+        return selectors.boards_for_listing().filter(pk__in=boards_visible_to(self.request.user))
 
 
 class BoardDetailView(LoginRequiredMixin, DetailView):
     template_name = "plans/board_detail.html"
     context_object_name = "board"
     queryset = Board.objects.select_related("organisation")
+
+    def get_object(self, queryset=None):
+        board = super().get_object(queryset)
+        require(can_view_board(self.request.user, board))
+        return board
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -84,6 +103,11 @@ class MeetingDetailView(LoginRequiredMixin, DetailView):
     template_name = "plans/meeting_detail.html"
     context_object_name = "meeting"
     queryset = Meeting.objects.select_related("board", "board__organisation")
+
+    def get_object(self, queryset=None):
+        meeting = super().get_object(queryset)
+        require(can_view_board(self.request.user, meeting.board))
+        return meeting
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
