@@ -6,6 +6,7 @@ from .models import (
     Action,
     ActionLink,
     RagDefinition,
+    ReminderSent,
     ReportingPeriod,
     StatusUpdate,
     SubAction,
@@ -177,3 +178,17 @@ class RagDefinitionAdmin(admin.ModelAdmin):
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
     search_fields = ["label", "meaning"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["kind", "person", "period", "sent_at", "action_count"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "period", "period__plan"]
+    search_fields = ["person__name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -385,3 +385,29 @@ class RagDefinition(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.label}"
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail per recipient, kind and period: running the command twice sends
+    nothing more."""
+
+    class Kind(models.TextChoices):
+        DIGEST = "digest", "Officer digest"
+        ESCALATION = "escalation", "Outstanding updates to the plan owner"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reminders")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    action_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "person", "period"], name="one_reminder_per_person_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.person} for {self.period}"

@@ -17,5 +17,8 @@ urlpatterns = [
     path("plans/", include("plans.urls")),
     path("actions/", include("actions.urls")),
     path("measures/", include("measures.urls")),
+    path("explore/", include("actions.urls_explorer")),
+    path("imports/", include("plans.urls_imports")),
+    path("exports/", include("plans.urls_exports")),
     path("admin/", admin.site.urls),
 ]

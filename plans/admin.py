@@ -3,7 +3,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from priorities.models import KeyIssue, PlanStatement, Priority
 
-from .models import Board, BoardMembership, Meeting, Organisation, Person, Plan, PlanLink
+from .models import (
+    AuditEvent,
+    Board,
+    BoardMembership,
+    IssuedPack,
+    Meeting,
+    Organisation,
+    Person,
+    Plan,
+    PlanImport,
+    PlanLink,
+)
 
 admin.site.site_header = "Improvement Plan Tracker administration"
 admin.site.site_title = "Improvement Plan Tracker"
@@ -133,3 +144,60 @@ class PlanLinkAdmin(admin.ModelAdmin):
     list_select_related = ["plan", "related_plan"]
     search_fields = ["title"]
     autocomplete_fields = ["plan", "related_plan"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is a record, not something to edit."""
+
+    list_display = ["at", "kind", "username", "summary", "path", "ip_address"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["username", "summary", "path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(admin.ModelAdmin):
+    """Issued packs are frozen: viewable, never editable."""
+
+    list_display = ["meeting", "issued_at", "issued_by", "as_at"]
+    list_select_related = ["meeting", "meeting__board", "issued_by"]
+    search_fields = ["meeting__board__name"]
+    exclude = ["html"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "kind", "status", "uploaded_by", "uploaded_at", "plan"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["uploaded_by", "plan"]
+    search_fields = ["filename"]
+    exclude = ["content"]
+    readonly_fields = [
+        "kind",
+        "status",
+        "uploaded_by",
+        "filename",
+        "result",
+        "plan",
+        "committed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False

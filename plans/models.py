@@ -246,3 +246,93 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:meeting", kwargs={"pk": self.pk})
+
+
+class AuditEvent(models.Model):
+    """Who did what and when (UTC): sign-ins, failed sign-ins, permission refusals, exports,
+    imports, reopened periods, issued board packs."""
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+        SIGN_OUT = "sign_out", "Signed out"
+        PERMISSION_DENIED = "permission_denied", "Permission refused"
+        EXPORT = "export", "Export"
+        IMPORT = "import", "Import"
+        PERIOD_REOPENED = "period_reopened", "Reporting period reopened"
+        PACK_ISSUED = "pack_issued", "Board pack issued"
+        REMINDERS_SENT = "reminders_sent", "Reminders sent"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As given at the time.")
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    summary = models.CharField(max_length=500, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class IssuedPack(models.Model):
+    """A board pack as issued for a meeting: an immutable, date-stamped record of what the board
+    was shown (the figures as a JSON snapshot, and the rendered document)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="issued_packs")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    as_at = models.DateTimeField(help_text="The moment the figures were taken as at.")
+    snapshot = models.JSONField(help_text="Everything the pack showed, as data.")
+    html = models.TextField(blank=True, help_text="The pack as rendered when issued.")
+
+    class Meta:
+        ordering = ["meeting", "-issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting"], name="one_issued_pack_per_meeting"),
+        ]
+
+    def __str__(self):
+        return f"Pack for {self.meeting} issued {self.issued_at:%d %b %Y}"
+
+
+class PlanImport(models.Model):
+    """An uploaded spreadsheet, kept between its preview and its commit."""
+
+    class Kind(models.TextChoices):
+        PLAN = "plan", "Plan"
+        MEASURE_VALUES = "measure_values", "Measure values"
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", "Previewed"
+        COMMITTED = "committed", "Committed"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PLAN)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    content = models.BinaryField()
+    options = models.JSONField(default=dict, blank=True, help_text="Header mapping and choices.")
+    result = models.JSONField(default=dict, blank=True, help_text="Preview or commit summary.")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
+    )
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} import of {self.filename}"

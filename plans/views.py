@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
 from . import selectors
+from .models import Board, Meeting, Plan
 from .permissions import (
     boards_visible_to,
     can_view_board,
@@ -15,7 +16,6 @@ from .permissions import (
     plans_visible_to,
     require,
 )
-from .models import Board, Meeting, Plan
 
 
 @login_required

@@ -15,7 +15,12 @@ pytestmark = pytest.mark.django_db
 
 ENTRIES = all_entries()
 CASES = [
-    pytest.param(entry, role, method, id=f"{entry.name}{'/' + entry.label if entry.label else ''}-{role}-{method}")
+    pytest.param(
+        entry,
+        role,
+        method,
+        id=f"{entry.name}{'/' + entry.label if entry.label else ''}-{role}-{method}",
+    )
     for entry in ENTRIES
     for role in ROLES
     for method in ("GET", "POST")
@@ -63,7 +68,9 @@ def client_for(role):
     client = Client()
     User = get_user_model()
     usernames = {
-        "board_member": "councillor", "officer": "jane.smith", "other_officer": "adele.moore",
+        "board_member": "councillor",
+        "officer": "jane.smith",
+        "other_officer": "adele.moore",
         "administrator": "admin",
     }
     if role == "viewer":

@@ -1,0 +1,5 @@
+"""The actions explorer across all plans."""
+
+app_name = "explorer"
+
+urlpatterns: list = []
