@@ -148,6 +148,27 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
     search_fields = ["label", "plan__title"]
     autocomplete_fields = ["plan"]
     readonly_fields = ["reopened_at", "reopened_by"]
+    actions = ["reopen_periods", "close_periods"]
+
+    @admin.action(description="Reopen the selected periods for late updates")
+    def reopen_periods(self, request, queryset):
+        from .periods import period_reopen
+
+        for period in queryset:
+            period_reopen(
+                period=period,
+                user=request.user,
+                reason=f"Reopened in the admin by {request.user.get_username()}",
+            )
+        self.message_user(request, f"Reopened {queryset.count()} period(s).")
+
+    @admin.action(description="Close the selected periods again")
+    def close_periods(self, request, queryset):
+        for period in queryset:
+            period.reopened_at = None
+            period._change_reason = f"Closed again by {request.user.get_username()}"
+            period.save(update_fields=["reopened_at"])
+        self.message_user(request, f"Closed {queryset.count()} period(s).")
 
 
 @admin.register(SubAction)

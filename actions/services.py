@@ -1,8 +1,9 @@
-"""Writes to actions and their updates. Views and importers call these; they validate and keep the
-action's current rating equal to its latest update's, with a version check so that two people
-saving at once never silently overwrite each other."""
+"""Writes to actions and their updates. Views, importers and the demo loader call these; they
+validate and keep the action's current rating equal to its latest update's, with a version check
+so that two people saving at once never silently overwrite each other."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.db.models import F
@@ -27,8 +28,47 @@ class Reason:
 
     issue: str = ""
     mitigation: str = ""
-    resolve_by: object = None
+    resolve_by: date | None = None
     outside_control: bool = False
+
+
+@dataclass(frozen=True)
+class UpdateDetails:
+    """What an officer says in an update besides the rating."""
+
+    commentary: str = ""
+    reason: Reason = field(default_factory=Reason)
+    evidence_of_impact: str = ""
+    proposed_timescale: str = ""
+    proposed_timescale_reason: str = ""
+    escalate: bool = False
+
+
+def _claim(action: Action, expected_version: int | None, rating: str, moment) -> None:
+    """Move the action to its new rating and version, refusing if the version has moved on.
+    The conditional UPDATE checks and takes the row lock in one statement (PostgreSQL and
+    SQLite alike)."""
+    filters = {"pk": action.pk}
+    if expected_version is not None:
+        filters["version"] = expected_version
+    changed = Action.objects.filter(**filters).update(
+        rating=rating, rating_updated_at=moment, version=F("version") + 1
+    )
+    if not changed:
+        latest = StatusUpdate.objects.filter(action=action).newest_first().first()
+        raise StaleUpdateError(action, latest)
+
+
+def _apply(update: StatusUpdate, details: UpdateDetails) -> None:
+    update.commentary = details.commentary
+    update.issue = details.reason.issue
+    update.mitigation = details.reason.mitigation
+    update.resolve_by = details.reason.resolve_by
+    update.outside_control = details.reason.outside_control
+    update.evidence_of_impact = details.evidence_of_impact
+    update.proposed_timescale = details.proposed_timescale
+    update.proposed_timescale_reason = details.proposed_timescale_reason
+    update.escalate = details.escalate
 
 
 @transaction.atomic
@@ -54,40 +94,64 @@ def status_update_record(
 
     With ``expected_version`` (the version the officer's form was opened at), the save is refused
     with ``StaleUpdateError`` when anyone else has updated the action since."""
-    reason = reason or Reason()
+    details = UpdateDetails(
+        commentary=commentary,
+        reason=reason or Reason(),
+        evidence_of_impact=evidence_of_impact,
+        proposed_timescale=proposed_timescale,
+        proposed_timescale_reason=proposed_timescale_reason,
+        escalate=escalate,
+    )
     rating = combine(lifecycle, confidence or None)
     moment = created_at or timezone.now()
-    version_filter = {"pk": action.pk}
-    if expected_version is not None:
-        version_filter["version"] = expected_version
-    # The conditional UPDATE takes the row lock and checks the version in one statement.
-    changed = Action.objects.filter(**version_filter).update(
-        rating=rating, rating_updated_at=moment, version=F("version") + 1
-    )
-    if not changed:
-        latest = StatusUpdate.objects.filter(action=action).newest_first().first()
-        raise StaleUpdateError(action, latest)
+    _claim(action, expected_version, rating, moment)
+    if not author_name and author is not None:
+        author_name = author.get_full_name() or author.get_username()
     update = StatusUpdate(
         action=action,
         period=period,
         lifecycle=lifecycle,
         confidence=confidence or "",
-        commentary=commentary,
-        issue=reason.issue,
-        mitigation=reason.mitigation,
-        resolve_by=reason.resolve_by,
-        outside_control=reason.outside_control,
-        evidence_of_impact=evidence_of_impact,
-        proposed_timescale=proposed_timescale,
-        proposed_timescale_reason=proposed_timescale_reason,
-        escalate=escalate,
         author=author,
-        author_name=author_name
-        or (author.get_full_name() or author.get_username() if author else ""),
+        author_name=author_name,
         created_at=moment,
         illustrative=illustrative,
     )
-    update.full_clean(exclude=["action", "period", "author"])
+    _apply(update, details)
+    update.full_clean(exclude=["action", "period", "author"], validate_unique=False)
+    update.save()
+    action.refresh_from_db(fields=["rating", "rating_updated_at", "version"])
+    return update
+
+
+@transaction.atomic
+def status_update_revise(
+    *,
+    update: StatusUpdate,
+    lifecycle: str,
+    confidence: str = "",
+    details: UpdateDetails,
+    expected_version: int,
+    user,
+) -> StatusUpdate:
+    """Change an update its author gave in a period that is still open. The history keeps the
+    earlier wording (django-simple-history), and the action's rating follows if this is still
+    its latest update."""
+    action = update.action
+    rating = combine(lifecycle, confidence or None)
+    latest = StatusUpdate.objects.filter(action=action).newest_first().first()
+    is_latest = latest is not None and latest.pk == update.pk
+    _claim(
+        action,
+        expected_version,
+        rating if is_latest else action.rating,
+        timezone.now() if is_latest else action.rating_updated_at,
+    )
+    update.lifecycle = lifecycle
+    update.confidence = confidence or ""
+    _apply(update, details)
+    update._change_reason = f"Revised by {user.get_username()}"
+    update.full_clean(exclude=["action", "period", "author"], validate_unique=False)
     update.save()
     action.refresh_from_db(fields=["rating", "rating_updated_at", "version"])
     return update

@@ -64,7 +64,7 @@ def user(username=None, role=None, **kw):
     User = get_user_model()
     u = User.objects.create_user(username=username or f"user{next(_n)}", password="pw", **kw)
     if role:
-        u.groups.add(Group.objects.get(name=role))
+        u.groups.add(Group.objects.get_or_create(name=role)[0])
     return u
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
 from django.db.models import Count
+from django.test import RequestFactory
 
 from actions.models import Action, StatusUpdate, SubAction, Tag
 from measures.models import Measure, MeasureValue
@@ -185,7 +186,8 @@ def test_illustrative_history_is_labelled_and_ratings_follow_it(demo_data):
 
 def test_demo_officers_lead_actions_and_can_sign_in(demo_data):
     for account in DEMO_ACCOUNTS:
-        assert authenticate(username=account.username, password=DEMO_PASSWORD) is not None
+        request = RequestFactory().post("/sign-in/")
+        assert authenticate(request, username=account.username, password=DEMO_PASSWORD)
     assert Action.objects.filter(lead__user__username="jane.smith").count() > 0
     assert Action.objects.filter(lead__user__username="adele.moore").count() > 0
     assert Board.objects.filter(memberships__person__user__username="councillor").exists()

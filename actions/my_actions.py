@@ -1,0 +1,218 @@
+""" "My actions": what an officer leads or has been delegated, grouped by plan, with what needs
+an update for the current reporting period. A fixed number of queries however many actions."""
+
+from dataclasses import dataclass
+from datetime import date
+
+import django_filters
+import django_tables2 as tables
+from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from plans.models import Plan
+
+from .models import Action, StatusUpdate
+from .periods import Window, current_windows
+from .querysets import led_by_q, overdue_q
+from .rag import Rating
+
+
+class MyActionsFilter(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        queryset=Plan.objects.none(), label="Plan", empty_label="All plans"
+    )
+    rating = django_filters.ChoiceFilter(
+        choices=Rating.choices, label="Rating", empty_label="Any rating"
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue",
+        label="Overdue",
+        widget=forms.Select(
+            choices=[("", "Either"), ("true", "Overdue"), ("false", "Not overdue")]
+        ),
+    )
+    update_due = django_filters.BooleanFilter(
+        method="filter_noop",
+        label="Update due",
+        widget=forms.Select(
+            choices=[("", "Either"), ("true", "Update due"), ("false", "Up to date")]
+        ),
+    )
+    due_within = django_filters.NumberFilter(
+        method="filter_due_within", label="Due within (days)", min_value=0, max_value=3650
+    )
+
+    class Meta:
+        model = Action
+        fields = ["plan", "rating"]
+
+    def __init__(self, *args, plans=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["plan"].queryset = plans if plans is not None else Plan.objects.none()
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_q()) if value else queryset.exclude(overdue_q())
+
+    def filter_due_within(self, queryset, name, value):
+        return queryset.due_within(int(value))
+
+    def filter_noop(self, queryset, name, value):
+        return queryset  # applied after the periods are known (see my_actions)
+
+
+@dataclass
+class Row:
+    action: Action
+    update_due: bool
+
+    # Attributes the table sorts and shows.
+    @property
+    def number(self):
+        return self.action.number
+
+    @property
+    def sort_number(self):
+        return tuple(int(p) if p.isdigit() else 0 for p in self.action.number.split("."))
+
+    @property
+    def description(self):
+        return self.action.description
+
+    @property
+    def rating(self):
+        return self.action.rating
+
+    @property
+    def due(self):
+        return self.action.timescale_due or date.max
+
+    @property
+    def is_overdue(self):
+        return self.action.is_overdue
+
+    @property
+    def updated(self):
+        return self.action.rating_updated_at or timezone.make_aware(timezone.datetime(1900, 1, 1))
+
+
+@dataclass
+class PlanGroup:
+    plan: Plan
+    window: Window
+    rows: list[Row]
+    table: "MyActionsTable | None" = None
+
+
+def my_actions(user, params, today: date | None = None):
+    """(filterset, groups, next_due) for the signed-in officer."""
+    today = today or timezone.localdate()
+    person = getattr(user, "person", None) if user.is_authenticated else None
+    base = Action.objects.none()
+    if person is not None:
+        base = Action.objects.filter(led_by_q(person)).distinct()
+    plans = Plan.objects.filter(pk__in=base.values("plan")).order_by("title")
+    filterset = MyActionsFilter(params, queryset=base.for_listing(), plans=plans)
+    actions = (
+        list(filterset.qs.order_by("plan__title", "sequence", "pk")) if filterset.is_valid() else []
+    )
+    plan_objs = {a.plan_id: a.plan for a in actions}
+    windows = current_windows(plan_objs.values(), today)
+    period_ids = [period.pk for _, period in windows.values() if period is not None]
+    updated_now = (
+        set(
+            StatusUpdate.objects.filter(
+                action__in=[a.pk for a in actions], period_id__in=period_ids
+            ).values_list("action_id", flat=True)
+        )
+        if actions
+        else set()
+    )
+    want_due = filterset.form.cleaned_data.get("update_due") if filterset.is_valid() else None
+    groups: dict[int, PlanGroup] = {}
+    for action in actions:
+        due = action.rating != Rating.COMPLETE and action.pk not in updated_now
+        if want_due is not None and due != want_due:
+            continue
+        window = windows[action.plan_id][0]
+        group = groups.setdefault(action.plan_id, PlanGroup(action.plan, window, []))
+        group.rows.append(Row(action, due))
+    closing = [g.window.closes_on for g in groups.values() if any(r.update_due for r in g.rows)]
+    return filterset, list(groups.values()), (min(closing) if closing else None)
+
+
+class MyActionsTable(tables.Table):
+    sort_number = tables.Column(verbose_name="No.", order_by=("sort_number",))
+    description = tables.Column(verbose_name="Action")
+    rating = tables.Column(verbose_name="Rating")
+    due = tables.Column(verbose_name="Timescale")
+    update_due = tables.Column(verbose_name="Update")
+    updated = tables.Column(verbose_name="Last updated")
+    give = tables.Column(verbose_name="", orderable=False, empty_values=())
+
+    class Meta:
+        orderable = True
+        template_name = "includes/table.html"
+
+    def __init__(self, *args, legend=None, caption="", **kwargs):
+        self.legend = legend
+        self.caption = caption
+        super().__init__(*args, **kwargs)
+
+    def render_sort_number(self, record):
+        return record.number
+
+    def render_description(self, record):
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            record.action.get_absolute_url(),
+            record.description,
+        )
+
+    def render_rating(self, record):
+        from .templatetags.rag import rag_badge
+
+        return rag_badge(record.rating, self.legend)
+
+    def render_due(self, record):
+        text = record.action.timescale_text or "Not given"
+        if record.action.timescale_kind == "unparsed":
+            text += " (not understood)"
+        if record.is_overdue:
+            return format_html('{}<br><strong class="app-flag">Overdue</strong>', text)
+        return text
+
+    def render_update_due(self, record):
+        if record.update_due:
+            return mark_safe('<strong class="govuk-tag govuk-tag--yellow">Update due</strong>')  # nosec B308 B703 - constant markup
+        return mark_safe('<strong class="govuk-tag govuk-tag--green">Up to date</strong>')  # nosec B308 B703 - constant markup
+
+    def render_updated(self, record):
+        if record.action.rating_updated_at is None:
+            return "Never"
+        return f"{timezone.localtime(record.action.rating_updated_at):%-d %b %Y}"
+
+    def render_give(self, record):
+        url = reverse("actions:update", kwargs={"pk": record.action.pk})
+        return format_html(
+            '<a class="govuk-link" href="{}?next={}">Give update'
+            '<span class="govuk-visually-hidden"> for {} {}</span></a>',
+            url,
+            reverse("actions:mine"),
+            record.action.plan.action_label.lower(),
+            record.number,
+        )
+
+
+def tables_for(groups, request, legends):
+    """One sortable table per plan; every table follows the same ?sort= choice."""
+    for group in groups:
+        group.table = MyActionsTable(
+            group.rows,
+            legend=legends.get(group.plan.organisation_id),
+            caption=f"{group.plan.title}: your {group.plan.action_label.lower()}s",
+        )
+        tables.RequestConfig(request, paginate=False).configure(group.table)
+    return groups
