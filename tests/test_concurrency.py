@@ -1,25 +1,16 @@
 """No lost updates: two officers saving the same action at the same moment, each in their own
-session and database connection, never silently overwrite each other."""
-
+session and database connection, never silently overwrite each other (PostgreSQL, and SQLite on a
+file database with IMMEDIATE transactions)."""
 import threading
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from actions.models import Action, StatusUpdate
 from tests import factories
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor == "sqlite",
-        reason="SQLite test databases live in memory, shared between threads without real "
-        "concurrency; the race is proven against PostgreSQL (the same code runs on SQLite "
-        "with IMMEDIATE transactions, see tests/test_officers.py for the stale-form path)",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_sessions_saving_at_once_one_wins_the_other_is_told(settings):
