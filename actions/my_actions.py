@@ -112,12 +112,10 @@ def my_actions(user, params, today: date | None = None):
     person = getattr(user, "person", None) if user.is_authenticated else None
     base = Action.objects.none()
     if person is not None:
-        base = Action.objects.filter(led_by_q(person)).distinct()
+        base = Action.objects.filter(pk__in=Action.objects.filter(led_by_q(person)).values("pk"))
     plans = Plan.objects.filter(pk__in=base.values("plan")).order_by("title")
     filterset = MyActionsFilter(params, queryset=base.for_listing(), plans=plans)
-    actions = (
-        list(filterset.qs.order_by("plan__title", "sequence", "pk")) if filterset.is_valid() else []
-    )
+    actions = list(filterset.qs.in_plan_order()) if filterset.is_valid() else []
     plan_objs = {a.plan_id: a.plan for a in actions}
     windows = current_windows(plan_objs.values(), today)
     period_ids = [period.pk for _, period in windows.values() if period is not None]

@@ -1,6 +1,7 @@
 """No lost updates: two officers saving the same action at the same moment, each in their own
 session and database connection, never silently overwrite each other (PostgreSQL, and SQLite on a
 file database with IMMEDIATE transactions)."""
+
 import threading
 
 import pytest
