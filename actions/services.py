@@ -119,6 +119,10 @@ def status_update_record(
     )
     _apply(update, details)
     update.full_clean(exclude=["action", "period", "author"], validate_unique=False)
+    if created_at is not None:
+        # A back-dated update (imports, the demo history): its history starts when it was given,
+        # so "as at" reconstructions of earlier dates see it exactly when they should.
+        update._history_date = moment
     update.save()
     action.refresh_from_db(fields=["rating", "rating_updated_at", "version"])
     return update

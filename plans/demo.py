@@ -88,6 +88,7 @@ def load_all(*, with_history: bool = True) -> LoadReport:
         if link.related_plan:
             link.save(update_fields=["related_plan"])
     ensure_demo_accounts()  # before the history, so the demo officers are its authors
+    ensure_demo_measure_owners()
     if with_history:
         for plan in report.loaded:
             add_illustrative_history(plan)
@@ -357,7 +358,12 @@ class SeedLoader:
                 value.numerator = v.get("numerator")
                 value.denominator = v.get("denominator")
             value.full_clean()
-            value.save()
+            if v.get("recorded_on"):
+                from .illustrative import recorded
+
+                recorded(value, date.fromisoformat(v["recorded_on"]))
+            else:
+                value.save()
         for t in item.get("targets", []):
             Target.objects.create(
                 measure=measure,
@@ -377,6 +383,19 @@ class SeedLoader:
                 value=c["value"],
             )
         return measure
+
+
+# Demo officers own a few measures, so they can add values for them (illustrative ownership).
+DEMO_MEASURE_OWNERS = {"CSS-01": "jane-smith", "CSS-02": "jane-smith", "CSS-09": "adele-moore"}
+
+
+def ensure_demo_measure_owners() -> None:
+    for code, slug in DEMO_MEASURE_OWNERS.items():
+        measure = Measure.objects.filter(code=code, owner__isnull=True).first()
+        person = Person.objects.filter(slug=slug).first()
+        if measure and person:
+            measure.owner = person
+            measure.save(update_fields=["owner"])
 
 
 def ensure_demo_accounts() -> list[DemoAccount]:

@@ -156,14 +156,17 @@ def add_measure_history(measure: Measure, plan: Plan) -> None:
         label = f"{year}/{str(year + 1)[2:]}"
         step = Decimal(str(round(rng.uniform(-0.04, 0.07) * float(value), 1)))
         value = max(Decimal("0.1"), value + improving * step)
-        MeasureValue.objects.create(
-            measure=measure,
-            period_start=start,
-            period_end=end,
-            label=label,
-            value=value,
-            illustrative=True,
-            note="Illustrative figure",
+        recorded(
+            MeasureValue(
+                measure=measure,
+                period_start=start,
+                period_end=end,
+                label=label,
+                value=value,
+                illustrative=True,
+                note="Illustrative figure",
+            ),
+            end + timedelta(days=42),
         )
         Comparator.objects.create(
             measure=measure,
@@ -193,3 +196,13 @@ def add_measure_history(measure: Measure, plan: Plan) -> None:
         amber_tolerance=(value * Decimal("0.05")).quantize(Decimal("0.1")),
         illustrative=True,
     )
+
+
+def recorded(value: MeasureValue, on) -> MeasureValue:
+    """Save a value as if it had been recorded on a date (six weeks after its period ends, as
+    published figures usually are), so packs as at earlier meetings do not see it."""
+    moment = timezone.make_aware(datetime.combine(on, time(9)))
+    value._history_date = moment
+    value.save()
+    MeasureValue.objects.filter(pk=value.pk).update(created_at=moment)
+    return value

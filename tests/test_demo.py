@@ -202,3 +202,19 @@ def test_loading_again_changes_nothing(demo_data):
     assert report.loaded == []
     assert len(report.skipped) == 5
     assert snapshot() == before
+
+
+def test_demo_history_is_dated_when_it_was_given(demo_data):
+    """Board packs "as at" past meetings read the history tables: the demo's back-dated updates
+    and published figures must enter the history on their own dates, not the load date."""
+    update = StatusUpdate.objects.filter(action__plan__slug=IMPROVEMENT).order_by("created_at")[0]
+    assert update.history.earliest().history_date == update.created_at
+    lac = MeasureValue.objects.get(measure__code="MBRO-LAC")
+    assert lac.history.earliest().history_date.date().isoformat() == "2018-03-28"
+    assert lac.created_at.date().isoformat() == "2018-03-28"
+    css = MeasureValue.objects.filter(measure__code="CSS-01").order_by("period_end").last()
+    assert (css.created_at.date() - css.period_end).days == 42
+
+
+def test_demo_officers_own_some_measures(demo_data):
+    assert Measure.objects.filter(owner__user__username="jane.smith").count() == 2
