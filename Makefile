@@ -43,3 +43,15 @@ check: install ## Django checks and migrations up to date
 
 clean: ## Remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache staticfiles
+
+# Benchmark (issue 7): PostgreSQL on 127.0.0.1:5432, locust in its own virtualenv (gevent stays out
+# of .venv). Drops and recreates improvement_plans_bench and improvement_plans_bench_small.
+BENCH_VENV := .bench-venv
+.PHONY: bench
+bench: install ## Benchmark pages and 230 concurrent users on PostgreSQL (about 10 minutes)
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
+	  for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
+	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL cannot be reached on 127.0.0.1:5432"; exit 1; }
+	@test -x $(BENCH_VENV)/bin/locust || { $(PYTHON) -m venv $(BENCH_VENV) && echo '*' > $(BENCH_VENV)/.gitignore \
+	  && $(BENCH_VENV)/bin/pip install --quiet --upgrade pip && $(BENCH_VENV)/bin/pip install --quiet "locust==2.47.0"; }
+	$(PY) manage.py bench --locust $(BENCH_VENV)/bin/locust $(BENCH_ARGS)

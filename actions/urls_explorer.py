@@ -1,5 +1,11 @@
 """The actions explorer across all plans."""
 
+from django.urls import path
+
+from . import explorer
+
 app_name = "explorer"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", explorer.ActionExplorerView.as_view(), name="actions"),
+]

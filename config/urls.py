@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from plans import views as plan_views
@@ -8,12 +7,7 @@ urlpatterns = [
     path("", plan_views.home, name="home"),
     path("theme.css", plan_views.theme_css, name="theme_css"),
     path("accessibility/", plan_views.accessibility, name="accessibility"),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("config.urls_auth")),  # sign-in, sign-out, password reset, keep-alive
     path("plans/", include("plans.urls")),
     path("actions/", include("actions.urls")),
     path("measures/", include("measures.urls")),

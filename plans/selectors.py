@@ -2,14 +2,15 @@
 
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from actions.legend import legend_for
-from actions.models import Action, ActionLink, SubAction
+from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from actions.rag import Rating, worst
 from priorities.models import Objective, Outcome, PlanStatement, Priority
 
-from .models import Board, Meeting, Plan
+from .models import Board, IssuedPack, Meeting, Plan
 
 
 def plans_for_listing():
@@ -33,6 +34,7 @@ def plan_document(plan: Plan) -> dict:
     )
     outcomes = list(Outcome.objects.filter(priority__plan=plan).order_by("order", "pk"))
     objectives = list(Objective.objects.filter(priority__plan=plan).order_by("order", "pk"))
+    latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     actions = list(
         Action.objects.filter(plan=plan)
         .select_related("lead")
@@ -41,8 +43,14 @@ def plan_document(plan: Plan) -> dict:
             Prefetch("links", queryset=ActionLink.objects.order_by("order", "pk")),
             Prefetch("sub_actions", queryset=SubAction.objects.order_by("order", "pk")),
         )
+        .annotate(latest_update_id=Subquery(latest.values("pk")[:1]))
         .order_by("sequence", "pk")
     )
+    # The current rating comes with its latest commentary (one query for all of them).
+    update_ids = [a.latest_update_id for a in actions if a.latest_update_id]
+    updates = StatusUpdate.objects.in_bulk(update_ids) if update_ids else {}
+    for action in actions:
+        action.latest_update = updates.get(action.latest_update_id)
     statements = list(PlanStatement.objects.filter(plan=plan).order_by("kind", "order", "pk"))
     by_parent = defaultdict(list)
     for action in actions:
@@ -108,7 +116,7 @@ def plan_document(plan: Plan) -> dict:
         "tree": tree,
         "n_actions": len(actions),
         "plan_statements": dict(plan_statements),
-        "legend": legend_for(plan.organisation),
+        "legend": legend_for(plan.organisation, plan.organisation.rag_definitions.all()),
     }
 
 
@@ -119,10 +127,21 @@ def boards_for_listing():
 
 
 def board_detail(board: Board) -> dict:
+    """Members, plans overseen and meetings (with whether each pack has been issued)."""
+    meetings = list(
+        Meeting.objects.filter(board=board)
+        .annotate(issued=Exists(IssuedPack.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("date")
+    )
+    today = timezone.localdate()
     return {
         "memberships": list(
-            board.memberships.select_related("person").order_by("role", "person__name")
+            board.memberships.select_related("person", "person__organisation").order_by(
+                "role", "person__name"
+            )
         ),
         "plans": list(board.plans.select_related("organisation").order_by("title")),
-        "meetings": list(Meeting.objects.filter(board=board).order_by("date")),
+        "meetings": meetings,
+        "next_meeting": next((m for m in meetings if m.date >= today), None),
+        "today": today,
     }

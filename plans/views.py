@@ -1,18 +1,24 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
 
-from . import selectors
-from .models import Board, Meeting, Plan
+from . import audit, dashboards, packs, selectors
+from .models import AuditEvent, Board, Meeting, Plan
 from .permissions import (
     boards_visible_to,
     can_view_board,
     can_view_plan,
+    is_administrator,
+    is_officer,
     plans_visible_to,
     require,
 )
@@ -21,7 +27,14 @@ from .permissions import (
 @login_required
 @require_GET
 def home(request):
-    return redirect("plans:list")
+    """Officers start at "My actions" (when that page exists); board members, administrators
+    and viewers at the portfolio."""
+    if is_officer(request.user) and not is_administrator(request.user):
+        try:
+            return redirect(reverse("actions:mine"))
+        except NoReverseMatch:
+            pass
+    return redirect("plans:portfolio")
 
 
 @require_GET
@@ -43,6 +56,18 @@ def accessibility(request):
     return render(request, "accessibility.html")
 
 
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    """Every plan the user may read at a glance."""
+
+    template_name = "plans/portfolio.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(dashboards.portfolio(self.request.user))
+        return context
+
+
 class PlanListView(LoginRequiredMixin, ListView):
     template_name = "plans/plan_list.html"
     context_object_name = "plans"
@@ -51,7 +76,23 @@ class PlanListView(LoginRequiredMixin, ListView):
         return selectors.plans_for_listing().filter(pk__in=plans_visible_to(self.request.user))
 
 
+class VisiblePlanMixin(LoginRequiredMixin):
+    """A plan by its slug, refused (403) to users who may not read it."""
+
+    def get_plan(self):
+        plan = get_object_or_404(
+            Plan.objects.select_related("organisation", "owner").prefetch_related(
+                "organisation__rag_definitions"
+            ),
+            slug=self.kwargs["slug"],
+        )
+        require(can_view_plan(self.request.user, plan))
+        return plan
+
+
 class PlanDetailView(LoginRequiredMixin, DetailView):
+    """The plan document, in the layout councils print."""
+
     template_name = "plans/plan_detail.html"
     context_object_name = "plan"
 
@@ -72,6 +113,30 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(selectors.plan_document(self.object))
+        return context
+
+
+class PlanDashboardView(VisiblePlanMixin, TemplateView):
+    template_name = "plans/plan_dashboard.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        context["plan"] = plan
+        context.update(dashboards.plan_dashboard(plan, self.request.GET))
+        return context
+
+
+class ExceptionReportView(VisiblePlanMixin, TemplateView):
+    template_name = "plans/exception_report.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        context["plan"] = plan
+        context.update(dashboards.exception_report(plan))
         return context
 
 
@@ -99,17 +164,113 @@ class BoardDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-class MeetingDetailView(LoginRequiredMixin, DetailView):
-    template_name = "plans/meeting_detail.html"
-    context_object_name = "meeting"
-    queryset = Meeting.objects.select_related("board", "board__organisation")
+class MeetingMixin(LoginRequiredMixin):
+    """A meeting whose board the user may see."""
 
-    def get_object(self, queryset=None):
-        meeting = super().get_object(queryset)
+    def get_meeting(self) -> Meeting:
+        meeting = get_object_or_404(
+            Meeting.objects.select_related("board", "board__organisation"), pk=self.kwargs["pk"]
+        )
         require(can_view_board(self.request.user, meeting.board))
         return meeting
 
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    """The board pack: the frozen one once issued, otherwise the position as at the meeting."""
+
+    template_name = "plans/meeting_detail.html"
+    http_method_names = ["get", "head", "options"]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["plans"] = list(self.object.board.plans.order_by("title"))
+        meeting = self.get_meeting()
+        issued = packs.issued_pack_for(meeting)
+        context.update(
+            {
+                "meeting": meeting,
+                "issued": issued,
+                "can_issue": issued is None and is_administrator(self.request.user),
+            }
+        )
+        if issued is not None:
+            # Rendered by our own template (autoescaped) when the pack was issued.
+            context["pack_html"] = mark_safe(issued.html)  # noqa: S308
+            context["as_at_text"] = issued.snapshot.get("as_at_text", "")
+        else:
+            snapshot = packs.build_pack(meeting)
+            context["pack"] = packs.for_display(snapshot)
+            context["as_at_text"] = snapshot["as_at_text"]
         return context
+
+
+def _filename(meeting: Meeting, ext: str) -> str:
+    board = "".join(c if c.isalnum() else "-" for c in meeting.board.name.lower()).strip("-")
+    while "--" in board:
+        board = board.replace("--", "-")
+    return f"{board}-pack-{meeting.date:%Y-%m-%d}.{ext}"
+
+
+class MeetingPdfView(MeetingMixin, View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        issued = packs.issued_pack_for(meeting)
+        if issued is not None:
+            body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
+        else:
+            snapshot = packs.build_pack(meeting)
+            body, as_at_text = packs.render_pack_html(snapshot), snapshot["as_at_text"]
+        pdf = packs.pack_pdf(meeting=meeting, body_html=body, as_at_text=as_at_text, issued=issued)
+        audit.record(
+            AuditEvent.Kind.EXPORT,
+            request=request,
+            summary=f"Board pack for {meeting} as PDF",
+            meeting=meeting.pk,
+            format="pdf",
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
+        return response
+
+
+class MeetingXlsxView(MeetingMixin, View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        issued = packs.issued_pack_for(meeting)
+        snapshot = issued.snapshot if issued is not None else packs.build_pack(meeting)
+        content = packs.pack_xlsx(snapshot, issued=issued)
+        audit.record(
+            AuditEvent.Kind.EXPORT,
+            request=request,
+            summary=f"Board pack for {meeting} as .xlsx",
+            meeting=meeting.pk,
+            format="xlsx",
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "xlsx")}"'
+        return response
+
+
+class MeetingIssueView(MeetingMixin, View):
+    """Issue (freeze) a meeting's pack: administrators only."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        require(is_administrator(request.user))
+        try:
+            packs.pack_issue(meeting=meeting, issued_by=request.user, request=request)
+        except packs.PackAlreadyIssued:
+            messages.info(request, "This pack had already been issued; nothing was changed.")
+        else:
+            messages.success(
+                request, "The pack has been issued. This is now the record of what the board saw."
+            )
+        return redirect(meeting.get_absolute_url())

@@ -114,6 +114,12 @@ LOGOUT_REDIRECT_URL = "login"
 COUNCIL_NAME = env("COUNCIL_NAME", default="Improvement Plan Tracker")
 COUNCIL_COLOUR = env("COUNCIL_COLOUR", default="#1d70b8")
 SERVICE_NAME = env("SERVICE_NAME", default="Improvement Plan Tracker")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+# Reporting periods and reminders (see README, "Roles and the officers' monthly journey").
+UPDATE_GRACE_DAYS = env.int("UPDATE_GRACE_DAYS", default=5)
+UPDATE_DAYS_BEFORE_MEETING = env.int("UPDATE_DAYS_BEFORE_MEETING", default=7)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=3)
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 
@@ -126,3 +132,110 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# =============================================================================================
+# Security (issue 6; see docs/security.md). Kept at the end of this file: it adds to the lists
+# above rather than reordering them.
+# =============================================================================================
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS += ["axes", "csp"]
+
+
+def _insert_after(existing: str, *new: str) -> None:
+    position = MIDDLEWARE.index(existing) + 1
+    MIDDLEWARE[position:position] = list(new)
+
+
+_insert_after(
+    "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
+    "csp.middleware.CSPMiddleware",
+)
+_insert_after(
+    "whitenoise.middleware.WhiteNoiseMiddleware", "config.middleware.DatabaseUnavailableMiddleware"
+)
+_insert_after(
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.SessionTimeoutMiddleware",
+    "config.middleware.PermissionDeniedAuditMiddleware",
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes: last
+
+# Headers. Django sends nosniff, Referrer-Policy, X-Frame-Options and COOP itself; HSTS is in
+# production.py (it needs HTTPS). No inline script or style anywhere: GOV.UK Frontend starts
+# from static/js/init.js, and SVG charts use presentation attributes only.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
+# Browser features the service never uses, switched off (config.middleware).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
+# Sign-in: django-axes locks a user name from one address out after 5 failures for 15 minutes
+# (HTTP 429, the same page whether or not the account exists).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in plans.AuditEvent
+AXES_CLIENT_IP_CALLABLE = "plans.audit.client_ip"
+# Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Sessions: signed out after SESSION_IDLE_TIMEOUT seconds without a request, and
+# SESSION_ABSOLUTE_TIMEOUT seconds after signing in whatever happens; pages warn
+# SESSION_TIMEOUT_WARNING seconds before (templates/includes/session_timeout.html).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 60 * 60)
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING", default=2 * 60)
+SESSION_ACTIVITY_RESOLUTION = 60  # seconds between writes of the last-activity time
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # scripts read the token from the page, never the cookie
+CSRF_FAILURE_VIEW = "config.auth_views.csrf_failure"
+
+# Password reset links last one hour.
+PASSWORD_RESET_TIMEOUT = 60 * 60

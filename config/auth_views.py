@@ -1,0 +1,112 @@
+"""Sign-in, password reset, the session keep-alive and the CSRF failure page.
+
+Django's own views with GOV.UK templates (``templates/registration/``) and messages that never
+say whether an account or an e-mail address exists.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .middleware import seconds_remaining, touch_session
+
+
+class SignInForm(AuthenticationForm):
+    """The same message for an unknown user name and a wrong password (Django's ModelBackend
+    also hashes the password for an unknown user, so both take the same time)."""
+
+    error_messages = {
+        "invalid_login": (
+            "Enter a correct user name and password. Both are case-sensitive. "
+            "After 5 attempts you will have to wait 15 minutes."
+        ),
+        "inactive": (
+            "Enter a correct user name and password. Both are case-sensitive. "
+            "After 5 attempts you will have to wait 15 minutes."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = "User name"
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+        self.fields["username"].error_messages["required"] = "Enter your user name"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT // 60
+        return context
+
+
+class GovukPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Always goes on to the "check your email" page, whether or not the address is known."""
+
+    form_class = GovukPasswordResetForm
+
+    def get_extra_email_context(self):
+        return {"service_name": settings.SERVICE_NAME, "council_name": settings.COUNCIL_NAME}
+
+    def form_valid(self, form):
+        self.extra_email_context = self.get_extra_email_context()
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.fields["new_password1"].label = "New password"
+        form.fields["new_password2"].label = "Confirm new password"
+        form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        form.fields["new_password2"].error_messages["required"] = "Confirm your new password"
+        return form
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+def session_keepalive(request):
+    """The "Stay signed in" button: records activity so the idle timeout starts again.
+    Scripts get JSON; the form without JavaScript goes back to the page it came from."""
+    if not request.user.is_authenticated:
+        if _wants_json(request):
+            return JsonResponse({"signed_in": False}, status=401)
+        return redirect_to_login(request.POST.get("next") or settings.LOGIN_REDIRECT_URL)
+    touch_session(request)
+    if _wants_json(request):
+        return JsonResponse({"signed_in": True, "expires_in": seconds_remaining(request.session)})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = settings.LOGIN_REDIRECT_URL
+    return redirect(target)
+
+
+def csrf_failure(request, reason=""):
+    """A GOV.UK page for a refused form (its security token missing or expired)."""
+    return render(request, "registration/csrf_failure.html", status=403)

@@ -1,0 +1,249 @@
+"""Security middleware (see docs/security.md and the "Security" section of config/settings/base.py).
+
+- ``SecurityHeadersMiddleware``: Permissions-Policy on every response, and
+  ``Cache-Control: no-store`` on every response to a signed-in user.
+- ``DatabaseUnavailableMiddleware``: a GOV.UK "service unavailable" page (HTTP 503) instead of a
+  stack trace or a 500 when the database cannot be reached.
+- ``SessionTimeoutMiddleware``: signs a user out after ``SESSION_IDLE_TIMEOUT`` seconds without
+  a request, or ``SESSION_ABSOLUTE_TIMEOUT`` seconds after signing in.
+- ``PermissionDeniedAuditMiddleware``: writes every refusal (HTTP 403) to the audit log.
+"""
+
+import logging
+import sys
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.dispatch import receiver
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+
+from plans import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
+from plans.models import AuditEvent
+
+logger = logging.getLogger("config.security")
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+# Session keys of the timeout clocks (seconds since the epoch, as floats).
+SIGNED_IN_AT = "security:signed_in_at"
+LAST_ACTIVITY = "security:last_activity"
+
+
+def _signed_in_request(request, response) -> bool:
+    """Whether a response goes to a signed-in user, without a database query: the request
+    carries a session cookie (only signed-in users get one here) or the response sets one
+    (signing in)."""
+    name = settings.SESSION_COOKIE_NAME
+    if name in request.COOKIES or name in response.cookies:
+        return True
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", None)
+    return wrapped is not None and getattr(wrapped, "is_authenticated", False) is True
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django does not send itself: Permissions-Policy, and no caching of pages meant
+    for one signed-in user (shared computers, browser back button after signing out)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(allow)})"
+            for feature, allow in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        # Django's XFrameOptionsMiddleware misses static files; CSP frame-ancestors covers
+        # current browsers, this older browsers.
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+        if not request.path.startswith(settings.STATIC_URL) and _signed_in_request(
+            request, response
+        ):
+            response["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+        return response
+
+
+def service_unavailable() -> HttpResponse:
+    """The 503 page. Rendered without the request so that nothing touches the database
+    (no session, no user, no context processors)."""
+    html = render_to_string(
+        "503.html",
+        {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME},
+    )
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@receiver(got_request_exception, dispatch_uid="config.middleware.flag_database_errors")
+def _flag_database_errors(sender, request=None, **kwargs):
+    """Django turns an exception raised in another middleware (the session's, say) into a 500
+    before it reaches ``DatabaseUnavailableMiddleware``; flag the request so that the 500 can be
+    replaced by the 503 page."""
+    exc = sys.exc_info()[1]
+    if request is not None and isinstance(exc, DATABASE_ERRORS):
+        request.database_unavailable = True
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that cannot be reached gives the 503 page. With CONN_HEALTH_CHECKS the next
+    request after the database returns reconnects and succeeds."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            response = self.get_response(request)
+        except DATABASE_ERRORS as exc:  # raised outside any view or middleware wrapper
+            return self._unavailable(request, exc)
+        if response.status_code >= 500 and getattr(request, "database_unavailable", False):
+            return self._unavailable(request, None)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return self._unavailable(request, exception)
+        return None
+
+    def _unavailable(self, request, exc):
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exc)
+        request.database_unavailable = True
+        return service_unavailable()
+
+
+def duration(seconds: int) -> str:
+    """A whole number of hours, minutes or seconds in words: "12 hours", "30 minutes"."""
+    for unit, size in (("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            n = seconds // size
+            return f"{n} {unit}{'' if n == 1 else 's'}"
+    if seconds >= 120:
+        return f"{round(seconds / 60)} minutes"
+    return f"{seconds} second{'' if seconds == 1 else 's'}"
+
+
+@dataclass(frozen=True)
+class SessionTimeout:
+    """What the session-timeout warning needs to know (``request.session_timeout``)."""
+
+    idle: int  # seconds of inactivity allowed
+    warning: int  # seconds before expiry that the warning shows
+    remaining: int  # seconds until this session expires unless there is activity
+
+    @property
+    def idle_text(self) -> str:
+        return duration(self.idle)
+
+
+class SessionTimeoutMiddleware:
+    """Idle and absolute session timeouts.
+
+    The clocks start at sign-in (``start_session_clocks``); a session without them (signed in
+    before this middleware was deployed) starts them on its next request. Activity is written at
+    most once every ``SESSION_ACTIVITY_RESOLUTION`` seconds, so most requests cause no session
+    write; the idle limit is therefore enforced to within that resolution, never later."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return self.get_response(request)
+        idle = settings.SESSION_IDLE_TIMEOUT
+        absolute = settings.SESSION_ABSOLUTE_TIMEOUT
+        now = time.time()
+        signed_in_at = session.get(SIGNED_IN_AT)
+        last = session.get(LAST_ACTIVITY, signed_in_at)
+        if signed_in_at is None or last is None:
+            session[SIGNED_IN_AT] = session[LAST_ACTIVITY] = now
+        elif now - signed_in_at > absolute:
+            return self._expire(request, "absolute")
+        elif now - last > idle:
+            return self._expire(request, "idle")
+        elif now - last >= settings.SESSION_ACTIVITY_RESOLUTION:
+            session[LAST_ACTIVITY] = now
+        request.session_timeout = SessionTimeout(
+            idle=idle,
+            warning=settings.SESSION_TIMEOUT_WARNING,
+            remaining=seconds_remaining(session, now),
+        )
+        return self.get_response(request)
+
+    def _expire(self, request, reason):
+        request.sign_out_reason = reason
+        logout(request)
+        if reason == "idle":
+            idle = duration(settings.SESSION_IDLE_TIMEOUT)
+            text = f"You were signed out after {idle} without activity."
+        else:
+            limit = duration(settings.SESSION_ABSOLUTE_TIMEOUT)
+            text = f"You were signed out because you had been signed in for {limit}."
+        messages.info(request, f"{text} Sign in again to carry on.", fail_silently=True)
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"signed_in": False, "reason": reason}, status=401)
+        return redirect_to_login(request.get_full_path())
+
+
+def seconds_remaining(session, now: float | None = None) -> int:
+    """Seconds until a session expires unless there is activity."""
+    now = time.time() if now is None else now
+    signed_in_at = session.get(SIGNED_IN_AT, now)
+    last = session.get(LAST_ACTIVITY, signed_in_at)
+    expires = min(
+        last + settings.SESSION_IDLE_TIMEOUT, signed_in_at + settings.SESSION_ABSOLUTE_TIMEOUT
+    )
+    return max(0, int(expires - now))
+
+
+def touch_session(request) -> None:
+    """Record activity now (the keep-alive view)."""
+    request.session[LAST_ACTIVITY] = time.time()
+    request.session.setdefault(SIGNED_IN_AT, time.time())
+
+
+@receiver(user_logged_in, dispatch_uid="config.middleware.start_session_clocks")
+def start_session_clocks(sender=None, request=None, **kwargs) -> None:
+    """Start the timeout clocks at sign-in."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_ACTIVITY] = now
+
+
+class PermissionDeniedAuditMiddleware:
+    """Every refusal (HTTP 403: a permission check, a CSRF failure, the admin) goes into the
+    audit log with who, what and when."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and not getattr(request, "database_unavailable", False):
+            try:
+                audit.record(
+                    AuditEvent.Kind.PERMISSION_DENIED,
+                    request=request,
+                    summary=f"Refused {request.method} {request.path}",
+                    method=request.method,
+                    status=403,
+                )
+            except DATABASE_ERRORS:  # never turn a refusal into an error page
+                logger.exception("Could not record a permission refusal")
+        return response

@@ -1,0 +1,289 @@
+"""Forms for entering and correcting a measure's values. They parse input; the services in
+``measures.services`` validate the figures and save."""
+
+import calendar
+import unicodedata
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Measure, MeasureValue, PopulationEstimate
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+QUARTERS = {4: 1, 7: 2, 10: 3, 1: 4}  # UK financial-year quarters by starting month
+BIDI_CONTROLS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"}
+
+
+def clean_text(text: str) -> str:
+    """Strip direction-override and other invisible control characters from typed text."""
+    return "".join(
+        ch
+        for ch in text
+        if ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cf")
+    ).strip()
+
+
+def _is_month_end(day: date) -> bool:
+    return day.day == calendar.monthrange(day.year, day.month)[1]
+
+
+def period_label(start: date, end: date) -> str:
+    """A label for a period as councils write it: "2023/24", "2023/24 Q2", "March 2024",
+    "2023/24 academic year", "As at 28 February 2018", else "1 April 2023 to 15 May 2023"."""
+    if start == end:
+        return f"As at {end.day} {end:%B %Y}"
+    fy = start.year if start.month >= 4 else start.year - 1
+    if start.day == 1 and _is_month_end(end):
+        months = (end.year - start.year) * 12 + end.month - start.month + 1
+        if months == 12 and start.month == 4:
+            return f"{fy}/{str(fy + 1)[2:]}"
+        if months == 12 and start.month == 9:
+            return f"{start.year}/{str(start.year + 1)[2:]} academic year"
+        if months == 3 and start.month in QUARTERS:
+            return f"{fy}/{str(fy + 1)[2:]} Q{QUARTERS[start.month]}"
+        if months == 1:
+            return f"{start:%B %Y}"
+    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+
+
+class DateField(forms.DateField):
+    input_formats = DATE_FORMATS
+    default_error_messages = {
+        "invalid": "Enter a real date, for example 31/3/2024.",
+        "required": "Enter a date.",
+    }
+
+
+def decimal_field(label, *, required=False, help_text="", **kw):
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=14,
+        decimal_places=4,
+        localize=False,
+        error_messages={
+            "invalid": f"{label} must be a number, for example 141.1.",
+            "max_digits": f"{label} is too long.",
+            "max_decimal_places": f"{label} can have at most 4 decimal places.",
+            "max_whole_digits": f"{label} is too large.",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        **kw,
+    )
+
+
+class PopulationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        text = f"{obj.area}, {obj.age_band}, {obj.year}: {obj.count:,}"
+        return f"{text} ({obj.source})" if obj.source else text
+
+
+class ValueFieldsMixin:
+    """Shows only the fields that make sense for the measure's unit."""
+
+    def _shape_for(self, measure: Measure):
+        unit = measure.unit
+        if unit == Measure.Unit.RATE_PER_10000:
+            self.fields.pop("value", None)
+            self.fields.pop("denominator", None)
+            self.fields["numerator"].label = "Count of children"
+            self.fields["numerator"].error_messages["invalid"] = (
+                "Count of children must be a number, for example 454."
+            )
+            self.fields["numerator"].required = True
+            self.fields["numerator"].error_messages["required"] = (
+                "Enter the count of children the rate is computed from."
+            )
+            self.fields[
+                "numerator"
+            ].help_text = (
+                "The rate per 10,000 is computed from this count and the population estimate."
+            )
+            self.fields["population"].required = True
+            self.fields["population"].error_messages["required"] = (
+                "Choose the population estimate the rate is per 10,000 of."
+            )
+        elif unit == Measure.Unit.PERCENTAGE:
+            self.fields.pop("population", None)
+            self.fields[
+                "value"
+            ].help_text = "Leave blank to compute it from the numerator and denominator."
+        else:
+            self.fields.pop("population", None)
+            self.fields.pop("numerator", None)
+            self.fields.pop("denominator", None)
+            self.fields["value"].required = True
+            self.fields["value"].error_messages["required"] = "Enter the value."
+        if "population" in self.fields:
+            self.fields["population"].queryset = PopulationEstimate.objects.order_by(
+                "area", "-year", "age_band"
+            )
+
+
+class MeasureValueForm(ValueFieldsMixin, forms.Form):
+    period_start = DateField(label="Period start", help_text="For example, 1/4/2023.")
+    period_end = DateField(
+        label="Period end", help_text="The same as the start for a figure as at a date."
+    )
+    label = forms.CharField(
+        label="Period as written",
+        max_length=100,
+        required=False,
+        help_text='For example "2023/24 Q2". Leave blank to have it written from the dates.',
+    )
+    value = decimal_field("Value")
+    numerator = decimal_field("Numerator", help_text="The count the figure is computed from.")
+    denominator = decimal_field("Denominator")
+    population = PopulationChoiceField(
+        label="Population estimate", queryset=PopulationEstimate.objects.none(), required=False
+    )
+    note = forms.CharField(label="Note", max_length=500, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, measure: Measure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self._shape_for(measure)
+        self.fields["note"].widget.attrs["rows"] = 2
+
+    def clean_label(self):
+        return clean_text(self.cleaned_data.get("label", ""))
+
+    def clean_note(self):
+        return clean_text(self.cleaned_data.get("note", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end:
+            if end < start:
+                self.add_error("period_end", "The end of the period must be on or after its start.")
+            elif not cleaned.get("label"):
+                cleaned["label"] = period_label(start, end)
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        c = self.cleaned_data
+        return {
+            "period_start": c["period_start"],
+            "period_end": c["period_end"],
+            "label": c["label"],
+            "value": c.get("value"),
+            "numerator": c.get("numerator"),
+            "denominator": c.get("denominator"),
+            "population": c.get("population"),
+            "note": c.get("note", ""),
+        }
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the fields it names (others at the top)."""
+        for field, messages in error.message_dict.items():
+            target = field if field in self.fields else None
+            for message in messages:
+                self.add_error(target, message)
+
+
+class MeasureValueCorrectionForm(ValueFieldsMixin, forms.Form):
+    period_end = DateField(label="Period end")
+    label = forms.CharField(label="Period as written", max_length=100)
+    value = decimal_field("Value")
+    numerator = decimal_field("Numerator", help_text="The count the figure is computed from.")
+    denominator = decimal_field("Denominator")
+    population = PopulationChoiceField(
+        label="Population estimate", queryset=PopulationEstimate.objects.none(), required=False
+    )
+    note = forms.CharField(label="Note", max_length=500, required=False, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        max_length=100,
+        help_text="Kept in the value's history and shown to the board as the reason it changed.",
+        error_messages={"required": "Say why the value is being corrected."},
+    )
+
+    def __init__(self, *args, measure: Measure, instance: MeasureValue, **kwargs):
+        initial = {
+            "period_end": instance.period_end,
+            "label": instance.label,
+            "value": instance.value,
+            "numerator": instance.numerator,
+            "denominator": instance.denominator,
+            "population": instance.population_id,
+            "note": instance.note,
+        }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.instance = instance
+        self._shape_for(measure)
+        if measure.unit == Measure.Unit.PERCENTAGE:
+            self.fields[
+                "value"
+            ].help_text = "Clear it to compute it from the numerator and denominator."
+        self.fields["note"].widget.attrs["rows"] = 2
+
+    def clean_label(self):
+        label = clean_text(self.cleaned_data.get("label", ""))
+        if not label:
+            raise ValidationError('Enter how the period is written, for example "2023/24 Q2".')
+        return label
+
+    def clean_note(self):
+        return clean_text(self.cleaned_data.get("note", ""))
+
+    def clean_reason(self):
+        reason = clean_text(self.cleaned_data.get("reason", ""))
+        if not reason:
+            raise ValidationError("Say why the value is being corrected.")
+        return reason
+
+    def clean(self):
+        cleaned = super().clean()
+        end = cleaned.get("period_end")
+        if end and end < self.instance.period_start:
+            self.add_error("period_end", "The end of the period must be on or after its start.")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        c = self.cleaned_data
+        kwargs = {
+            "reason": c["reason"],
+            "label": c["label"],
+            "period_end": c["period_end"],
+            "note": c.get("note", ""),
+        }
+        if "value" in self.fields:
+            kwargs["new_value"] = c.get("value")
+        for name in ("numerator", "denominator", "population"):
+            if name in self.fields:
+                kwargs[name] = c.get(name)
+        return kwargs
+
+    add_service_errors = MeasureValueForm.add_service_errors
+
+
+class MeasureFilterForm(forms.Form):
+    """The filters of the measures list (GET)."""
+
+    plan = forms.ModelChoiceField(
+        label="Plan", queryset=None, required=False, empty_label="All plans"
+    )
+    frequency = forms.ChoiceField(
+        label="Frequency",
+        required=False,
+        choices=[("", "Any frequency"), *Measure.Frequency.choices],
+    )
+    compare = forms.ChoiceField(
+        label="Direction of travel against",
+        required=False,
+        choices=[("previous", "The previous period"), ("last_year", "The same period last year")],
+    )
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+        self.fields["plan"].error_messages["invalid_choice"] = "Choose a plan from the list."
+        self.fields["frequency"].error_messages["invalid_choice"] = (
+            "Choose a frequency from the list."
+        )
+        self.fields["compare"].error_messages["invalid_choice"] = "Choose what to compare with."

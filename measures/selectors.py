@@ -1,0 +1,415 @@
+"""Reads for the measures pages: everything a page shows, in a fixed number of queries.
+
+Display rules kept here so the list, the measure page and exports agree:
+
+- **Small counts** (``SMALL_COUNT`` 1 to 5) are shown as "c" in a publication view of a measure
+  marked ``for_publication``: a count of 1 to 5, and for a rate or percentage whose count
+  (numerator) is 1 to 5 the count *and* the rate (which, with the published denominator, would
+  give the count away). Zero is not suppressed.
+- **Volatility warning** for a rate or percentage computed from a small number: a count
+  (numerator) under ``VOLATILE_COUNT`` (10) or a denominator under ``VOLATILE_DENOMINATOR``
+  (100). One child more or fewer then moves the figure a lot from period to period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from plans.models import Plan
+
+from .charts import COMPARATOR_STYLES, format_number, line_chart, sparkline
+from .models import Comparator, Measure, MeasureValue, PopulationEstimate
+from .status import (
+    DIRECTION_WORDS,
+    MOVEMENT_ARROWS,
+    MOVEMENT_WORDS,
+    PREVIOUS_PERIOD,
+    SAME_PERIOD_LAST_YEAR,
+    MeasureStatus,
+    direction_of_travel,
+    measure_status,
+    measure_statuses,
+    movement,
+    target_for,
+)
+
+SMALL_COUNT = range(1, 6)  # 1 to 5
+SUPPRESSED = "c"
+VOLATILE_COUNT = 10
+VOLATILE_DENOMINATOR = 100
+CHART_COMPARATORS = (
+    Comparator.Kind.ENGLAND,
+    Comparator.Kind.REGION,
+    Comparator.Kind.STATISTICAL_NEIGHBOURS,
+)
+UNIT_SUFFIX = {Measure.Unit.PERCENTAGE: "%", Measure.Unit.DAYS: " days"}
+DERIVED_UNITS = (Measure.Unit.RATE_PER_10000, Measure.Unit.PERCENTAGE)
+
+
+# Formatting ------------------------------------------------------------------------------------
+
+
+def number(value) -> str:
+    """141.1000 -> "141.1", 32180 -> "32,180"; "" for None."""
+    return "" if value is None else format_number(Decimal(value))
+
+
+def with_unit(value, unit: str) -> str:
+    """The figure as shown with its unit: rates and percentages keep one decimal place at least
+    ("51.0", "47.0%"), other figures drop trailing zeros ("454")."""
+    if value is None:
+        return ""
+    text = number(value)
+    if unit in DERIVED_UNITS and "." not in text:
+        text += ".0"
+    return text + UNIT_SUFFIX.get(unit, "")
+
+
+def is_small(count) -> bool:
+    return count is not None and Decimal(count) == int(count) and int(count) in SMALL_COUNT
+
+
+def suppressed(value: MeasureValue, measure: Measure, publication: bool) -> bool:
+    """Whether a value is shown as "c" (see the module's rules)."""
+    if not (publication and measure.for_publication):
+        return False
+    if measure.unit == Measure.Unit.COUNT and is_small(value.value):
+        return True
+    return measure.unit in DERIVED_UNITS and is_small(value.numerator)
+
+
+def volatility_warning(value: MeasureValue | None, measure: Measure) -> str:
+    """A sentence warning that a rate or percentage rests on small numbers, or ""."""
+    if value is None or measure.unit not in DERIVED_UNITS:
+        return ""
+    reasons = []
+    if value.numerator is not None and value.numerator < VOLATILE_COUNT:
+        reasons.append(f"a count under {VOLATILE_COUNT}")
+    if value.denominator is not None and value.denominator < VOLATILE_DENOMINATOR:
+        reasons.append(f"a denominator under {VOLATILE_DENOMINATOR}")
+    if not reasons:
+        return ""
+    return (
+        f"Treat with caution: {value.label} is based on {' and '.join(reasons)}, so a change of "
+        "one child moves it a lot from one period to the next."
+    )
+
+
+@dataclass
+class Figure:
+    """A value as shown: the text ("141.1", "75%", "c") and whether it was suppressed."""
+
+    text: str
+    suppressed: bool = False
+    raw: Decimal | None = None
+
+
+def figure(value: MeasureValue | None, measure: Measure, publication: bool) -> Figure:
+    if value is None:
+        return Figure("")
+    if suppressed(value, measure, publication):
+        return Figure(SUPPRESSED, True, None)
+    return Figure(with_unit(value.value, measure.unit), False, value.value)
+
+
+def count_text(value: MeasureValue, measure: Measure, publication: bool) -> str:
+    if value.numerator is None:
+        return ""
+    if publication and measure.for_publication and is_small(value.numerator):
+        return SUPPRESSED
+    return number(value.numerator)
+
+
+# Filters ---------------------------------------------------------------------------------------
+
+
+def measures_for_listing(*, plan: Plan | None = None, frequency: str = "") -> QuerySet:
+    qs = Measure.objects.select_related("owner", "organisation").order_by("code")
+    if plan is not None:
+        qs = qs.filter(plans=plan)
+    if frequency:
+        qs = qs.filter(frequency=frequency)
+    return qs
+
+
+def plans_with_measures(visible_plans) -> list[Plan]:
+    return list(
+        Plan.objects.filter(pk__in=visible_plans.values("pk"), measures__isnull=False)
+        .distinct()
+        .order_by("title")
+    )
+
+
+# The list --------------------------------------------------------------------------------------
+
+
+def _spark_title(status: MeasureStatus, figures: list[Figure]) -> str:
+    shown = [(v.label, f.text) for v, f in zip(status.values, figures, strict=True)]
+    if not shown:
+        return f"{status.measure.title}: no values yet"
+    first, last = shown[0], shown[-1]
+    if len(shown) == 1:
+        return f"{status.measure.title}: {last[1]} ({last[0]})"
+    return (
+        f"Trend of {status.measure.title}: {first[1]} ({first[0]}) to {last[1]} ({last[0]}), "
+        f"{len(shown)} values"
+    )
+
+
+def list_rows(statuses: list[MeasureStatus], *, publication: bool = False) -> list[dict]:
+    rows = []
+    for s in statuses:
+        m = s.measure
+        figures = [figure(v, m, publication) for v in s.values]
+        rows.append(
+            {
+                "status": s,
+                "measure": m,
+                "latest": figures[-1] if figures else None,
+                "target": with_unit(s.target.value, m.unit) if s.target else "",
+                "comparators": [
+                    (
+                        kind,
+                        s.comparators.get(kind),
+                        with_unit(getattr(s.comparators.get(kind), "value", None), m.unit),
+                    )
+                    for kind in CHART_COMPARATORS
+                ],
+                "volatility": volatility_warning(s.latest, m),
+                "hide_direction": bool(
+                    s.latest
+                    and (
+                        suppressed(s.latest, m, publication)
+                        or (s.reference is not None and suppressed(s.reference, m, publication))
+                    )
+                ),
+                "sparkline": sparkline(
+                    [f.raw for f in figures],
+                    title=_spark_title(s, figures),
+                    id_prefix=f"spark-{m.pk}",
+                )
+                if figures
+                else "",
+            }
+        )
+    return rows
+
+
+# The measure page ------------------------------------------------------------------------------
+
+
+def _comparator_at(comparators: list[Comparator], kind: str, value: MeasureValue):
+    """The comparator of a kind whose period contains the end of the value's period."""
+    for c in comparators:
+        if c.kind == kind and c.period_start <= value.period_end <= c.period_end:
+            return c
+    return None
+
+
+def trend(status: MeasureStatus, *, publication: bool = False) -> dict:
+    """The trend chart and the table of the same figures: one row per value period with its
+    value, the target that applied and the comparators for that period."""
+    m = status.measure
+    kinds = [k for k in CHART_COMPARATORS if any(c.kind == k for c in status.all_comparators)]
+    rows = []
+    for v in status.values:
+        t = target_for(v, status.targets)
+        comparators = [_comparator_at(status.all_comparators, k, v) for k in kinds]
+        rows.append(
+            {
+                "value": v,
+                "figure": figure(v, m, publication),
+                "target": t,
+                "target_text": with_unit(t.value, m.unit) if t else "",
+                "comparators": [with_unit(c.value if c else None, m.unit) for c in comparators],
+                "comparator_values": [c.value if c else None for c in comparators],
+            }
+        )
+    labels = [r["value"].label for r in rows]
+    series = [{"name": m.title, "values": [r["figure"].raw for r in rows]}]
+    for i, kind in enumerate(kinds):
+        colour, dash = COMPARATOR_STYLES[i % len(COMPARATOR_STYLES)]
+        series.append(
+            {
+                "name": Comparator.Kind(kind).label,
+                "values": [r["comparator_values"][i] for r in rows],
+                "colour": colour,
+                "dash": dash,
+                "markers": False,
+            }
+        )
+    target_values = [r["target"].value if r["target"] else None for r in rows]
+    chart = ""
+    if rows:
+        chart = line_chart(
+            series,
+            title=f"{m.title}: values by period"
+            + (", with the target" if any(target_values) else "")
+            + (" and comparators" if kinds else ""),
+            id_prefix=f"trend-{m.pk}",
+            x_labels=labels,
+            y_label=m.get_unit_display(),
+            target={"name": "Target", "values": target_values} if any(target_values) else None,
+            y_min=0,
+        )
+    return {
+        "chart": chart,
+        "rows": rows,
+        "comparator_headings": [Comparator.Kind(k).label for k in kinds],
+        "has_targets": any(target_values),
+    }
+
+
+def rate_working(value: MeasureValue | None, measure: Measure) -> dict | None:
+    """For a rate per 10,000: the population estimate used and the sum ("454 of 32,180 =
+    141.1 per 10,000")."""
+    if value is None or measure.unit != Measure.Unit.RATE_PER_10000 or value.numerator is None:
+        return None
+    base = value.population.count if value.population else value.denominator
+    if not base:
+        return None
+    return {
+        "population": value.population,
+        "population_count": number(base),
+        "sum": f"{number(value.numerator)} of {number(base)} = {number(value.value)} per 10,000",
+    }
+
+
+def comparator_table(status: MeasureStatus) -> list[dict]:
+    """Every comparator kind, for the latest value's period, with how the latest value stands
+    against it; "not known" kinds are kept so the table always has the same rows."""
+    m, latest = status.measure, status.latest
+    rows = []
+    for kind in Comparator.Kind:
+        c = status.comparators.get(kind.value)
+        gap = ""
+        if c is not None and latest is not None and m.polarity != Measure.Polarity.MONITOR:
+            travel = direction_of_travel(latest.value, c.value, m.polarity)
+            gap = {"improving": "Better", "worsening": "Worse", "no_change": "The same"}[travel]
+        rows.append(
+            {
+                "kind": kind,
+                "comparator": c,
+                "text": with_unit(c.value, m.unit) if c else "",
+                "ours": gap,
+            }
+        )
+    return rows
+
+
+def corrections(measure: Measure) -> list[dict]:
+    """Changes made to recorded values (corrections), newest first, with who and why. One
+    query."""
+    history = list(
+        MeasureValue.history.filter(measure_id=measure.pk)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    result = []
+    previous = {}
+    for record in history:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if before is None or record.history_type != "~":
+            continue
+        if before.value == record.value and not record.history_change_reason:
+            continue
+        result.append(
+            {
+                "label": record.label,
+                "before": with_unit(before.value, measure.unit),
+                "after": with_unit(record.value, measure.unit),
+                "at": record.history_date,
+                "by": record.history_user,
+                "reason": record.history_change_reason or "",
+            }
+        )
+    result.sort(key=lambda r: r["at"], reverse=True)
+    return result
+
+
+def measure_page(
+    measure: Measure, *, publication: bool = False, compare_with: str = PREVIOUS_PERIOD
+) -> dict:
+    status = measure_status(measure, compare_with=compare_with)
+    other = SAME_PERIOD_LAST_YEAR if compare_with == PREVIOUS_PERIOD else PREVIOUS_PERIOD
+    latest = status.latest
+    return {
+        "status": status,
+        "latest": figure(latest, measure, publication) if latest else None,
+        "latest_count": count_text(latest, measure, publication) if latest else "",
+        "target_text": with_unit(status.target.value, measure.unit) if status.target else "",
+        "tolerance_text": with_unit(status.target.amber_tolerance, measure.unit)
+        if status.target
+        else "",
+        "direction_previous": _direction(status, PREVIOUS_PERIOD, publication),
+        "direction_last_year": _direction(status, SAME_PERIOD_LAST_YEAR, publication),
+        "other_comparison": other,
+        "trend": trend(status, publication=publication),
+        "rate": None
+        if publication and latest and suppressed(latest, measure, True)
+        else rate_working(latest, measure),
+        "volatility": volatility_warning(latest, measure),
+        "comparator_rows": comparator_table(status),
+        "corrections": corrections(measure),
+        "value_rows": [
+            {
+                "value": v,
+                "figure": figure(v, measure, publication),
+                "count": count_text(v, measure, publication),
+                "denominator": number(v.denominator),
+                "volatility": bool(volatility_warning(v, measure)),
+            }
+            for v in reversed(status.values)
+        ],
+        "publication": publication and measure.for_publication,
+    }
+
+
+def travel(direction: str, moved: str) -> dict:
+    """A direction of travel as shown: its key, the word (improving/worsening, or up/down for a
+    monitored measure) and the arrow of the movement (decoration: the word carries the
+    meaning)."""
+    return {
+        "key": direction,
+        "word": DIRECTION_WORDS.get(direction, "") or MOVEMENT_WORDS.get(moved, ""),
+        "arrow": MOVEMENT_ARROWS.get(moved, ""),
+    }
+
+
+def _direction(status: MeasureStatus, compare_with: str, publication: bool = False) -> dict:
+    ref = status.previous if compare_with == PREVIOUS_PERIOD else status.same_period_last_year
+    if status.latest is None or ref is None:
+        return travel("", "")
+    m = status.measure
+    if suppressed(status.latest, m, publication) or suppressed(ref, m, publication):
+        return travel("", "")  # the direction would hint at the suppressed figure
+    return {
+        **travel(
+            direction_of_travel(status.latest.value, ref.value, m.polarity),
+            movement(status.latest.value, ref.value),
+        ),
+        "reference": ref,
+        "reference_text": with_unit(ref.value, m.unit),
+    }
+
+
+def measures_for_page() -> QuerySet:
+    return Measure.objects.select_related("owner", "organisation").prefetch_related(
+        Prefetch("plans", queryset=Plan.objects.order_by("title"))
+    )
+
+
+def populations() -> QuerySet:
+    return PopulationEstimate.objects.order_by("area", "-year", "age_band")
+
+
+__all__ = [
+    "measure_statuses",
+    "measures_for_listing",
+    "list_rows",
+    "measure_page",
+]

@@ -1,0 +1,349 @@
+"""Where each outcome measure stands: latest value, RAG against target, direction of travel and
+comparators, for any number of measures in a fixed number of queries.
+
+Rules
+-----
+- **RAG against target** (``rag_against_target``): on the right side of the target, or on it, is
+  green; on the wrong side by no more than the target's ``amber_tolerance`` is amber; further away
+  is red. "Right side" follows the measure's polarity (higher or lower is better). A measure that
+  is only monitored, or has no target or no value, has no RAG (``None``).
+- **Direction of travel** (``direction_of_travel``) compares the latest value with a reference
+  value: the previous period's (default) or the same period last year's. A change in the better
+  direction (by polarity) is "improving", in the worse direction "worsening", no change is
+  "no_change"; without a reference value, or for a monitored measure, it is "".
+- **Which target** applies to the latest value: the target whose period contains the end of the
+  value's period; failing that the most recent target that started by then.
+- **Comparators** for the latest value: per kind, the most recent comparator whose period started
+  by the end of the value's period (published comparators usually lag a year behind; the
+  comparator's own label says which period it is).
+- **As at**: with ``as_at``, values are read from the history table as they stood at that moment
+  (later corrections and deletions are ignored, values recorded later do not exist yet). Targets
+  and comparators are the current ones.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
+
+GREEN, AMBER, RED = "green", "amber", "red"
+IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no_change"
+PREVIOUS_PERIOD, SAME_PERIOD_LAST_YEAR = "previous", "last_year"
+COMPARE_WITH = (PREVIOUS_PERIOD, SAME_PERIOD_LAST_YEAR)
+
+DIRECTION_WORDS = {IMPROVING: "Improving", WORSENING: "Worsening", NO_CHANGE: "No change"}
+MOVEMENT_ARROWS = {"up": "▲", "down": "▼", "same": "▶"}  # the arrow shows which way it moved
+MOVEMENT_WORDS = {"up": "Up", "down": "Down", "same": "No change"}
+RAG_WORDS = {GREEN: "On or better than target", AMBER: "Near target", RED: "Off target"}
+
+
+@dataclass
+class MeasureStatus:
+    measure: Measure
+    latest: MeasureValue | None
+    previous: MeasureValue | None
+    same_period_last_year: MeasureValue | None
+    target: Target | None
+    rag: str | None  # "green" | "amber" | "red" | None when no target
+    direction: str  # "improving" | "worsening" | "no_change" | "" (polarity-aware)
+    comparators: dict[str, Comparator]  # kind -> comparator for the latest value's period
+    # Extras for charts and tables (all ordered by period):
+    values: list[MeasureValue] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    all_comparators: list[Comparator] = field(default_factory=list)
+    compare_with: str = PREVIOUS_PERIOD
+    movement: str = ""  # "up" | "down" | "same" | "" whatever the polarity (for monitored)
+
+    @property
+    def reference(self) -> MeasureValue | None:
+        """The value the direction of travel was read against."""
+        if self.compare_with == SAME_PERIOD_LAST_YEAR:
+            return self.same_period_last_year
+        return self.previous
+
+    @property
+    def direction_word(self) -> str:
+        return DIRECTION_WORDS.get(self.direction, "")
+
+    @property
+    def direction_arrow(self) -> str:
+        """▲ when the value rose, ▼ when it fell (the word says whether that is better)."""
+        return MOVEMENT_ARROWS.get(self.movement, "")
+
+    @property
+    def direction_text(self) -> str:
+        """The word to show: improving/worsening, or up/down for a monitored measure."""
+        return self.direction_word or MOVEMENT_WORDS.get(self.movement, "")
+
+    @property
+    def rag_word(self) -> str:
+        return RAG_WORDS.get(self.rag or "", "")
+
+
+def rag_against_target(value, target_value, tolerance, polarity: str) -> str | None:
+    """Green on the right side of the target (by polarity), amber within the tolerance on the
+    wrong side, red beyond it; None for a monitored measure or a missing value or target."""
+    if value is None or target_value is None or polarity == Measure.Polarity.MONITOR:
+        return None
+    value, target_value = Decimal(value), Decimal(target_value)
+    tolerance = Decimal(tolerance or 0)
+    lower_is_better = polarity == Measure.Polarity.LOWER
+    shortfall = value - target_value if lower_is_better else target_value - value
+    if shortfall <= 0:
+        return GREEN
+    if shortfall <= tolerance:
+        return AMBER
+    return RED
+
+
+def movement(value, reference) -> str:
+    """ "up", "down" or "same" between a reference value and a value; "" without both."""
+    if value is None or reference is None:
+        return ""
+    value, reference = Decimal(value), Decimal(reference)
+    if value > reference:
+        return "up"
+    if value < reference:
+        return "down"
+    return "same"
+
+
+def direction_of_travel(value, reference, polarity: str) -> str:
+    """Improving, worsening or no change from the reference value, by polarity (a fall in
+    children looked after is an improvement when lower is better)."""
+    moved = movement(value, reference)
+    if not moved or polarity == Measure.Polarity.MONITOR:
+        return ""
+    if moved == "same":
+        return NO_CHANGE
+    better = "up" if polarity == Measure.Polarity.HIGHER else "down"
+    return IMPROVING if moved == better else WORSENING
+
+
+def _one_year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def same_period_last_year(latest: MeasureValue, values: list[MeasureValue]):
+    """The value for the period a year before the latest one: same start (or same end) a year
+    earlier, or failing that a period ending within a fortnight of a year earlier."""
+    start, end = _one_year_earlier(latest.period_start), _one_year_earlier(latest.period_end)
+    for v in values:
+        if v.period_start == start or v.period_end == end:
+            return v
+    close = [v for v in values if abs((v.period_end - end).days) <= 14 and v is not latest]
+    return min(close, key=lambda v: abs((v.period_end - end).days)) if close else None
+
+
+def target_for(latest: MeasureValue, targets: list[Target]) -> Target | None:
+    day = latest.period_end
+    containing = [t for t in targets if t.period_start <= day <= t.period_end]
+    if containing:
+        return max(containing, key=lambda t: t.period_start)
+    started = [t for t in targets if t.period_start <= day]
+    return max(started, key=lambda t: t.period_start) if started else None
+
+
+def comparators_for(latest: MeasureValue, comparators: list[Comparator]) -> dict[str, Comparator]:
+    chosen: dict[str, Comparator] = {}
+    for c in comparators:  # ordered by period_start, so the latest wins
+        if c.period_start <= latest.period_end:
+            chosen[c.kind] = c
+    return {kind: chosen[kind] for kind in Comparator.Kind.values if kind in chosen}
+
+
+def values_as_at(measure_ids, as_at: datetime) -> list[MeasureValue]:
+    """Measure values as recorded by ``as_at``: for each value, its latest historical version
+    known at that moment, unless that version is a deletion. Three queries at most.
+
+    When was a version known? An edit or deletion from its ``history_date``; the first version
+    from the earlier of its ``history_date`` and the value's ``created_at`` (in the live table or
+    the history: an importer that brings in figures recorded long ago may backdate
+    ``created_at`` with an update). Values with no history at all (a bulk insert) are read from
+    the live table by ``created_at``."""
+    fields = [f.attname for f in MeasureValue._meta.concrete_fields]
+    backdated = MeasureValue.objects.filter(
+        measure_id__in=measure_ids, created_at__lte=as_at
+    ).values("pk")
+    records = (
+        MeasureValue.history.filter(measure_id__in=measure_ids)
+        .filter(
+            Q(history_date__lte=as_at)
+            | Q(history_type="+", created_at__lte=as_at)
+            | Q(history_type="+", id__in=backdated)
+        )
+        .order_by("id", "-history_date", "-history_id")
+        .only(*fields, "history_type", "history_date")
+    )
+    seen: set[int] = set()
+    values = []
+    for record in records:
+        if record.id in seen:
+            continue
+        seen.add(record.id)
+        if record.history_type == "-":
+            continue
+        values.append(MeasureValue(**{name: getattr(record, name) for name in fields}))
+    without_history = MeasureValue.objects.filter(
+        measure_id__in=measure_ids, created_at__lte=as_at
+    ).exclude(Exists(MeasureValue.history.filter(id=OuterRef("pk"))))
+    values.extend(without_history)
+    population_ids = {v.population_id for v in values if v.population_id}
+    populations = PopulationEstimate.objects.in_bulk(population_ids) if population_ids else {}
+    for v in values:
+        v.population = populations.get(v.population_id) if v.population_id else None
+    values.sort(key=lambda v: (v.measure_id, v.period_start))
+    return values
+
+
+@dataclass
+class Revision:
+    """A change to a recorded value: what it was, what it became, who changed it and why."""
+
+    value_id: int
+    measure_id: int
+    label: str
+    before: Decimal | None
+    after: Decimal | None
+    at: datetime
+    by: object  # the user, or None
+    reason: str
+    deleted: bool = False
+
+
+def revisions_between(measure_ids, after: datetime | None, until: datetime) -> list[Revision]:
+    """Corrections and deletions of values made after ``after`` (exclusive; None for since the
+    beginning) up to ``until`` (inclusive), oldest first, with the figure before each. For board
+    packs: "revised since the last meeting", with who and why. One query."""
+    records = (
+        MeasureValue.history.filter(measure_id__in=measure_ids, history_date__lte=until)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    previous: dict[int, object] = {}
+    revisions = []
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        if before is None or record.history_type == "+":
+            continue
+        if after is not None and record.history_date <= after:
+            continue
+        if (
+            record.history_type == "~"
+            and before.value == record.value
+            and (before.numerator == record.numerator and before.denominator == record.denominator)
+        ):
+            continue  # a change of note or label only: not a revised figure
+        revisions.append(
+            Revision(
+                value_id=record.id,
+                measure_id=record.measure_id,
+                label=record.label,
+                before=before.value,
+                after=None if record.history_type == "-" else record.value,
+                at=record.history_date,
+                by=record.history_user,
+                reason=record.history_change_reason or "",
+                deleted=record.history_type == "-",
+            )
+        )
+    revisions.sort(key=lambda r: (r.at, r.value_id))
+    return revisions
+
+
+def measure_statuses(
+    measures, *, as_at: datetime | None = None, compare_with: str = PREVIOUS_PERIOD
+) -> list[MeasureStatus]:
+    """The status of each measure (in the order given), in at most five queries whatever the
+    number of measures and values. ``compare_with`` is "previous" (the previous period) or
+    "last_year" (the same period last year) for the direction of travel."""
+    if compare_with not in COMPARE_WITH:
+        raise ValueError(f"compare_with must be one of {COMPARE_WITH}")
+    measures = list(measures)
+    ids = [m.pk for m in measures]
+    if not ids:
+        return []
+    if as_at is None:
+        all_values = list(
+            MeasureValue.objects.filter(measure_id__in=ids)
+            .select_related("population")
+            .order_by("measure_id", "period_start")
+        )
+    else:
+        all_values = values_as_at(ids, as_at)
+    targets = Target.objects.filter(measure_id__in=ids).order_by("period_start")
+    comparators = Comparator.objects.filter(measure_id__in=ids).order_by("period_start", "kind")
+    values_by, targets_by, comparators_by = defaultdict(list), defaultdict(list), defaultdict(list)
+    for v in all_values:
+        values_by[v.measure_id].append(v)
+    for t in targets:
+        targets_by[t.measure_id].append(t)
+    for c in comparators:
+        comparators_by[c.measure_id].append(c)
+
+    statuses = []
+    for m in measures:
+        values = values_by[m.pk]
+        for v in values:
+            v.measure = m  # no query for v.measure later
+        latest = values[-1] if values else None
+        previous = values[-2] if len(values) > 1 else None
+        last_year = same_period_last_year(latest, values) if latest else None
+        target = target_for(latest, targets_by[m.pk]) if latest else None
+        reference = last_year if compare_with == SAME_PERIOD_LAST_YEAR else previous
+        statuses.append(
+            MeasureStatus(
+                measure=m,
+                latest=latest,
+                previous=previous,
+                same_period_last_year=last_year,
+                target=target,
+                rag=rag_against_target(
+                    latest.value if latest else None,
+                    target.value if target else None,
+                    target.amber_tolerance if target else 0,
+                    m.polarity,
+                ),
+                direction=direction_of_travel(
+                    latest.value if latest else None,
+                    reference.value if reference else None,
+                    m.polarity,
+                ),
+                comparators=comparators_for(latest, comparators_by[m.pk]) if latest else {},
+                values=values,
+                targets=targets_by[m.pk],
+                all_comparators=comparators_by[m.pk],
+                compare_with=compare_with,
+                movement=movement(
+                    latest.value if latest else None, reference.value if reference else None
+                ),
+            )
+        )
+    return statuses
+
+
+def measure_status(measure: Measure, **kwargs) -> MeasureStatus:
+    """The status of one measure (see ``measure_statuses``)."""
+    return measure_statuses([measure], **kwargs)[0]
+
+
+__all__ = [
+    "MeasureStatus",
+    "measure_status",
+    "measure_statuses",
+    "rag_against_target",
+    "direction_of_travel",
+    "values_as_at",
+    "revisions_between",
+    "Revision",
+]

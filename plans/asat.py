@@ -1,0 +1,258 @@
+"""The position of actions now and "as at" a past moment, reconstructed from the history.
+
+A board pack shows what was known at the end of the meeting day (Europe/London), not today's
+data. Each action's rating as at a moment is its latest status update recorded by then, in the
+version that update had then: the simple-history table of ``StatusUpdate`` keeps every version,
+so a correction made after the meeting never leaks back into that meeting's pack.
+
+When was a version known?
+- an edit (or deletion) from its ``history_date``;
+- the first version of an update from its ``created_at``, the moment the update says it was
+  given. Usually that is the same instant; updates brought in from a council's old spreadsheets
+  (and the demo's illustrative history) are recorded later than the date they were given, and
+  are counted from the date they were given. Later edits of them still count only from the edit.
+
+Updates with no history at all (written with a bulk insert) are read from the live table.
+Timescales are reconstructed the same way from ``Action.history`` where it reaches back that far;
+otherwise the current timescale is used. Every function here runs a fixed number of queries
+whatever the number of plans, actions and updates.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from actions.models import Action, StatusUpdate
+from actions.rag import SEVERITY, Rating
+from actions.timescales import TimescaleKind
+
+LONDON = ZoneInfo("Europe/London")
+
+IMPROVED, WORSENED, UNCHANGED = "improved", "worsened", "unchanged"
+DIRECTION_WORDS = {IMPROVED: "Improved", WORSENED: "Worsened", UNCHANGED: "No change"}
+DIRECTION_ARROWS = {IMPROVED: "↑", WORSENED: "↓", UNCHANGED: "→"}
+
+TIMESCALE_FIELDS = ("timescale_text", "timescale_kind", "timescale_due", "timescale_label")
+
+
+def end_of_day(day: date) -> datetime:
+    """The last instant of a day in Europe/London (whatever the clocks do that day)."""
+    return datetime.combine(day, time.max, tzinfo=LONDON)
+
+
+def local_date(moment: datetime) -> date:
+    return timezone.localtime(moment, LONDON).date()
+
+
+def rating_direction(before: str | None, after: str | None) -> str:
+    """'improved', 'worsened' or 'unchanged' from one rating to another (worse means more
+    severe: red, amber, not started, green, blue); '' when either is missing."""
+    if not before or not after:
+        return ""
+    b, a = SEVERITY[Rating(before)], SEVERITY[Rating(after)]
+    if a > b:
+        return IMPROVED
+    if a < b:
+        return WORSENED
+    return UNCHANGED
+
+
+@dataclass
+class Position:
+    """An action's standing at a moment: its latest update then, the one before it (for the
+    direction of travel), and its timescale then."""
+
+    action: Action
+    latest: object | None  # a StatusUpdate or a historical version of one
+    previous: object | None
+    on: date  # the day overdue is judged on
+    timescale_text: str
+    timescale_kind: str
+    timescale_due: date | None
+
+    @property
+    def rating(self) -> str:
+        if self.latest is not None:
+            return self.latest.rating
+        return Rating.NOT_STARTED.value
+
+    @property
+    def has_update(self) -> bool:
+        return self.latest is not None
+
+    @property
+    def overdue(self) -> bool:
+        """Past its due date and not complete. Ongoing, recurring, blank and unread timescales
+        have no due date, so they are never overdue (same rule as ``Action.objects.overdue``)."""
+        return (
+            self.timescale_due is not None
+            and self.timescale_due < self.on
+            and self.rating != Rating.COMPLETE
+        )
+
+    @property
+    def timescale_unparsed(self) -> bool:
+        return self.timescale_kind == TimescaleKind.UNPARSED
+
+    @property
+    def direction(self) -> str:
+        """Direction of travel against the update before the latest."""
+        return rating_direction(self.previous.rating if self.previous else None, self.rating)
+
+
+def _actions(plan_ids, action_filter: Q | None = None):
+    qs = Action.objects.filter(plan_id__in=plan_ids)
+    if action_filter is not None:
+        qs = qs.filter(action_filter)
+    return qs.select_related("plan", "priority", "outcome", "objective", "lead").order_by(
+        "plan_id", "priority__order", "priority__pk", "sequence", "pk"
+    )
+
+
+def current_positions(plan_ids, *, actions=None, today: date | None = None) -> list[Position]:
+    """Every action's position now, from the live tables (two queries). ``actions`` may be a
+    filtered Action queryset (e.g. from the dashboard filters)."""
+    today = today or timezone.localdate()
+    updates = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    qs = actions if actions is not None else _actions(plan_ids)
+    qs = qs.annotate(
+        latest_update_id=Subquery(updates.values("pk")[:1]),
+        previous_update_id=Subquery(updates.values("pk")[1:2]),
+    )
+    action_list = list(qs)
+    ids = {a.latest_update_id for a in action_list} | {a.previous_update_id for a in action_list}
+    ids.discard(None)
+    by_id = StatusUpdate.objects.in_bulk(ids) if ids else {}
+    return [
+        Position(
+            action=a,
+            latest=by_id.get(a.latest_update_id),
+            previous=by_id.get(a.previous_update_id),
+            on=today,
+            timescale_text=a.timescale_text,
+            timescale_kind=a.timescale_kind,
+            timescale_due=a.timescale_due,
+        )
+        for a in action_list
+    ]
+
+
+def versions_as_at(records, moment: datetime) -> dict[int, object]:
+    """The version of each record (by id) known at ``moment``, from a simple-history queryset
+    holding at least every version recorded by then and every first version (see the module
+    docstring). Deletions are returned too (``history_type == "-"``)."""
+    chosen: dict[int, object] = {}
+    first: dict[int, object] = {}
+    for record in records.order_by("id", "history_date", "history_id"):
+        if record.history_type == "+" and record.id not in first:
+            first[record.id] = record
+        if record.history_date <= moment:
+            chosen[record.id] = record  # ordered by date: the last one known wins
+    for record_id, record in first.items():
+        if record_id not in chosen and record.created_at <= moment:
+            chosen[record_id] = record  # given by then, recorded later (an import, a backfill)
+    return chosen
+
+
+def _candidate_updates(plan_ids, moment: datetime) -> Q:
+    """A filter (on ``id``) for each action's two newest updates given by ``moment``, plus every
+    update since deleted (it may have been among the two newest then). Subqueries only: it adds
+    no query of its own."""
+    ranked = (
+        StatusUpdate.objects.filter(action__plan_id__in=plan_ids, created_at__lte=moment)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("action_id")],
+                order_by=[F("created_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=2)
+        .values("id")
+    )
+    deleted = StatusUpdate.history.filter(
+        action__plan_id__in=plan_ids, history_type="-"
+    ).values("id")
+    return Q(id__in=ranked) | Q(id__in=deleted)
+
+
+def update_versions_as_at(plan_ids, moment: datetime) -> dict[int, list]:
+    """The newest two status updates of each action as they stood at ``moment``, newest first,
+    by action id (two queries).
+
+    Each update's version is its latest historical record known by then (see the module
+    docstring); updates deleted by then, or given after it, are left out."""
+    # Only the two newest updates of each action can be its latest and previous as at the
+    # moment: read the history of those (and of any deleted update) rather than of every update
+    # ever given, which grows every month.
+    candidates = _candidate_updates(plan_ids, moment)
+    records = StatusUpdate.history.filter(candidates).filter(
+        Q(history_date__lte=moment) | Q(history_type="+")
+    )
+    by_action: dict[int, list] = defaultdict(list)
+    for record in versions_as_at(records, moment).values():
+        if record.history_type != "-" and record.created_at <= moment:
+            by_action[record.action_id].append(record)
+    # Updates that never went through the history (bulk inserts) are taken as they are now.
+    untracked = StatusUpdate.objects.filter(candidates, created_at__lte=moment).exclude(
+        Exists(StatusUpdate.history.filter(id=OuterRef("pk")))
+    )
+    for update in untracked:
+        by_action[update.action_id].append(update)
+    for versions in by_action.values():
+        versions.sort(key=lambda v: (v.created_at, v.id), reverse=True)
+    return by_action
+
+
+def timescales_as_at(plan_ids, moment: datetime) -> dict[int, dict]:
+    """Each action's timescale as it stood at ``moment``, where the history reaches back that
+    far (one query)."""
+    records = (
+        Action.history.filter(plan_id__in=plan_ids, history_date__lte=moment)
+        .order_by("id", "history_date", "history_id")
+        .values("id", "history_type", *TIMESCALE_FIELDS)
+    )
+    result = {}
+    for record in records:
+        result[record["id"]] = record
+    return {k: v for k, v in result.items() if v["history_type"] != "-"}
+
+
+def positions_as_at(plan_ids, moment: datetime, *, actions=None) -> list[Position]:
+    """Every action's position as at ``moment`` (at most five queries)."""
+    plan_ids = list(plan_ids)
+    action_list = list(actions if actions is not None else _actions(plan_ids))
+    versions = update_versions_as_at(plan_ids, moment)
+    timescales = timescales_as_at(plan_ids, moment)
+    on = local_date(moment)
+    positions = []
+    for a in action_list:
+        mine = versions.get(a.pk, [])
+        then = timescales.get(a.pk)
+        source = then if then is not None else {f: getattr(a, f) for f in TIMESCALE_FIELDS}
+        positions.append(
+            Position(
+                action=a,
+                latest=mine[0] if mine else None,
+                previous=mine[1] if len(mine) > 1 else None,
+                on=on,
+                timescale_text=source["timescale_text"],
+                timescale_kind=source["timescale_kind"],
+                timescale_due=source["timescale_due"],
+            )
+        )
+    return positions
+
+
+def measure_statuses(measures, *, as_at: datetime | None = None):
+    """Measure statuses (latest value vs target, direction of travel) as at a moment or now."""
+    from measures.status import measure_statuses as statuses
+
+    return statuses(measures, as_at=as_at)

@@ -1,0 +1,635 @@
+"""What boards read: the portfolio of plans, a plan's dashboard and its exception report.
+
+Everything is built in a fixed number of queries (grouped counts, subqueries and one pass over
+the actions), and turned into plain dicts of display values. The same dicts feed the pages, the
+board pack, its frozen JSON snapshot, the PDF and the spreadsheet, so what a board sees on
+screen, on paper and in Excel is one thing.
+
+Roll-ups count every rating and show the worst one: a red is never averaged away.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import date
+
+import django_filters
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from actions.legend import Legend, LegendEntry, legend_for
+from actions.models import Action, StatusUpdate
+from actions.rag import COLOURS, Rating, worst
+from actions.timescales import TimescaleKind
+from measures import charts
+from measures.models import Measure
+from priorities.models import Priority
+
+from .asat import (
+    DIRECTION_ARROWS,
+    DIRECTION_WORDS,
+    IMPROVED,
+    WORSENED,
+    Position,
+    current_positions,
+    end_of_day,
+    measure_statuses,
+    positions_as_at,
+    rating_direction,
+)
+from .models import Meeting, Person, Plan
+from .permissions import plans_visible_to
+
+# Active plans first, then approved and draft; closed and superseded last.
+STATUS_ORDER = {
+    Plan.Status.ACTIVE: 0,
+    Plan.Status.APPROVED: 1,
+    Plan.Status.DRAFT: 2,
+    Plan.Status.SUPERSEDED: 3,
+    Plan.Status.CLOSED: 4,
+}
+
+MEASURE_RAG_WORDS = {"green": "On target", "amber": "Near target", "red": "Off target"}
+MEASURE_DIRECTION_WORDS = {
+    "improving": "Improving",
+    "worsening": "Worsening",
+    "no_change": "No change",
+}
+MEASURE_DIRECTION_ARROWS = {"improving": "↑", "worsening": "↓", "no_change": "→"}
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def day_text(value) -> str:
+    """'18 May 2023' (no leading zero, locale-independent)."""
+    if not value:
+        return ""
+    if hasattr(value, "astimezone"):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+def number_text(value) -> str:
+    return "" if value is None else charts.format_number(value)
+
+
+def legend_entries(legend: Legend) -> list[dict]:
+    return [{"rating": e.rating, "label": e.label, "meaning": e.meaning} for e in legend]
+
+
+def legend_from_entries(entries: list[dict]) -> Legend:
+    """A Legend rebuilt from a snapshot (so a frozen pack keeps the words it was issued with)."""
+    by_rating = {r.value: LegendEntry(r.value, r.label, "", COLOURS[r][0]) for r in Rating}
+    for e in entries:
+        by_rating[e["rating"]] = LegendEntry(
+            e["rating"], e["label"], e["meaning"], COLOURS[Rating(e["rating"])][0]
+        )
+    return Legend(by_rating)
+
+
+def plan_legend(plan: Plan) -> Legend:
+    """The plan's organisation's legend (prefetch ``organisation__rag_definitions``)."""
+    return legend_for(plan.organisation, plan.organisation.rag_definitions.all())
+
+
+# --- rows -----------------------------------------------------------------------------------
+
+
+def action_row(position: Position, legend: Legend) -> dict:
+    """One action as every board output shows it."""
+    a, latest = position.action, position.latest
+    rating = position.rating
+    direction = position.direction
+    return {
+        "id": a.pk,
+        "plan_id": a.plan_id,
+        "priority_id": a.priority_id,
+        "number": a.number,
+        "description": a.description,
+        "success_criteria": a.success_criteria,
+        "url": a.get_absolute_url(),
+        "lead": a.lead_display,
+        "timescale": position.timescale_text,
+        "timescale_unparsed": position.timescale_kind == TimescaleKind.UNPARSED,
+        "timescale_undated": position.timescale_kind
+        in (TimescaleKind.ONGOING, TimescaleKind.RECURRING, TimescaleKind.BLANK),
+        "due": position.timescale_due.isoformat() if position.timescale_due else None,
+        "due_text": day_text(position.timescale_due),
+        "overdue": position.overdue,
+        "rating": rating,
+        "rating_label": legend.label(rating),
+        "has_update": latest is not None,
+        "updated": latest.created_at.isoformat() if latest else None,
+        "updated_text": day_text(latest.created_at) if latest else "",
+        "author": latest.author_name if latest else "",
+        "commentary": latest.commentary if latest else "",
+        "issue": latest.issue if latest else "",
+        "mitigation": latest.mitigation if latest else "",
+        "resolve_by": latest.resolve_by.isoformat() if latest and latest.resolve_by else None,
+        "resolve_by_text": day_text(latest.resolve_by) if latest else "",
+        "outside_control": bool(latest and latest.outside_control),
+        "escalate": bool(latest and latest.escalate),
+        "period_id": latest.period_id if latest else None,
+        "illustrative": bool(latest and latest.illustrative),
+        "previous_rating": position.previous.rating if position.previous else None,
+        "previous_rating_label": legend.label(position.previous.rating)
+        if position.previous
+        else "",
+        "direction": direction,
+        "direction_word": DIRECTION_WORDS.get(direction, ""),
+        "direction_arrow": DIRECTION_ARROWS.get(direction, ""),
+    }
+
+
+def measure_row(status, priority_ids: list[int] | None = None) -> dict:
+    """One measure's latest value against its target (from ``measures.status``)."""
+    m, latest, target = status.measure, status.latest, status.target
+    return {
+        "id": m.pk,
+        "code": m.code,
+        "title": m.title,
+        "url": m.get_absolute_url(),
+        "unit": m.get_unit_display(),
+        "polarity": m.get_polarity_display(),
+        "latest_label": latest.label if latest else "",
+        "latest": number_text(latest.value) if latest else "",
+        "latest_illustrative": bool(latest and latest.illustrative),
+        "target": number_text(target.value) if target else "",
+        "target_label": target.label if target else "",
+        "tolerance": number_text(target.amber_tolerance) if target else "",
+        "rag": status.rag or "",
+        "rag_word": MEASURE_RAG_WORDS.get(status.rag or "", "No target" if latest else "No value"),
+        "direction": status.direction,
+        "direction_word": MEASURE_DIRECTION_WORDS.get(status.direction, ""),
+        "direction_arrow": MEASURE_DIRECTION_ARROWS.get(status.direction, ""),
+        "history": [[v.label, number_text(v.value)] for v in status.values[-8:]],
+        "priority_ids": priority_ids or [],
+    }
+
+
+# --- roll-ups and charts --------------------------------------------------------------------
+
+
+def rating_counts(ratings) -> dict[str, int]:
+    counts = Counter(ratings)
+    return {r.value: counts.get(r.value, 0) for r in Rating}
+
+
+def counts_list(counts: dict[str, int], legend: Legend) -> list[dict]:
+    return [
+        {"rating": r.value, "label": legend.label(r), "count": counts.get(r.value, 0)}
+        for r in Rating
+    ]
+
+
+def rollup(ratings, legend: Legend) -> dict:
+    """Counts by rating and the worst rating (never an average)."""
+    ratings = list(ratings)
+    counts = rating_counts(ratings)
+    w = worst(ratings)
+    return {
+        "counts": counts_list(counts, legend),
+        "total": len(ratings),
+        "worst": w or "",
+        "worst_label": legend.label(w) if w else "",
+    }
+
+
+def rag_bar_svg(counts: list[dict], *, title: str, id_prefix: str, width: float = 600):
+    """The stacked RAG bar (words beside the colours) for counts from ``rollup``."""
+    segments = [(c["label"], c["count"], COLOURS[Rating(c["rating"])][0]) for c in counts]
+    return charts.rag_bar(segments, title=title, id_prefix=id_prefix, width=width)
+
+
+def priority_rollups(priorities, rows: list[dict], legend: Legend) -> list[dict]:
+    by_priority = defaultdict(list)
+    for row in rows:
+        by_priority[row["priority_id"]].append(row["rating"])
+    return [
+        {"id": p.pk, "number": p.number, "title": p.title, **rollup(by_priority[p.pk], legend)}
+        for p in priorities
+    ]
+
+
+# --- exceptions and changes ------------------------------------------------------------------
+
+RED, AMBER, AMBER_WORSENING, OVERDUE, ESCALATED, NO_UPDATE = (
+    "red",
+    "amber",
+    "amber_worsening",
+    "overdue",
+    "escalated",
+    "no_update",
+)
+REASON_WORDS = {
+    RED: "Red",
+    AMBER: "Amber",
+    AMBER_WORSENING: "Amber and worsening",
+    OVERDUE: "Overdue",
+    ESCALATED: "Escalated by the officer",
+    NO_UPDATE: "No update this period",
+}
+#: What the exception report (and the board pack) reports by exception.
+REPORT_CRITERIA = (RED, AMBER_WORSENING, OVERDUE, ESCALATED)
+#: What the plan dashboard lists as needing attention.
+DASHBOARD_CRITERIA = (RED, AMBER, OVERDUE, ESCALATED, NO_UPDATE)
+
+
+def exception_reasons(row: dict, criteria, *, no_update_ids=frozenset()) -> list[str]:
+    reasons = []
+    if RED in criteria and row["rating"] == Rating.RED:
+        reasons.append(RED)
+    if AMBER in criteria and row["rating"] == Rating.AMBER:
+        reasons.append(AMBER)
+    elif (
+        AMBER_WORSENING in criteria
+        and row["rating"] == Rating.AMBER
+        and row["direction"] == WORSENED
+    ):
+        reasons.append(AMBER_WORSENING)
+    if OVERDUE in criteria and row["overdue"]:
+        reasons.append(OVERDUE)
+    if ESCALATED in criteria and row["escalate"]:
+        reasons.append(ESCALATED)
+    if NO_UPDATE in criteria and row["id"] in no_update_ids:
+        reasons.append(NO_UPDATE)
+    return reasons
+
+
+def exception_sections(
+    priorities, rows: list[dict], measures: list[dict], criteria, *, no_update_ids=frozenset()
+) -> list[dict]:
+    """One section per priority (in plan order) with the actions reported by exception and the
+    measures outside tolerance (red against target) linked to it; measures linked to the plan
+    but to none of its priorities come last, under "Across the plan"."""
+    actions_by = defaultdict(list)
+    for row in rows:
+        reasons = exception_reasons(row, criteria, no_update_ids=no_update_ids)
+        if reasons:
+            actions_by[row["priority_id"]].append(
+                {**row, "reasons": reasons, "reason_words": [REASON_WORDS[r] for r in reasons]}
+            )
+    priority_ids = {p.pk for p in priorities}
+    measures_by = defaultdict(list)
+    for m in measures:
+        if m["rag"] != "red":
+            continue
+        linked = [pid for pid in m["priority_ids"] if pid in priority_ids]
+        for pid in linked or [None]:
+            measures_by[pid].append(m)
+    sections = [
+        {
+            "id": p.pk,
+            "number": p.number,
+            "title": p.title,
+            "actions": actions_by[p.pk],
+            "measures": measures_by[p.pk],
+        }
+        for p in priorities
+    ]
+    if measures_by[None]:
+        sections.append(
+            {
+                "id": None,
+                "number": "",
+                "title": "Across the plan",
+                "actions": [],
+                "measures": measures_by[None],
+            }
+        )
+    return sections
+
+
+def changes_between(before: list[Position], after_rows: list[dict], legend: Legend) -> dict:
+    """What changed from one position to the next: ratings that moved (improved or worsened),
+    actions newly overdue and actions newly complete."""
+    then = {p.action.pk: p for p in before}
+    moved, newly_overdue, newly_complete = [], [], []
+    for row in after_rows:
+        old = then.get(row["id"])
+        if old is None:
+            continue
+        if old.rating != row["rating"]:
+            direction = rating_direction(old.rating, row["rating"])
+            moved.append(
+                {
+                    **row,
+                    "from": old.rating,
+                    "from_label": legend.label(old.rating),
+                    "change": direction,
+                    "change_word": DIRECTION_WORDS[direction],
+                    "change_arrow": DIRECTION_ARROWS[direction],
+                }
+            )
+        if row["overdue"] and not old.overdue:
+            newly_overdue.append(row)
+        if row["rating"] == Rating.COMPLETE and old.rating != Rating.COMPLETE:
+            newly_complete.append(row)
+    return {
+        "moved": moved,
+        "improved": sum(1 for m in moved if m["change"] == IMPROVED),
+        "worsened": sum(1 for m in moved if m["change"] == WORSENED),
+        "newly_overdue": newly_overdue,
+        "newly_complete": newly_complete,
+    }
+
+
+def unparsed_rows(rows: list[dict]) -> list[dict]:
+    """Actions whose timescale could not be read: shown as such, never as on time."""
+    return [r for r in rows if r["timescale_unparsed"] and r["rating"] != Rating.COMPLETE]
+
+
+# --- measures ---------------------------------------------------------------------------------
+
+
+def plan_measures(plan_ids) -> tuple[list[Measure], dict[int, list[int]], dict[int, list[int]]]:
+    """Measures linked to the plans, with plan ids and priority ids per measure (three queries)."""
+    links = list(
+        Measure.plans.through.objects.filter(plan_id__in=plan_ids).values_list(
+            "measure_id", "plan_id"
+        )
+    )
+    plans_of = defaultdict(list)
+    for measure_id, plan_id in links:
+        plans_of[measure_id].append(plan_id)
+    measures = list(Measure.objects.filter(pk__in=plans_of).order_by("code"))
+    priorities_of = defaultdict(list)
+    if measures:
+        for measure_id, priority_id in Measure.priorities.through.objects.filter(
+            measure_id__in=plans_of
+        ).values_list("measure_id", "priority_id"):
+            priorities_of[measure_id].append(priority_id)
+    return measures, dict(plans_of), dict(priorities_of)
+
+
+# --- portfolio --------------------------------------------------------------------------------
+
+
+def portfolio(user, today: date | None = None) -> dict:
+    """Every plan the user may read, with its RAG distribution, overdue actions, measures off
+    target, last update and next board meeting. About a dozen queries for any number of plans."""
+    today = today or timezone.localdate()
+    plans = list(
+        plans_visible_to(user)
+        .select_related("organisation")
+        .prefetch_related("organisation__rag_definitions")
+    )
+    plans.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
+    ids = [p.pk for p in plans]
+    counts = defaultdict(dict)
+    for row in (
+        Action.objects.filter(plan_id__in=ids)
+        .order_by()
+        .values("plan_id", "rating")
+        .annotate(n=Count("pk"))
+    ):
+        counts[row["plan_id"]][row["rating"]] = row["n"]
+    overdue = dict(
+        Action.objects.filter(plan_id__in=ids)
+        .overdue(today)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan_id", "n")
+    )
+    unparsed = dict(
+        Action.objects.filter(plan_id__in=ids, timescale_kind=TimescaleKind.UNPARSED)
+        .order_by()
+        .values("plan_id")
+        .annotate(n=Count("pk"))
+        .values_list("plan_id", "n")
+    )
+    last_update = dict(
+        StatusUpdate.objects.filter(action__plan_id__in=ids)
+        .order_by()
+        .values("action__plan_id")
+        .annotate(last=Max("created_at"))
+        .values_list("action__plan_id", "last")
+    )
+    next_meeting = {}
+    rows = (
+        Meeting.objects.filter(board__plans__in=ids, date__gte=today)
+        .order_by("date", "pk")
+        .values_list("board__plans", "pk", "date", "board__name")
+    )
+    for plan_id, pk, day, board_name in rows:
+        next_meeting.setdefault(plan_id, {"pk": pk, "date": day, "board": board_name})
+    measures, plans_of, _ = plan_measures(ids)
+    off_target = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
+    for status in measure_statuses(measures) if measures else []:
+        for plan_id in plans_of.get(status.measure.pk, []):
+            off_target[plan_id]["total"] += 1
+            if status.rag in ("amber", "red"):
+                off_target[plan_id]["off"] += 1
+            if status.rag == "red":
+                off_target[plan_id]["outside"] += 1
+
+    items, legends = [], {}
+    for plan in plans:
+        legend = plan_legend(plan)
+        legends.setdefault(plan.organisation.pk, (plan.organisation.name, legend))
+        plan_counts = counts_list(
+            {r.value: counts[plan.pk].get(r.value, 0) for r in Rating}, legend
+        )
+        total = sum(c["count"] for c in plan_counts)
+        ratings = [c["rating"] for c in plan_counts for _ in range(c["count"])]
+        w = worst(ratings)
+        items.append(
+            {
+                "plan": plan,
+                "counts": plan_counts,
+                "total": total,
+                "worst": w or "",
+                "legend": legend,
+                "bar": rag_bar_svg(
+                    plan_counts,
+                    title=f"{plan.title}: actions by RAG rating",
+                    id_prefix=f"portfolio-{plan.pk}",
+                ),
+                "overdue": overdue.get(plan.pk, 0),
+                "unparsed": unparsed.get(plan.pk, 0),
+                "last_update": last_update.get(plan.pk),
+                "next_meeting": next_meeting.get(plan.pk),
+                "measures": off_target.get(plan.pk, {"off": 0, "outside": 0, "total": 0}),
+            }
+        )
+    return {"items": items, "legends": list(legends.values()), "today": today}
+
+
+# --- plan dashboard ---------------------------------------------------------------------------
+
+
+class DashboardFilter(django_filters.FilterSet):
+    """Filters of a plan's dashboard: priority, lead officer and RAG rating (GET parameters)."""
+
+    priority = django_filters.ModelChoiceFilter(
+        queryset=Priority.objects.none(), empty_label="All", label="Priority"
+    )
+    lead = django_filters.ModelChoiceFilter(
+        queryset=Person.objects.none(), empty_label="Anyone", label="Lead officer"
+    )
+    rating = django_filters.ChoiceFilter(
+        choices=Rating.choices, empty_label="Any rating", label="RAG rating"
+    )
+
+    class Meta:
+        model = Action
+        fields = ["priority", "lead", "rating"]
+
+    def __init__(self, data=None, *args, plan: Plan, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["priority"].queryset = Priority.objects.filter(plan=plan).order_by(
+            "order", "pk"
+        )
+        self.filters["priority"].label = plan.priority_label
+        self.filters["lead"].queryset = (
+            Person.objects.filter(led_actions__plan=plan).distinct().order_by("name")
+        )
+        messages = {
+            "priority": f"Choose a {plan.priority_label.lower()} from the list",
+            "lead": "Choose a lead officer from the list",
+            "rating": "Choose a RAG rating from the list",
+        }
+        for name, message in messages.items():
+            field = self.form.fields[name]
+            field.error_messages["invalid_choice"] = message
+            field.widget.attrs["class"] = "govuk-select"
+
+    def mark_errors(self) -> None:
+        """GOV.UK error styling and the error message read out with each field in error."""
+        for name in self.form.errors:
+            if name in self.form.fields:
+                attrs = self.form.fields[name].widget.attrs
+                attrs["class"] = "govuk-select govuk-select--error"
+                attrs["aria-describedby"] = f"id_{name}-error"
+
+
+def last_meeting_before(plan: Plan, today: date):
+    """The most recent meeting of a board overseeing the plan before today."""
+    return (
+        Meeting.objects.filter(board__plans=plan, date__lt=today)
+        .select_related("board")
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def no_update_this_period(plan: Plan, positions: list[Position], today: date):
+    """Actions not complete whose latest update is not for the current reporting period, and
+    the period's label (the window officers are updating for now; see ``actions.periods``)."""
+    from actions.periods import current_windows
+
+    window, period = current_windows([plan], today)[plan.pk]
+    missing = set()
+    for p in positions:
+        if p.rating == Rating.COMPLETE:
+            continue
+        latest = p.latest
+        counted = latest is not None and (
+            (period is not None and latest.period_id == period.pk)
+            or timezone.localtime(latest.created_at).date() >= window.start
+        )
+        if not counted:
+            missing.add(p.action.pk)
+    return missing, window.label
+
+
+def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
+    """Everything on a plan's dashboard, filtered by the GET parameters in ``data``."""
+    today = today or timezone.localdate()
+    legend = plan_legend(plan)
+    base = (
+        Action.objects.filter(plan=plan)
+        .select_related("plan", "priority", "outcome", "objective", "lead")
+        .order_by("priority__order", "priority__pk", "sequence", "pk")
+    )
+    filterset = DashboardFilter(data or None, queryset=base, plan=plan)
+    actions = filterset.qs
+    filterset.mark_errors()
+    positions = current_positions([plan.pk], actions=actions, today=today)
+    rows = [action_row(p, legend) for p in positions]
+    priority = filterset.form.cleaned_data.get("priority") if filterset.is_bound else None
+    priorities = list(Priority.objects.filter(plan=plan).order_by("order", "pk"))
+    shown_priorities = [p for p in priorities if priority is None or p.pk == priority.pk]
+    rollups = priority_rollups(shown_priorities, rows, legend)
+    for item in rollups:
+        item["bar"] = rag_bar_svg(
+            item["counts"],
+            title=f"{plan.priority_label} {item['number']}: actions by RAG rating",
+            id_prefix=f"priority-{item['id']}",
+        )
+    overall = rollup([r["rating"] for r in rows], legend)
+    overall_bar = rag_bar_svg(
+        overall["counts"], title=f"{plan.title}: actions by RAG rating", id_prefix="plan-overall"
+    )
+
+    measures, _, priorities_of = plan_measures([plan.pk])
+    if priority is not None:
+        measures = [m for m in measures if priority.pk in priorities_of.get(m.pk, [])]
+    measure_rows = [
+        measure_row(s, priorities_of.get(s.measure.pk, []))
+        for s in (measure_statuses(measures) if measures else [])
+    ]
+    for m in measure_rows:
+        values = [v for _, v in m["history"]]
+        m["sparkline"] = charts.sparkline(
+            [float(v.replace(",", "")) for v in values],
+            title=f"{m['code']} trend: " + ", ".join(f"{lab} {v}" for lab, v in m["history"]),
+            id_prefix=f"spark-{m['id']}",
+        )
+
+    no_update, period_label = no_update_this_period(plan, positions, today)
+    exceptions = exception_sections(
+        shown_priorities, rows, measure_rows, DASHBOARD_CRITERIA, no_update_ids=no_update
+    )
+
+    last_meeting = last_meeting_before(plan, today)
+    changes = None
+    if last_meeting is not None:
+        before = positions_as_at([plan.pk], end_of_day(last_meeting.date), actions=actions)
+        changes = changes_between(before, rows, legend)
+
+    return {
+        "filter": filterset,
+        "legend": legend,
+        "rows": rows,
+        "overall": overall,
+        "overall_bar": overall_bar,
+        "rollups": rollups,
+        "exceptions": exceptions,
+        "n_exceptions": sum(len(s["actions"]) for s in exceptions),
+        "n_measure_exceptions": sum(len(s["measures"]) for s in exceptions),
+        "unparsed": unparsed_rows(rows),
+        "period_label": period_label,
+        "last_meeting": last_meeting,
+        "changes": changes,
+        "since_text": f"the meeting on {day_text(last_meeting.date)}" if last_meeting else "",
+        "measures": measure_rows,
+        "today": today,
+        "filtered": bool(filterset.is_bound and any(filterset.form.cleaned_data.values())),
+    }
+
+
+def exception_report(plan: Plan, today: date | None = None) -> dict:
+    """The exception report of a plan now: one section per priority with the reds, the ambers
+    getting worse, overdue and escalated actions and the measures outside tolerance."""
+    today = today or timezone.localdate()
+    legend = plan_legend(plan)
+    positions = current_positions([plan.pk], today=today)
+    rows = [action_row(p, legend) for p in positions]
+    priorities = list(Priority.objects.filter(plan=plan).order_by("order", "pk"))
+    measures, _, priorities_of = plan_measures([plan.pk])
+    measure_rows = [
+        measure_row(s, priorities_of.get(s.measure.pk, []))
+        for s in (measure_statuses(measures) if measures else [])
+    ]
+    sections = exception_sections(priorities, rows, measure_rows, REPORT_CRITERIA)
+    return {
+        "legend": legend,
+        "sections": sections,
+        "unparsed": unparsed_rows(rows),
+        "n_actions": sum(len(s["actions"]) for s in sections),
+        "n_measures": sum(len(s["measures"]) for s in sections),
+        "today": today,
+    }
