@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 
 from .models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 
@@ -261,28 +262,47 @@ def revisions_between(measure_ids, after: datetime | None, until: datetime) -> l
     return revisions
 
 
+RECENT_VALUES = 13  # a year of monthly values and the same month last year
+
+
+def _recent(queryset, order, limit: int):
+    """The newest ``limit`` rows per measure (a window function: one query)."""
+    return queryset.annotate(
+        recent_rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=order)
+    ).filter(recent_rank__lte=limit)
+
+
 def measure_statuses(
-    measures, *, as_at: datetime | None = None, compare_with: str = PREVIOUS_PERIOD
+    measures,
+    *,
+    as_at: datetime | None = None,
+    compare_with: str = PREVIOUS_PERIOD,
+    recent: int | None = None,
 ) -> list[MeasureStatus]:
     """The status of each measure (in the order given), in at most five queries whatever the
     number of measures and values. ``compare_with`` is "previous" (the previous period) or
-    "last_year" (the same period last year) for the direction of travel."""
+    "last_year" (the same period last year) for the direction of travel. Lists pass
+    ``recent=RECENT_VALUES`` so that only the values a status and a sparkline need are read,
+    however long each measure's history."""
     if compare_with not in COMPARE_WITH:
         raise ValueError(f"compare_with must be one of {COMPARE_WITH}")
     measures = list(measures)
     ids = [m.pk for m in measures]
     if not ids:
         return []
-    if as_at is None:
-        all_values = list(
-            MeasureValue.objects.filter(measure_id__in=ids)
-            .select_related("population")
-            .order_by("measure_id", "period_start")
-        )
-    else:
-        all_values = values_as_at(ids, as_at)
     targets = Target.objects.filter(measure_id__in=ids).order_by("period_start")
     comparators = Comparator.objects.filter(measure_id__in=ids).order_by("period_start", "kind")
+    if as_at is None:
+        values_qs = MeasureValue.objects.filter(measure_id__in=ids).select_related("population")
+        if recent:
+            values_qs = _recent(values_qs, [F("period_start").desc()], recent)
+            targets = _recent(targets, [F("period_start").desc()], 2).order_by("period_start")
+            comparators = _recent(
+                comparators, [F("period_start").desc()], recent * len(Comparator.Kind)
+            ).order_by("period_start", "kind")
+        all_values = list(values_qs.order_by("measure_id", "period_start"))
+    else:
+        all_values = values_as_at(ids, as_at)
     values_by, targets_by, comparators_by = defaultdict(list), defaultdict(list), defaultdict(list)
     for v in all_values:
         values_by[v.measure_id].append(v)

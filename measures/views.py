@@ -17,7 +17,7 @@ from . import selectors
 from .forms import MeasureFilterForm, MeasureValueCorrectionForm, MeasureValueForm
 from .models import Measure, MeasureValue
 from .services import measure_value_correct, measure_value_record
-from .status import PREVIOUS_PERIOD, SAME_PERIOD_LAST_YEAR, measure_statuses
+from .status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
 
 
 def _publication(request) -> bool:
@@ -52,7 +52,7 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
         measures = selectors.measures_for_listing(
             plan=filters.get("plan"), frequency=filters.get("frequency", "")
         )
-        statuses = measure_statuses(measures, compare_with=compare)
+        statuses = measure_statuses(measures, compare_with=compare, recent=RECENT_VALUES)
         context.update(
             {
                 "form": form,

@@ -251,8 +251,8 @@ def positions_as_at(plan_ids, moment: datetime, *, actions=None) -> list[Positio
     return positions
 
 
-def measure_statuses(measures, *, as_at: datetime | None = None):
+def measure_statuses(measures, *, as_at: datetime | None = None, recent: int | None = None):
     """Measure statuses (latest value vs target, direction of travel) as at a moment or now."""
     from measures.status import measure_statuses as statuses
 
-    return statuses(measures, as_at=as_at)
+    return statuses(measures, as_at=as_at, recent=recent)

@@ -40,6 +40,8 @@ from .asat import (
 from .models import Meeting, Person, Plan
 from .permissions import plans_visible_to
 
+RECENT_VALUES = 13  # values per measure a status and a sparkline need (see measures.status)
+
 # Active plans first, then approved and draft; closed and superseded last.
 STATUS_ORDER = {
     Plan.Status.ACTIVE: 0,
@@ -417,7 +419,7 @@ def portfolio(user, today: date | None = None) -> dict:
         next_meeting.setdefault(plan_id, {"pk": pk, "date": day, "board": board_name})
     measures, plans_of, _ = plan_measures(ids)
     off_target = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
-    for status in measure_statuses(measures) if measures else []:
+    for status in measure_statuses(measures, recent=RECENT_VALUES) if measures else []:
         for plan_id in plans_of.get(status.measure.pk, []):
             off_target[plan_id]["total"] += 1
             if status.rag in ("amber", "red"):
@@ -569,7 +571,7 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
         measures = [m for m in measures if priority.pk in priorities_of.get(m.pk, [])]
     measure_rows = [
         measure_row(s, priorities_of.get(s.measure.pk, []))
-        for s in (measure_statuses(measures) if measures else [])
+        for s in (measure_statuses(measures, recent=RECENT_VALUES) if measures else [])
     ]
     for m in measure_rows:
         values = [v for _, v in m["history"]]
@@ -622,7 +624,7 @@ def exception_report(plan: Plan, today: date | None = None) -> dict:
     measures, _, priorities_of = plan_measures([plan.pk])
     measure_rows = [
         measure_row(s, priorities_of.get(s.measure.pk, []))
-        for s in (measure_statuses(measures) if measures else [])
+        for s in (measure_statuses(measures, recent=RECENT_VALUES) if measures else [])
     ]
     sections = exception_sections(priorities, rows, measure_rows, REPORT_CRITERIA)
     return {

@@ -22,7 +22,7 @@ from .models import Board, BoardMembership, Meeting, Organisation, Person, Plan,
 from .roles import Role
 
 DATA_DIR = Path(__file__).resolve().parent / "demo_data"
-DEMO_PASSWORD = "improve-2026"  # noqa: S105 - printed for the demo; never used in production
+DEMO_PASSWORD = "improve-2026"  # noqa: S105 # nosec B105 - the published demo password
 
 
 @dataclass

@@ -69,7 +69,7 @@ COUNCIL = "Scalebridge Borough Council"
 COUNCIL_SHORT = "Scalebridge"
 SLUG_PREFIX = "scale-"
 MEASURE_PREFIX = "SCL"
-PASSWORD = "improve-2026"  # noqa: S105 - the demo password, for synthetic accounts only
+PASSWORD = "improve-2026"  # noqa: S105 # nosec B105 - the demo password for synthetic accounts
 GRACE_DAYS = 5  # a month's updates are due by the 5th of the next month
 # Timescales whose start is when the work starts (for the rest it is the due window's start).
 WINDOW_KINDS = {TimescaleKind.PHASE, TimescaleKind.RANGE, TimescaleKind.FINANCIAL_YEAR}

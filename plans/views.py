@@ -194,7 +194,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         )
         if issued is not None:
             # Rendered by our own template (autoescaped) when the pack was issued.
-            context["pack_html"] = mark_safe(issued.html)  # noqa: S308
+            context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
             context["as_at_text"] = issued.snapshot.get("as_at_text", "")
         else:
             snapshot = packs.build_pack(meeting)

@@ -616,7 +616,7 @@ def machine_info(base_url: str) -> dict:
     conn.close()
     commit = ""
     with contextlib.suppress(OSError):
-        commit = subprocess.run(  # noqa: S603
+        commit = subprocess.run(  # noqa: S603 # nosec B603 B607 - fixed argument list (git), no user input
             ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
             cwd=BASE_DIR,
             capture_output=True,
@@ -668,7 +668,7 @@ class Orchestrator:
         return env
 
     def manage(self, database: str, *args, timeout=1800) -> str:
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(  # noqa: S603 # nosec B603 - fixed argument list, no user input
             [sys.executable, str(BASE_DIR / "manage.py"), *args],
             cwd=BASE_DIR,
             env=self.env(database),
@@ -736,7 +736,7 @@ class Orchestrator:
         port = free_port()
         gunicorn = Path(sys.executable).with_name("gunicorn")
         log = (self.tmp / "gunicorn.log").open("w")
-        server = subprocess.Popen(  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603 # nosec B603 - our own gunicorn on loopback
             [
                 str(gunicorn),
                 "config.wsgi",
@@ -768,7 +768,7 @@ class Orchestrator:
             env = dict(
                 os.environ, BENCH_LOAD_PLAN=str(plan_file), BENCH_LOAD_RESULT=str(result_file)
             )
-            subprocess.run(  # noqa: S603
+            subprocess.run(  # noqa: S603 # nosec B603 - fixed argument list, no user input
                 [
                     str(locust),
                     "-f",
@@ -836,7 +836,7 @@ class Orchestrator:
             if server.poll() is not None:
                 raise CommandError("gunicorn stopped; see " + str(self.tmp / "gunicorn.log"))
             try:
-                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 # nosec B310 - http URL to our own loopback server
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
