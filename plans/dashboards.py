@@ -14,11 +14,12 @@ from collections import Counter, defaultdict
 from datetime import date
 
 import django_filters
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from actions.legend import Legend, LegendEntry, legend_for
-from actions.models import Action, StatusUpdate
+from actions.models import Action
+from actions.querysets import overdue_q
 from actions.rag import COLOURS, Rating, worst
 from actions.timescales import TimescaleKind
 from measures import charts
@@ -379,36 +380,26 @@ def portfolio(user, today: date | None = None) -> dict:
     )
     plans.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
     ids = [p.pk for p in plans]
-    counts = defaultdict(dict)
+    # One pass over the actions (not their 100,000s of updates): counts by rating, overdue,
+    # unread timescales and the last update (each action keeps its latest update's time).
+    counts, overdue, unparsed, last_update = defaultdict(dict), {}, {}, {}
+    aggregates = {f"n_{r.value}": Count("pk", filter=Q(rating=r.value)) for r in Rating}
     for row in (
         Action.objects.filter(plan_id__in=ids)
         .order_by()
-        .values("plan_id", "rating")
-        .annotate(n=Count("pk"))
+        .values("plan_id")
+        .annotate(
+            **aggregates,
+            n_overdue=Count("pk", filter=overdue_q(today)),
+            n_unparsed=Count("pk", filter=Q(timescale_kind=TimescaleKind.UNPARSED)),
+            last=Max("rating_updated_at"),
+        )
     ):
-        counts[row["plan_id"]][row["rating"]] = row["n"]
-    overdue = dict(
-        Action.objects.filter(plan_id__in=ids)
-        .overdue(today)
-        .order_by()
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .values_list("plan_id", "n")
-    )
-    unparsed = dict(
-        Action.objects.filter(plan_id__in=ids, timescale_kind=TimescaleKind.UNPARSED)
-        .order_by()
-        .values("plan_id")
-        .annotate(n=Count("pk"))
-        .values_list("plan_id", "n")
-    )
-    last_update = dict(
-        StatusUpdate.objects.filter(action__plan_id__in=ids)
-        .order_by()
-        .values("action__plan_id")
-        .annotate(last=Max("created_at"))
-        .values_list("action__plan_id", "last")
-    )
+        plan_id = row["plan_id"]
+        counts[plan_id] = {r.value: row[f"n_{r.value}"] for r in Rating}
+        overdue[plan_id] = row["n_overdue"]
+        unparsed[plan_id] = row["n_unparsed"]
+        last_update[plan_id] = row["last"]
     next_meeting = {}
     rows = (
         Meeting.objects.filter(board__plans__in=ids, date__gte=today)
