@@ -44,6 +44,12 @@ class UpdateDetails:
     escalate: bool = False
 
 
+def display_name(user) -> str:
+    """How an update is signed: the officer's name where the account is linked to one."""
+    person = getattr(user, "person", None)
+    return (person.name if person else "") or user.get_full_name() or user.get_username()
+
+
 def _claim(action: Action, expected_version: int | None, rating: str, moment) -> None:
     """Move the action to its new rating and version, refusing if the version has moved on.
     The conditional UPDATE checks and takes the row lock in one statement (PostgreSQL and
@@ -106,7 +112,7 @@ def status_update_record(
     moment = created_at or timezone.now()
     _claim(action, expected_version, rating, moment)
     if not author_name and author is not None:
-        author_name = author.get_full_name() or author.get_username()
+        author_name = display_name(author)
     update = StatusUpdate(
         action=action,
         period=period,

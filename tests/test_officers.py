@@ -180,6 +180,7 @@ def test_officer_gives_an_update_and_sees_it_in_history_and_on_the_plan(client):
     assert action.rating == "amber" and action.version == 1
     update = StatusUpdate.objects.get(action=action)
     assert update.author == officer and update.period is not None
+    assert update.author_name == officer.person.name  # signed with the officer's name
     assert (update.issue, update.mitigation, str(update.resolve_by)) == (
         "Two vacancies",
         "Agency cover agreed",
