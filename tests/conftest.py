@@ -16,9 +16,14 @@ def admin_client(client, db):
 def demo_data(django_db_setup, django_db_blocker):
     """The demo data, loaded once for a test module and removed after it. Tests using it must
     also use `db` (their own changes are then rolled back)."""
+    from django.db import connection
+
     from plans.demo import load_all
 
     with django_db_blocker.unblock():
+        name = str(connection.settings_dict["NAME"])
+        # Never load into (and then flush) a real database: only the test database.
+        assert "test" in name, f"demo_data refused to run on {name}"
         report = load_all()
     yield report
     with django_db_blocker.unblock():

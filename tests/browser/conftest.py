@@ -95,6 +95,12 @@ def browser():
         playwright.stop()
         _no_browser(f"Chromium at {CHROMIUM} would not start: {exc}")
     yield chromium
+    # Close the database connections opened while Playwright's loop was running, before it
+    # stops: otherwise one can outlive the run and keep PostgreSQL from dropping the test
+    # database ("being accessed by other users").
+    from django.db import connections
+
+    connections.close_all()
     chromium.close()
     playwright.stop()
 
