@@ -462,3 +462,17 @@ def test_demo_officer_signs_in_sees_what_needs_an_update_and_updates_one(client,
     )
     assert response.status_code == 302
     assert "Demo: agency use still high" in client.get(action.get_absolute_url()).content.decode()
+
+
+def test_every_error_summary_link_points_at_an_element_on_the_page(client):
+    import re
+
+    officer, action = lead_and_action()
+    client.force_login(officer)
+    html = client.post(update_url(action), {"rating": "", "version": action.version}).content
+    html = html.decode()
+    targets = re.findall(r'govuk-error-summary__list.*?</ul>', html, re.S)[0]
+    anchors = re.findall(r'href="#([^"]+)"', targets)
+    assert "id_rating_0" in anchors
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html, anchor

@@ -31,3 +31,10 @@ def govuk_widget(field, autocomplete=None):
     if autocomplete:
         attrs["autocomplete"] = autocomplete
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def error_anchor(field):
+    """The id an error summary links to: the field's input, or for radios and checkbox lists
+    (which have no single input) the first choice, as Django numbers them."""
+    return field.id_for_label or f"{field.auto_id}_0"
