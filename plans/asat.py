@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -144,13 +144,11 @@ def current_positions(plan_ids, *, actions=None, today: date | None = None) -> l
     ]
 
 
-def versions_as_at(records, moment: datetime) -> dict[int, object]:
-    """The version of each record (by id) known at ``moment``, from a simple-history queryset
-    holding at least every version recorded by then and every first version (see the module
-    docstring). Deletions are returned too (``history_type == "-"``)."""
+def _known_at(records, moment: datetime) -> dict[int, object]:
+    """``versions_as_at`` over records already ordered by id, history date and history id."""
     chosen: dict[int, object] = {}
     first: dict[int, object] = {}
-    for record in records.order_by("id", "history_date", "history_id"):
+    for record in records:
         if record.history_type == "+" and record.id not in first:
             first[record.id] = record
         if record.history_date <= moment:
@@ -161,11 +159,20 @@ def versions_as_at(records, moment: datetime) -> dict[int, object]:
     return chosen
 
 
-def _candidate_updates(plan_ids, moment: datetime) -> Q:
-    """A filter (on ``id``) for each action's two newest updates given by ``moment``, plus every
-    update since deleted (it may have been among the two newest then). Subqueries only: it adds
-    no query of its own."""
-    ranked = (
+def versions_as_at(records, moment: datetime) -> dict[int, object]:
+    """The version of each record (by id) known at ``moment``, from a simple-history queryset
+    holding at least every version recorded by then and every first version (see the module
+    docstring). Deletions are returned too (``history_type == "-"``)."""
+    return _known_at(records.order_by("id", "history_date", "history_id"), moment)
+
+
+def _candidate_update_ids(plan_ids, moments) -> list[int]:
+    """Ids of each action's two newest updates given by each of the ``moments``, plus every
+    update since deleted (it may have been among the two newest then): one query.
+
+    A UNION of small index-driven selects: an ``id IN (...) OR id IN (...)`` filter instead makes
+    PostgreSQL scan the whole update table, whose size grows every month (docs/adr/0006)."""
+    parts = [
         StatusUpdate.objects.filter(action__plan_id__in=plan_ids, created_at__lte=moment)
         .annotate(
             rank=Window(
@@ -175,80 +182,126 @@ def _candidate_updates(plan_ids, moment: datetime) -> Q:
             )
         )
         .filter(rank__lte=2)
-        .values("id")
+        .order_by()
+        .values_list("id", flat=True)
+        for moment in moments
+    ]
+    parts.append(
+        StatusUpdate.history.filter(action__plan_id__in=plan_ids, history_type="-")
+        .order_by()
+        .values_list("id", flat=True)
     )
-    deleted = StatusUpdate.history.filter(
-        action__plan_id__in=plan_ids, history_type="-"
-    ).values("id")
-    return Q(id__in=ranked) | Q(id__in=deleted)
+    return list(parts[0].union(*parts[1:]))
 
 
-def update_versions_as_at(plan_ids, moment: datetime) -> dict[int, list]:
-    """The newest two status updates of each action as they stood at ``moment``, newest first,
-    by action id (two queries).
+def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, list]]:
+    """For each moment, the newest two status updates of each action as they stood then, newest
+    first, by action id: two queries for any number of moments (three when some updates were
+    written without history, by a bulk insert).
 
     Each update's version is its latest historical record known by then (see the module
     docstring); updates deleted by then, or given after it, are left out."""
-    # Only the two newest updates of each action can be its latest and previous as at the
-    # moment: read the history of those (and of any deleted update) rather than of every update
-    # ever given, which grows every month.
-    candidates = _candidate_updates(plan_ids, moment)
-    records = StatusUpdate.history.filter(candidates).filter(
-        Q(history_date__lte=moment) | Q(history_type="+")
+    moments = list(moments)
+    if not moments:
+        return {}
+    # Only the two newest updates of each action can be its latest and previous as at a moment:
+    # read the history of those (and of any deleted update) rather than of every update ever
+    # given, which grows every month.
+    ids = _candidate_update_ids(plan_ids, moments)
+    records = (
+        list(StatusUpdate.history.filter(id__in=ids).order_by("id", "history_date", "history_id"))
+        if ids
+        else []
     )
-    by_action: dict[int, list] = defaultdict(list)
-    for record in versions_as_at(records, moment).values():
-        if record.history_type != "-" and record.created_at <= moment:
-            by_action[record.action_id].append(record)
+    tracked = {r.id for r in records}
+    untracked_ids = [i for i in ids if i not in tracked]
     # Updates that never went through the history (bulk inserts) are taken as they are now.
-    untracked = StatusUpdate.objects.filter(candidates, created_at__lte=moment).exclude(
-        Exists(StatusUpdate.history.filter(id=OuterRef("pk")))
+    untracked = list(StatusUpdate.objects.filter(id__in=untracked_ids)) if untracked_ids else []
+    result = {}
+    for moment in moments:
+        by_action: dict[int, list] = defaultdict(list)
+        for record in _known_at(records, moment).values():
+            if record.history_type != "-" and record.created_at <= moment:
+                by_action[record.action_id].append(record)
+        for update in untracked:
+            if update.created_at <= moment:
+                by_action[update.action_id].append(update)
+        for versions in by_action.values():
+            versions.sort(key=lambda v: (v.created_at, v.id), reverse=True)
+            del versions[2:]
+        result[moment] = by_action
+    return result
+
+
+def update_versions_as_at(plan_ids, moment: datetime) -> dict[int, list]:
+    """The newest two status updates of each action as they stood at ``moment`` (see
+    ``update_versions_as_at_many``)."""
+    return update_versions_as_at_many(plan_ids, [moment])[moment]
+
+
+def timescales_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, dict]]:
+    """Each action's timescale as it stood at each moment, where the history reaches back that
+    far (one query for any number of moments)."""
+    moments = sorted(set(moments))
+    if not moments:
+        return {}
+    records = (
+        Action.history.filter(plan_id__in=plan_ids, history_date__lte=moments[-1])
+        .order_by("history_date", "history_id")
+        .values("id", "history_type", "history_date", *TIMESCALE_FIELDS)
     )
-    for update in untracked:
-        by_action[update.action_id].append(update)
-    for versions in by_action.values():
-        versions.sort(key=lambda v: (v.created_at, v.id), reverse=True)
-    return by_action
+    result: dict[datetime, dict[int, dict]] = {}
+    current: dict[int, dict] = {}
+    records = list(records)
+    i = 0
+    for moment in moments:  # one sweep through the records in date order
+        while i < len(records) and records[i]["history_date"] <= moment:
+            current[records[i]["id"]] = records[i]
+            i += 1
+        result[moment] = {k: v for k, v in current.items() if v["history_type"] != "-"}
+    return result
 
 
 def timescales_as_at(plan_ids, moment: datetime) -> dict[int, dict]:
-    """Each action's timescale as it stood at ``moment``, where the history reaches back that
-    far (one query)."""
-    records = (
-        Action.history.filter(plan_id__in=plan_ids, history_date__lte=moment)
-        .order_by("id", "history_date", "history_id")
-        .values("id", "history_type", *TIMESCALE_FIELDS)
-    )
+    """Each action's timescale as it stood at ``moment`` (one query)."""
+    return timescales_as_at_many(plan_ids, [moment])[moment]
+
+
+def positions_as_at_many(plan_ids, moments, *, actions=None) -> dict[datetime, list[Position]]:
+    """Every action's position as at each of the moments: four queries at most for any number
+    of moments (three when ``actions``, a list or queryset of the plans' actions, is given as a
+    list)."""
+    plan_ids = list(plan_ids)
+    action_list = list(actions if actions is not None else _actions(plan_ids))
+    versions_at = update_versions_as_at_many(plan_ids, moments)
+    timescales_at = timescales_as_at_many(plan_ids, moments)
     result = {}
-    for record in records:
-        result[record["id"]] = record
-    return {k: v for k, v in result.items() if v["history_type"] != "-"}
+    for moment in versions_at:
+        versions, timescales = versions_at[moment], timescales_at[moment]
+        on = local_date(moment)
+        positions = []
+        for a in action_list:
+            mine = versions.get(a.pk, [])
+            then = timescales.get(a.pk)
+            source = then if then is not None else {f: getattr(a, f) for f in TIMESCALE_FIELDS}
+            positions.append(
+                Position(
+                    action=a,
+                    latest=mine[0] if mine else None,
+                    previous=mine[1] if len(mine) > 1 else None,
+                    on=on,
+                    timescale_text=source["timescale_text"],
+                    timescale_kind=source["timescale_kind"],
+                    timescale_due=source["timescale_due"],
+                )
+            )
+        result[moment] = positions
+    return result
 
 
 def positions_as_at(plan_ids, moment: datetime, *, actions=None) -> list[Position]:
-    """Every action's position as at ``moment`` (at most five queries)."""
-    plan_ids = list(plan_ids)
-    action_list = list(actions if actions is not None else _actions(plan_ids))
-    versions = update_versions_as_at(plan_ids, moment)
-    timescales = timescales_as_at(plan_ids, moment)
-    on = local_date(moment)
-    positions = []
-    for a in action_list:
-        mine = versions.get(a.pk, [])
-        then = timescales.get(a.pk)
-        source = then if then is not None else {f: getattr(a, f) for f in TIMESCALE_FIELDS}
-        positions.append(
-            Position(
-                action=a,
-                latest=mine[0] if mine else None,
-                previous=mine[1] if len(mine) > 1 else None,
-                on=on,
-                timescale_text=source["timescale_text"],
-                timescale_kind=source["timescale_kind"],
-                timescale_due=source["timescale_due"],
-            )
-        )
-    return positions
+    """Every action's position as at ``moment`` (at most four queries)."""
+    return positions_as_at_many(plan_ids, [moment], actions=actions)[moment]
 
 
 def measure_statuses(measures, *, as_at: datetime | None = None, recent: int | None = None):
