@@ -210,7 +210,7 @@ PERMISSIONS_POLICY = {
 # (HTTP 429, the same page whether or not the account exists).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "plans.auth.RoleAwareModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
