@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ActionsConfig(AppConfig):
     name = "actions"
     verbose_name = "Actions and RAG updates"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from .legend import on_definition_changed
+        from .models import RagDefinition
+
+        post_save.connect(
+            on_definition_changed, sender=RagDefinition, dispatch_uid="rag_legend_save"
+        )
+        post_delete.connect(
+            on_definition_changed, sender=RagDefinition, dispatch_uid="rag_legend_delete"
+        )

@@ -53,7 +53,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def explorer_queryset(user):
     """The actions a user may see, in the one listing shape (plus each organisation's RAG
     words, for the badges)."""
-    qs = Action.objects.for_listing().prefetch_related("plan__organisation__rag_definitions")
+    qs = Action.objects.for_listing()
     if not reads_all_plans(user):
         qs = qs.filter(plan__in=plans_visible_to(user).values("pk"))
     return qs.order_by(*PLAN_ORDER)

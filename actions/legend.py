@@ -28,16 +28,48 @@ class Legend:
 
 
 def legend_for(organisation, definitions=None) -> Legend:
-    """The legend of an organisation. Pass ``definitions`` (already fetched RagDefinitions) to
-    avoid a query; otherwise they are read from the organisation."""
+    """The legend of an organisation: its own words where it has defined them, the defaults
+    otherwise. Without ``definitions`` (RagDefinitions already fetched), the organisation's copy
+    of its definitions (``Organisation.rag_legend``) is used: no query."""
     entries = {
         r.value: LegendEntry(r.value, r.label, DEFAULT_MEANINGS[r], COLOURS[r][0]) for r in Rating
     }
     if organisation is not None:
         if definitions is None:
-            definitions = organisation.rag_definitions.all()
-        for d in definitions:
-            entries[d.rating] = LegendEntry(
-                d.rating, d.label, d.meaning, COLOURS[Rating(d.rating)][0]
-            )
+            words = [
+                (rating, w["label"], w["meaning"]) for rating, w in organisation.rag_legend.items()
+            ]
+        else:
+            words = [(d.rating, d.label, d.meaning) for d in definitions]
+        for rating, label, meaning in words:
+            if rating in entries:
+                entries[rating] = LegendEntry(rating, label, meaning, COLOURS[Rating(rating)][0])
     return Legend(entries)
+
+
+def legend_words(definitions) -> dict:
+    """What ``Organisation.rag_legend`` holds for a set of RagDefinitions."""
+    return {d.rating: {"label": d.label, "meaning": d.meaning} for d in definitions}
+
+
+def refresh_rag_legends(organisation_ids) -> None:
+    """Copy the RAG definitions of the organisations onto them (``Organisation.rag_legend``).
+    Called whenever a definition is saved or deleted, and after bulk inserts (which send no
+    signal)."""
+    from plans.models import Organisation
+
+    from .models import RagDefinition
+
+    ids = set(organisation_ids)
+    definitions = RagDefinition.objects.filter(organisation_id__in=ids)
+    by_org = {pk: [] for pk in ids}
+    for d in definitions:
+        by_org[d.organisation_id].append(d)
+    for pk, found in by_org.items():
+        Organisation.objects.filter(pk=pk).update(rag_legend=legend_words(found))
+
+
+def on_definition_changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # fixtures loading: refreshed by whoever loads them
+    refresh_rag_legends([instance.organisation_id])

@@ -64,8 +64,7 @@ class ActionTable(tables.Table):
     def legend(self, organisation):
         key = organisation.pk if organisation else None
         if key not in self._legends:
-            definitions = organisation.rag_definitions.all() if organisation else None
-            self._legends[key] = legend_for(organisation, definitions)
+            self._legends[key] = legend_for(organisation)
         return self._legends[key]
 
     def render_number(self, record):

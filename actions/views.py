@@ -1,4 +1,3 @@
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -13,7 +12,7 @@ from actions.legend import legend_for
 from plans.permissions import can_update_action, can_view_plan, require
 
 from .forms import StatusUpdateForm
-from .models import Action, ActionLink, RagDefinition, StatusUpdate, SubAction
+from .models import Action, ActionLink, StatusUpdate, SubAction
 from .my_actions import my_actions, tables_for
 from .periods import current_windows, period_for_update
 from .rag import SEVERITY
@@ -38,7 +37,6 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             "supporting_officers",
             "partners",
             "delegates",
-            "plan__organisation__rag_definitions",
             Prefetch("links", queryset=ActionLink.objects.order_by("order", "pk")),
             Prefetch("sub_actions", queryset=SubAction.objects.order_by("order", "pk")),
         )
@@ -60,9 +58,7 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
             older = updates[i + 1] if i + 1 < len(updates) else None
             newer.travel = direction(older.rating if older else None, newer.rating)
         context["updates"] = updates
-        context["legend"] = legend_for(
-            self.object.plan.organisation, self.object.plan.organisation.rag_definitions.all()
-        )
+        context["legend"] = legend_for(self.object.plan.organisation)
         context["can_update"] = can_update_action(self.request.user, self.object)
         return context
 
@@ -84,16 +80,7 @@ class MyActionsView(LoginRequiredMixin, View):
 
     def get(self, request):
         filterset, groups, next_due = my_actions(request.user, request.GET)
-        orgs = {g.plan.organisation_id for g in groups}
-        definitions = defaultdict(list)
-        for d in RagDefinition.objects.filter(organisation_id__in=orgs):
-            definitions[d.organisation_id].append(d)
-        legends = {
-            g.plan.organisation_id: legend_for(
-                g.plan.organisation, definitions[g.plan.organisation_id]
-            )
-            for g in groups
-        }
+        legends = {g.plan.organisation_id: legend_for(g.plan.organisation) for g in groups}
         tables_for(groups, request, legends)
         return render(
             request,

@@ -42,4 +42,3 @@ def navigation(request) -> list[dict]:
     path = request.path
     best = max((url for _, url in items if path.startswith(url)), key=len, default=None)
     return [{"label": label, "url": url, "active": url == best} for label, url in items]
-

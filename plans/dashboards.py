@@ -92,8 +92,8 @@ def legend_from_entries(entries: list[dict]) -> Legend:
 
 
 def plan_legend(plan: Plan) -> Legend:
-    """The plan's organisation's legend (prefetch ``organisation__rag_definitions``)."""
-    return legend_for(plan.organisation, plan.organisation.rag_definitions.all())
+    """The plan's organisation's legend (from the organisation's copy of its definitions)."""
+    return legend_for(plan.organisation)
 
 
 # --- rows -----------------------------------------------------------------------------------
@@ -373,11 +373,7 @@ def portfolio(user, today: date | None = None) -> dict:
     """Every plan the user may read, with its RAG distribution, overdue actions, measures off
     target, last update and next board meeting. About a dozen queries for any number of plans."""
     today = today or timezone.localdate()
-    plans = list(
-        plans_visible_to(user)
-        .select_related("organisation")
-        .prefetch_related("organisation__rag_definitions")
-    )
+    plans = list(plans_visible_to(user).select_related("organisation"))
     plans.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
     ids = [p.pk for p in plans]
     # One pass over the actions (not their 100,000s of updates): counts by rating, overdue,

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from actions.legend import refresh_rag_legends
 from actions.models import Action, ActionLink, RagDefinition, SubAction, Tag
 from actions.rag import DEFAULT_MEANINGS, Rating
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
@@ -156,6 +157,7 @@ class SeedLoader:
                 )
                 for r in Rating
             )
+            refresh_rag_legends([organisation.pk])
 
     # -- helpers ----------------------------------------------------------------------------
     def org(self, name, short_name="", kind="other") -> Organisation:

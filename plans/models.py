@@ -23,6 +23,13 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
     short_name = models.CharField(max_length=60, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+    rag_legend = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="A copy of the organisation's RAG definitions (rating: label and meaning), "
+        "kept up to date when they change, so that pages show the legend without a query.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -41,6 +41,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
+from actions.legend import refresh_rag_legends
 from actions.models import (
     Action,
     ActionLink,
@@ -592,6 +593,7 @@ class ScaleGenerator:
                 for r in Rating
             ],
         )
+        refresh_rag_legends([self.council.pk])
         self.roles = self.bulk(
             Person,
             [

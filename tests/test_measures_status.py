@@ -399,17 +399,36 @@ def test_reading_only_recent_values_gives_the_same_status_for_long_histories():
     for m in measures:
         for i in range(40):  # 40 months of values, comparators and targets
             start = date(2020 + i // 12, i % 12 + 1, 1)
-            MeasureValue.objects.create(measure=m, period_start=start, period_end=start,
-                                        label=f"{start:%b %Y}", value=Decimal(100 + (i * 7) % 13))
-            Comparator.objects.create(measure=m, kind="england", period_start=start,
-                                      period_end=start, label="x", value=Decimal(105))
-            Target.objects.create(measure=m, period_start=start, period_end=start, label="t",
-                                  value=Decimal(104), amber_tolerance=Decimal(2))
+            MeasureValue.objects.create(
+                measure=m,
+                period_start=start,
+                period_end=start,
+                label=f"{start:%b %Y}",
+                value=Decimal(100 + (i * 7) % 13),
+            )
+            Comparator.objects.create(
+                measure=m,
+                kind="england",
+                period_start=start,
+                period_end=start,
+                label="x",
+                value=Decimal(105),
+            )
+            Target.objects.create(
+                measure=m,
+                period_start=start,
+                period_end=start,
+                label="t",
+                value=Decimal(104),
+                amber_tolerance=Decimal(2),
+            )
     full = measure_statuses(measures, compare_with="last_year")
     recent = measure_statuses(measures, compare_with="last_year", recent=RECENT_VALUES)
     for a, b in zip(full, recent, strict=True):
         assert (a.latest, a.previous, a.same_period_last_year) == (
-            b.latest, b.previous, b.same_period_last_year
+            b.latest,
+            b.previous,
+            b.same_period_last_year,
         )
         assert (a.rag, a.direction, a.target) == (b.rag, b.direction, b.target)
         assert a.comparators == b.comparators

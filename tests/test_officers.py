@@ -471,7 +471,7 @@ def test_every_error_summary_link_points_at_an_element_on_the_page(client):
     client.force_login(officer)
     html = client.post(update_url(action), {"rating": "", "version": action.version}).content
     html = html.decode()
-    targets = re.findall(r'govuk-error-summary__list.*?</ul>', html, re.S)[0]
+    targets = re.findall(r"govuk-error-summary__list.*?</ul>", html, re.S)[0]
     anchors = re.findall(r'href="#([^"]+)"', targets)
     assert "id_rating_0" in anchors
     for anchor in anchors:

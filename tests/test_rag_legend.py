@@ -1,0 +1,77 @@
+"""Each organisation keeps a copy of its RAG definitions so legends cost no query."""
+
+import importlib
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from actions.legend import legend_for, refresh_rag_legends
+from actions.models import RagDefinition
+from actions.rag import DEFAULT_MEANINGS, Rating
+from plans.models import Organisation
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(org):
+    return Organisation.objects.get(pk=org.pk)
+
+
+def test_saving_and_deleting_a_definition_updates_the_legend_without_a_query(
+    django_assert_num_queries,
+):
+    org = factories.organisation()
+    d = RagDefinition.objects.create(
+        organisation=org, rating="complete", label="Blue", meaning="Signed off by the board"
+    )
+    org = fresh(org)
+    with django_assert_num_queries(0):
+        legend = legend_for(org)
+        assert legend.meaning("complete") == "Signed off by the board"
+        assert legend.label("red") == Rating.RED.label
+    d.meaning = "Closed"
+    d.save()
+    assert legend_for(fresh(org)).meaning("complete") == "Closed"
+    RagDefinition.objects.filter(pk=d.pk).delete()
+    assert legend_for(fresh(org)).meaning("complete") == DEFAULT_MEANINGS[Rating.COMPLETE]
+
+
+def test_a_change_in_the_admin_shows_on_the_update_form(client):
+    admin = factories.admin_user()
+    action = factories.action()
+    org = action.plan.organisation
+    d = RagDefinition.objects.create(organisation=org, rating="amber", label="Amber", meaning="x")
+    client.force_login(admin)
+    url = reverse("admin:actions_ragdefinition_change", args=[d.pk])
+    form = {"organisation": org.pk, "rating": "amber", "label": "Amber", "meaning": "At risk"}
+    assert client.post(url, form).status_code == 302
+    page = client.get(reverse("actions:detail", kwargs={"pk": action.pk})).content.decode()
+    assert "At risk" in page
+
+
+def test_bulk_inserts_are_refreshed_explicitly():
+    org = factories.organisation()
+    RagDefinition.objects.bulk_create(
+        [RagDefinition(organisation=org, rating="red", label="Red", meaning="Off track")]
+    )
+    assert fresh(org).rag_legend == {}  # bulk_create sends no signal...
+    refresh_rag_legends([org.pk])
+    assert fresh(org).rag_legend == {"red": {"label": "Red", "meaning": "Off track"}}
+
+
+def test_the_migration_copies_existing_definitions():
+    org = factories.organisation()
+    RagDefinition.objects.bulk_create(
+        [RagDefinition(organisation=org, rating="green", label="Green", meaning="On track")]
+    )
+    migration = importlib.import_module("plans.migrations.0004_organisation_rag_legend")
+    migration.copy_definitions(apps, None)
+    assert fresh(org).rag_legend == {"green": {"label": "Green", "meaning": "On track"}}
+
+
+def test_generated_and_demo_councils_have_their_legend(demo_data):
+    for org in Organisation.objects.filter(rag_definitions__isnull=False).distinct():
+        words = {d.rating: d.meaning for d in org.rag_definitions.all()}
+        assert {k: v["meaning"] for k, v in org.rag_legend.items()} == words
