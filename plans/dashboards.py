@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 import django_filters
-from django.db.models import Count, Max, Q
+from django.db.models import Count, F, Max, Q
 from django.utils import timezone
 
 from actions.legend import Legend, LegendEntry, legend_for
@@ -38,7 +38,7 @@ from .asat import (
     positions_as_at,
     rating_direction,
 )
-from .models import Meeting, Person, Plan
+from .models import Meeting, Plan
 from .permissions import plans_visible_to
 
 RECENT_VALUES = 13  # values per measure a status and a sparkline need (see measures.status)
@@ -366,6 +366,23 @@ def plan_measures(plan_ids) -> tuple[list[Measure], dict[int, list[int]], dict[i
     return measures, dict(plans_of), dict(priorities_of)
 
 
+def plan_measures_of(plan: Plan) -> tuple[list[Measure], dict[int, list[int]]]:
+    """One plan's measures, and priority ids per measure, in one query: a LEFT JOIN to the
+    measures' priorities gives one row per measure and priority."""
+    measures: dict[int, Measure] = {}
+    priorities_of: dict[int, list[int]] = defaultdict(list)
+    rows = (
+        Measure.objects.filter(plans=plan)
+        .annotate(linked_priority=F("priorities__id"))
+        .order_by("code", "pk", "linked_priority")
+    )
+    for m in rows:
+        measures.setdefault(m.pk, m)
+        if m.linked_priority is not None:
+            priorities_of[m.pk].append(m.linked_priority)
+    return list(measures.values()), dict(priorities_of)
+
+
 # --- portfolio --------------------------------------------------------------------------------
 
 
@@ -404,9 +421,20 @@ def portfolio(user, today: date | None = None) -> dict:
     )
     for plan_id, pk, day, board_name in rows:
         next_meeting.setdefault(plan_id, {"pk": pk, "date": day, "board": board_name})
-    measures, plans_of, _ = plan_measures(ids)
+    # Each measure once, with the plans it serves (one query); only the latest value of each
+    # is needed to count the measures off target.
+    measures_by_id: dict[int, Measure] = {}
+    plans_of: dict[int, list[int]] = defaultdict(list)
+    for m in (
+        Measure.objects.filter(plans__in=ids)
+        .annotate(linked_plan=F("plans__id"))
+        .order_by("code", "pk", "linked_plan")
+    ):
+        measures_by_id.setdefault(m.pk, m)
+        plans_of[m.pk].append(m.linked_plan)
+    measures = list(measures_by_id.values())
     off_target = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
-    for status in measure_statuses(measures, recent=RECENT_VALUES) if measures else []:
+    for status in measure_statuses(measures, recent=1) if measures else []:
         for plan_id in plans_of.get(status.measure.pk, []):
             off_target[plan_id]["total"] += 1
             if status.rag in ("amber", "red"):
@@ -450,14 +478,14 @@ def portfolio(user, today: date | None = None) -> dict:
 
 
 class DashboardFilter(django_filters.FilterSet):
-    """Filters of a plan's dashboard: priority, lead officer and RAG rating (GET parameters)."""
+    """Filters of a plan's dashboard: priority, lead officer and RAG rating (GET parameters).
 
-    priority = django_filters.ModelChoiceFilter(
-        queryset=Priority.objects.none(), empty_label="All", label="Priority"
-    )
-    lead = django_filters.ModelChoiceFilter(
-        queryset=Person.objects.none(), empty_label="Anyone", label="Lead officer"
-    )
+    The choices come from the plan's priorities and the leads of its actions, which the
+    dashboard has already loaded, and the rows are filtered in Python: the filters cost no
+    query (``filter_rows``)."""
+
+    priority = django_filters.ChoiceFilter(choices=[], empty_label="All", label="Priority")
+    lead = django_filters.ChoiceFilter(choices=[], empty_label="Anyone", label="Lead officer")
     rating = django_filters.ChoiceFilter(
         choices=Rating.choices, empty_label="Any rating", label="RAG rating"
     )
@@ -466,15 +494,18 @@ class DashboardFilter(django_filters.FilterSet):
         model = Action
         fields = ["priority", "lead", "rating"]
 
-    def __init__(self, data=None, *args, plan: Plan, **kwargs):
+    def __init__(self, data=None, *args, plan: Plan, priorities, leads, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["priority"].queryset = Priority.objects.filter(plan=plan).order_by(
-            "order", "pk"
-        )
+        self.priorities = {str(p.pk): p for p in priorities}
+        self.leads = {str(p.pk): p for p in leads}
+        self.form.fields["priority"].choices = [("", "All")] + [
+            (pk, str(p)) for pk, p in self.priorities.items()
+        ]
+        self.form.fields["lead"].choices = [("", "Anyone")] + [
+            (pk, str(p)) for pk, p in self.leads.items()
+        ]
         self.filters["priority"].label = plan.priority_label
-        self.filters["lead"].queryset = (
-            Person.objects.filter(led_actions__plan=plan).distinct().order_by("name")
-        )
+        self.form.fields["priority"].label = plan.priority_label
         messages = {
             "priority": f"Choose a {plan.priority_label.lower()} from the list",
             "lead": "Choose a lead officer from the list",
@@ -484,6 +515,27 @@ class DashboardFilter(django_filters.FilterSet):
             field = self.form.fields[name]
             field.error_messages["invalid_choice"] = message
             field.widget.attrs["class"] = "govuk-select"
+
+    def chosen(self) -> dict:
+        """The valid filters chosen: priority and lead as objects, rating as its value. A bad
+        value in one filter leaves the others applied."""
+        if not self.is_bound:
+            return {}
+        self.form.is_valid()
+        data = self.form.cleaned_data
+        chosen = {
+            "priority": self.priorities.get(data.get("priority") or ""),
+            "lead": self.leads.get(data.get("lead") or ""),
+            "rating": data.get("rating") or None,
+        }
+        return {k: v for k, v in chosen.items() if v is not None}
+
+    def keeps(self, action: Action, chosen: dict) -> bool:
+        return (
+            ("priority" not in chosen or action.priority_id == chosen["priority"].pk)
+            and ("lead" not in chosen or action.lead_id == chosen["lead"].pk)
+            and ("rating" not in chosen or action.rating == chosen["rating"])
+        )
 
     def mark_errors(self) -> None:
         """GOV.UK error styling and the error message read out with each field in error."""
@@ -525,21 +577,29 @@ def no_update_this_period(plan: Plan, positions: list[Position], today: date):
 
 
 def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
-    """Everything on a plan's dashboard, filtered by the GET parameters in ``data``."""
+    """Everything on a plan's dashboard, filtered by the GET parameters in ``data``. A fixed
+    number of queries: every action of the plan is read once, with its latest two updates, and
+    filtered in Python (docs/adr/0006-speed-at-scale.md)."""
     today = today or timezone.localdate()
     legend = plan_legend(plan)
-    base = (
-        Action.objects.filter(plan=plan)
+    all_positions = current_positions(
+        [plan.pk],
+        actions=Action.objects.filter(plan=plan)
         .select_related("plan", "priority", "outcome", "objective", "lead")
-        .order_by("priority__order", "priority__pk", "sequence", "pk")
+        .order_by("priority__order", "priority__pk", "sequence", "pk"),
+        today=today,
     )
-    filterset = DashboardFilter(data or None, queryset=base, plan=plan)
-    actions = filterset.qs
-    filterset.mark_errors()
-    positions = current_positions([plan.pk], actions=actions, today=today)
-    rows = [action_row(p, legend) for p in positions]
-    priority = filterset.form.cleaned_data.get("priority") if filterset.is_bound else None
     priorities = list(Priority.objects.filter(plan=plan).order_by("order", "pk"))
+    leads = sorted(
+        {p.action.lead_id: p.action.lead for p in all_positions if p.action.lead}.values(),
+        key=lambda person: (person.name, person.pk),
+    )
+    filterset = DashboardFilter(data or None, plan=plan, priorities=priorities, leads=leads)
+    chosen = filterset.chosen()
+    filterset.mark_errors()
+    positions = [p for p in all_positions if filterset.keeps(p.action, chosen)]
+    rows = [action_row(p, legend) for p in positions]
+    priority = chosen.get("priority")
     shown_priorities = [p for p in priorities if priority is None or p.pk == priority.pk]
     rollups = priority_rollups(shown_priorities, rows, legend)
     for item in rollups:
@@ -553,7 +613,7 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
         overall["counts"], title=f"{plan.title}: actions by RAG rating", id_prefix="plan-overall"
     )
 
-    measures, _, priorities_of = plan_measures([plan.pk])
+    measures, priorities_of = plan_measures_of(plan)
     if priority is not None:
         measures = [m for m in measures if priority.pk in priorities_of.get(m.pk, [])]
     measure_rows = [
@@ -576,7 +636,9 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
     last_meeting = last_meeting_before(plan, today)
     changes = None
     if last_meeting is not None:
-        before = positions_as_at([plan.pk], end_of_day(last_meeting.date), actions=actions)
+        before = positions_as_at(
+            [plan.pk], end_of_day(last_meeting.date), actions=[p.action for p in positions]
+        )
         changes = changes_between(before, rows, legend)
 
     return {
@@ -596,7 +658,7 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
         "since_text": f"the meeting on {day_text(last_meeting.date)}" if last_meeting else "",
         "measures": measure_rows,
         "today": today,
-        "filtered": bool(filterset.is_bound and any(filterset.form.cleaned_data.values())),
+        "filtered": bool(chosen),
     }
 
 

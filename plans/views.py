@@ -81,9 +81,7 @@ class VisiblePlanMixin(LoginRequiredMixin):
 
     def get_plan(self):
         plan = get_object_or_404(
-            Plan.objects.select_related("organisation", "owner").prefetch_related(
-                "organisation__rag_definitions"
-            ),
+            Plan.objects.select_related("organisation", "owner"),
             slug=self.kwargs["slug"],
         )
         require(can_view_plan(self.request.user, plan))

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # Query budgets: the same for a small and a large data set. Each includes 3 queries (a savepoint,
 # the update and its release) for the session's activity clock, written at most once a minute.
-PORTFOLIO_QUERIES = 16
-DASHBOARD_QUERIES = 27
+PORTFOLIO_QUERIES = 12
+DASHBOARD_QUERIES = 15
 EXCEPTIONS_QUERIES = 17
 DOCUMENT_QUERIES = 22
 
