@@ -404,3 +404,19 @@ def test_responses_are_classified_with_conflicts_apart_from_errors():
     assert formfill.classify(200, body) == "invalid"
     assert formfill.classify(500, "Server error") == "error"
     assert formfill.classify(403, "Forbidden") == "error"
+
+
+def test_the_latest_table_replaces_only_what_lies_between_the_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text(
+        f"# Intro\n{bench.README_START}\nold table\n{bench.README_END}\n## After\n",
+        encoding="utf-8",
+    )
+    bench.replace_between_markers(readme, "| new | table |\n")
+    assert readme.read_text(encoding="utf-8") == (
+        f"# Intro\n{bench.README_START}\n| new | table |\n{bench.README_END}\n## After\n"
+    )
+    plain = tmp_path / "other.md"
+    plain.write_text("no markers\n", encoding="utf-8")
+    bench.replace_between_markers(plain, "| new |\n")
+    assert plain.read_text(encoding="utf-8") == "no markers\n"

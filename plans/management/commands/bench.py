@@ -1106,13 +1106,18 @@ def write_reports(results: dict, table: str) -> None:
         + (details or "Every page met its targets.\n"),
         encoding="utf-8",
     )
-    readme = OUT_DIR / "README.md"
-    if readme.exists():
-        text = readme.read_text(encoding="utf-8")
-        if README_START in text and README_END in text:
-            head, rest = text.split(README_START, 1)
-            _, tail = rest.split(README_END, 1)
-            readme.write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
+    # The latest table goes between the markers of the benchmark notes and of the project README.
+    for readme in (OUT_DIR / "README.md", BASE_DIR / "README.md"):
+        if readme.exists():
+            replace_between_markers(readme, table)
+
+
+def replace_between_markers(path: Path, table: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    if README_START in text and README_END in text:
+        head, rest = text.split(README_START, 1)
+        _, tail = rest.split(README_END, 1)
+        path.write_text(f"{head}{README_START}\n{table}{README_END}{tail}", encoding="utf-8")
 
 
 # --- the command -------------------------------------------------------------------------------
