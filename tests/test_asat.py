@@ -12,6 +12,7 @@ from plans.asat import (
     current_positions,
     end_of_day,
     positions_as_at,
+    positions_as_at_many,
     rating_direction,
     update_versions_as_at,
 )
@@ -44,6 +45,19 @@ def test_positions_at_each_meeting_match_the_hand_computed_history(meeting_date)
         for name, p in positions.items()
     }
     assert got == EXPECTED[meeting_date]
+
+
+def test_several_meetings_in_one_pass_match_each_meeting_alone(django_assert_max_num_queries):
+    s = history_scenario()
+    moments = [end_of_day(m) for m in (M1, M2, M3)]
+    with django_assert_max_num_queries(4):
+        together = positions_as_at_many([s["plan"].pk], moments)
+    for meeting_date, moment in zip((M1, M2, M3), moments, strict=True):
+        got = {
+            name: (p.rating, p.previous.rating if p.previous else None, p.overdue)
+            for name, p in by_name(s, together[moment]).items()
+        }
+        assert got == EXPECTED[meeting_date]
 
 
 def test_end_of_the_meeting_day_is_in_london_time():
@@ -139,6 +153,12 @@ def test_updates_without_history_are_read_from_the_live_table():
     )
     assert positions_as_at([action.plan_id], london(2023, 5, 1))[0].rating == "not_started"
     assert positions_as_at([action.plan_id], london(2023, 6, 2))[0].rating == "amber"
+    # Mixed with updates that have history, in one pass over two moments.
+    rate(action, "green", london(2023, 7, 1))
+    both = positions_as_at_many([action.plan_id], [london(2023, 6, 2), london(2023, 7, 2)])
+    assert both[london(2023, 6, 2)][0].rating == "amber"
+    later = both[london(2023, 7, 2)][0]
+    assert (later.rating, later.previous.rating) == ("green", "amber")
 
 
 def test_current_positions_agree_with_the_live_ratings():
