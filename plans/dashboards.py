@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from types import SimpleNamespace
 
 import django_filters
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.legend import Legend, LegendEntry, legend_for
@@ -23,7 +24,8 @@ from actions.querysets import overdue_q
 from actions.rag import COLOURS, Rating, worst
 from actions.timescales import TimescaleKind
 from measures import charts
-from measures.models import Measure
+from measures.models import Measure, MeasureValue, Target
+from measures.status import rag_against_target, target_for
 from priorities.models import Priority
 
 from .asat import (
@@ -383,6 +385,47 @@ def plan_measures_of(plan: Plan) -> tuple[list[Measure], dict[int, list[int]]]:
     return list(measures.values()), dict(priorities_of)
 
 
+def measures_off_target(plan_ids) -> dict[int, dict[str, int]]:
+    """For each plan: how many of its measures there are, how many are off target (amber or
+    red) and how many outside tolerance (red), judged on each measure's latest value against the
+    target for its period (the rule of ``measures.status``). Two queries whatever the length of
+    the measures' histories: the latest value of each measure comes from a correlated subquery
+    on the (measure, period start) index, and only the targets are read as plain tuples."""
+    latest = MeasureValue.objects.filter(measure=OuterRef("pk")).order_by("-period_start")
+    rows = list(
+        Measure.objects.filter(plans__in=plan_ids)
+        .annotate(
+            linked_plan=F("plans__id"),
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_end=Subquery(latest.values("period_end")[:1]),
+        )
+        .values_list("pk", "linked_plan", "polarity", "latest_value", "latest_end")
+    )
+    targets_of = defaultdict(list)
+    if rows:
+        for measure_id, start, end, value, tolerance in Target.objects.filter(
+            measure_id__in={r[0] for r in rows}
+        ).values_list("measure_id", "period_start", "period_end", "value", "amber_tolerance"):
+            targets_of[measure_id].append(
+                SimpleNamespace(
+                    period_start=start, period_end=end, value=value, tolerance=tolerance
+                )
+            )
+    result: dict[int, dict[str, int]] = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
+    for measure_id, plan_id, polarity, value, end in rows:
+        target = None
+        if end is not None:
+            target = target_for(SimpleNamespace(period_end=end), targets_of[measure_id])
+        rag = rag_against_target(
+            value, target.value if target else None, target.tolerance if target else 0, polarity
+        )
+        counts = result[plan_id]
+        counts["total"] += 1
+        counts["off"] += rag in ("amber", "red")
+        counts["outside"] += rag == "red"
+    return result
+
+
 # --- portfolio --------------------------------------------------------------------------------
 
 
@@ -421,27 +464,7 @@ def portfolio(user, today: date | None = None) -> dict:
     )
     for plan_id, pk, day, board_name in rows:
         next_meeting.setdefault(plan_id, {"pk": pk, "date": day, "board": board_name})
-    # Each measure once, with the plans it serves (one query); only the latest value of each
-    # is needed to count the measures off target.
-    measures_by_id: dict[int, Measure] = {}
-    plans_of: dict[int, list[int]] = defaultdict(list)
-    for m in (
-        Measure.objects.filter(plans__in=ids)
-        .annotate(linked_plan=F("plans__id"))
-        .order_by("code", "pk", "linked_plan")
-    ):
-        measures_by_id.setdefault(m.pk, m)
-        plans_of[m.pk].append(m.linked_plan)
-    measures = list(measures_by_id.values())
-    off_target = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
-    for status in measure_statuses(measures, recent=1) if measures else []:
-        for plan_id in plans_of.get(status.measure.pk, []):
-            off_target[plan_id]["total"] += 1
-            if status.rag in ("amber", "red"):
-                off_target[plan_id]["off"] += 1
-            if status.rag == "red":
-                off_target[plan_id]["outside"] += 1
-
+    off_target = measures_off_target(ids)
     items, legends = [], {}
     for plan in plans:
         legend = plan_legend(plan)

@@ -3,6 +3,7 @@ who sees what, the rules (worst rating, overdue, exceptions, changes since the l
 a fixed number of queries however big the data."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # Query budgets: the same for a small and a large data set. Each includes 3 queries (a savepoint,
 # the update and its release) for the session's activity clock, written at most once a minute.
-PORTFOLIO_QUERIES = 12
+PORTFOLIO_QUERIES = 10
 DASHBOARD_QUERIES = 15
 EXCEPTIONS_QUERIES = 17
 DOCUMENT_QUERIES = 22
@@ -405,3 +406,55 @@ def test_plan_document_links_only_web_addresses(client):
     html = viewer(client).get(plan.get_absolute_url()).content.decode()
     assert 'href="https://example.org/plan"' in html
     assert 'href="javascript' not in html and "Sneaky" in html
+
+
+def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
+    """The portfolio judges each measure in SQL and tuples; it must agree with measures.status
+    for every kind of case: on the target exactly, within and beyond tolerance, higher or lower
+    is better, monitored only, no target, no value, a target for an earlier period only, and a
+    later value with a later target."""
+    from plans.asat import measure_statuses
+    from plans.dashboards import measures_off_target
+
+    plan, other = factories.plan(), factories.plan()
+    lower, higher = Measure.Polarity.LOWER, Measure.Polarity.HIGHER
+    cases = [
+        dict(values=[(2022, "130")], target="130", polarity=lower),  # on target: green
+        dict(values=[(2022, "133")], target="130", tolerance="5", polarity=lower),  # amber
+        dict(values=[(2022, "140")], target="130", tolerance="5", polarity=lower),  # red
+        dict(values=[(2022, "60")], target="70", tolerance="5", polarity=higher),  # red
+        dict(values=[(2022, "71")], target="70", polarity=higher),  # green
+        dict(values=[(2022, "71")], target="70", polarity=Measure.Polarity.MONITOR),
+        dict(values=[(2022, "71")]),  # no target
+        dict(values=[], target="70", polarity=higher),  # no value
+    ]
+    for i, case in enumerate(cases):
+        add_measure(plan, code=f"M{i}", title=f"Case {i}", **case)
+    # Targets for two years; the latest value's own year decides.
+    shifting = add_measure(
+        plan,
+        code="MS",
+        title="Shifting",
+        values=[(2021, "50"), (2022, "55")],
+        target="60",
+        polarity=higher,
+    )
+    from measures.models import Target
+
+    Target.objects.create(
+        measure=shifting,
+        period_start=date(2021, 4, 1),
+        period_end=date(2022, 3, 31),
+        label="2021/22",
+        value=Decimal("40"),
+        amber_tolerance=Decimal("0"),
+    )
+    shifting.plans.add(other)
+    counts = measures_off_target([plan.pk, other.pk])
+    expected = {"off": 0, "outside": 0, "total": 0}
+    for status in measure_statuses(plan.measures.all()):
+        expected["total"] += 1
+        expected["off"] += status.rag in ("amber", "red")
+        expected["outside"] += status.rag == "red"
+    assert counts[plan.pk] == expected == {"off": 4, "outside": 3, "total": 9}
+    assert counts[other.pk] == {"off": 1, "outside": 1, "total": 1}
