@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date
+from functools import lru_cache
 from types import SimpleNamespace
 
 import django_filters
@@ -203,7 +204,14 @@ def rollup(ratings, legend: Legend) -> dict:
 
 def rag_bar_svg(counts: list[dict], *, title: str, id_prefix: str, width: float = 600):
     """The stacked RAG bar (words beside the colours) for counts from ``rollup``."""
-    segments = [(c["label"], c["count"], COLOURS[Rating(c["rating"])][0]) for c in counts]
+    segments = tuple((c["label"], c["count"], COLOURS[Rating(c["rating"])][0]) for c in counts)
+    return _rag_bar(segments, title, id_prefix, width)
+
+
+@lru_cache(maxsize=2048)
+def _rag_bar(segments: tuple, title: str, id_prefix: str, width: float):
+    # The SVG is a pure function of its arguments, and a plan's counts change only when an update
+    # is given: dashboards, the portfolio and packs redraw the same bars on every request.
     return charts.rag_bar(segments, title=title, id_prefix=id_prefix, width=width)
 
 
@@ -473,8 +481,7 @@ def portfolio(user, today: date | None = None) -> dict:
             {r.value: counts[plan.pk].get(r.value, 0) for r in Rating}, legend
         )
         total = sum(c["count"] for c in plan_counts)
-        ratings = [c["rating"] for c in plan_counts for _ in range(c["count"])]
-        w = worst(ratings)
+        w = worst([c["rating"] for c in plan_counts if c["count"]])
         items.append(
             {
                 "plan": plan,
