@@ -318,6 +318,7 @@ def measure_statuses(
     as_at: datetime | None = None,
     compare_with: str = PREVIOUS_PERIOD,
     recent: int | None = None,
+    with_comparators: bool = True,
 ) -> list[MeasureStatus]:
     """The status of each measure (in the order given), in at most five queries whatever the
     number of measures and values. ``compare_with`` is "previous" (the previous period) or
@@ -328,7 +329,9 @@ def measure_statuses(
     values (without their population estimates), and only the target and the comparators that
     apply to the latest value (``targets`` and ``all_comparators`` hold just those). The
     latest value, its target, RAG, comparators and (given enough values) the direction of
-    travel are the same as without ``recent``."""
+    travel are the same as without ``recent``. A caller that needs only the RAG (the portfolio's
+    count of measures off target) passes ``recent=1, with_comparators=False``: two queries,
+    and statuses without comparators."""
     if compare_with not in COMPARE_WITH:
         raise ValueError(f"compare_with must be one of {COMPARE_WITH}")
     measures = list(measures)
@@ -348,6 +351,8 @@ def measure_statuses(
     else:
         values_qs = MeasureValue.objects.filter(measure_id__in=ids).select_related("population")
         all_values = list(values_qs.order_by("measure_id", "period_start"))
+    if not with_comparators:
+        comparators = []
     values_by, targets_by, comparators_by = defaultdict(list), defaultdict(list), defaultdict(list)
     for v in all_values:
         values_by[v.measure_id].append(v)

@@ -520,6 +520,11 @@ def test_latest_value_only_gives_the_rag_against_the_target_for_its_period(
     assert [len(s.targets) for s in latest_only] == [1, 1, 1, 0, 1, 0]
     assert [len(s.all_comparators) for s in latest_only] == [2, 2, 2, 0, 0, 0]
 
+    with django_assert_num_queries(2):  # the RAG alone: no comparators
+        rag_only = measure_statuses(measures, recent=1, with_comparators=False)
+    assert [(s.rag, s.target) for s in rag_only] == [(s.rag, s.target) for s in full]
+    assert all(s.comparators == {} and s.all_comparators == [] for s in rag_only)
+
 
 def test_recent_statuses_match_full_ones_when_targets_are_set_years_ahead():
     """Lists read the latest values only; the target must still be the one for the latest
