@@ -127,7 +127,7 @@ def count_text(value: MeasureValue, measure: Measure, publication: bool) -> str:
 
 
 def measures_for_listing(*, plan: Plan | None = None, frequency: str = "") -> QuerySet:
-    qs = Measure.objects.select_related("owner", "organisation").order_by("code")
+    qs = Measure.objects.order_by("code")  # the list shows neither owner nor organisation
     if plan is not None:
         qs = qs.filter(plans=plan)
     if frequency:

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Window
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from .models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
@@ -265,11 +265,51 @@ def revisions_between(measure_ids, after: datetime | None, until: datetime) -> l
 RECENT_VALUES = 13  # a year of monthly values and the same month last year
 
 
-def _recent(queryset, order, limit: int):
-    """The newest ``limit`` rows per measure (a window function: one query)."""
+def _recent(queryset, order, limit: int, partition=("measure_id",)):
+    """The first ``limit`` rows per measure (or per ``partition``) in ``order``: a window
+    function, one query."""
     return queryset.annotate(
-        recent_rank=Window(RowNumber(), partition_by=[F("measure_id")], order_by=order)
+        recent_rank=Window(
+            RowNumber(), partition_by=[F(name) for name in partition], order_by=order
+        )
     ).filter(recent_rank__lte=limit)
+
+
+def _latest_period_end():
+    """The end of the period of the latest value (by period start) of the row's measure: a
+    correlated subquery on the (measure, period_start) index."""
+    return Subquery(
+        MeasureValue.objects.filter(measure_id=OuterRef("measure_id"))
+        .order_by("-period_start")
+        .values("period_end")[:1]
+    )
+
+
+def _targets_for_latest(ids):
+    """Per measure, the one target ``target_for`` would choose for the latest value: among the
+    targets started by the end of the latest value's period, one containing that day first,
+    then the latest started. One query."""
+    containing_first = Case(When(period_end__gte=F("latest_end"), then=Value(0)), default=Value(1))
+    return _recent(
+        Target.objects.filter(measure_id__in=ids)
+        .alias(latest_end=_latest_period_end())
+        .filter(period_start__lte=F("latest_end")),
+        [containing_first.asc(), F("period_start").desc()],
+        1,
+    ).order_by("period_start")
+
+
+def _comparators_for_latest(ids):
+    """Per measure and kind, the latest comparator started by the end of the latest value's
+    period (what ``comparators_for`` chooses). One query."""
+    return _recent(
+        Comparator.objects.filter(measure_id__in=ids)
+        .alias(latest_end=_latest_period_end())
+        .filter(period_start__lte=F("latest_end")),
+        [F("period_start").desc()],
+        1,
+        partition=("measure_id", "kind"),
+    ).order_by("period_start", "kind")
 
 
 def measure_statuses(
@@ -278,12 +318,20 @@ def measure_statuses(
     as_at: datetime | None = None,
     compare_with: str = PREVIOUS_PERIOD,
     recent: int | None = None,
+    with_comparators: bool = True,
 ) -> list[MeasureStatus]:
     """The status of each measure (in the order given), in at most five queries whatever the
     number of measures and values. ``compare_with`` is "previous" (the previous period) or
-    "last_year" (the same period last year) for the direction of travel. Lists pass
-    ``recent=RECENT_VALUES`` so that only the values a status and a sparkline need are read,
-    however long each measure's history."""
+    "last_year" (the same period last year) for the direction of travel.
+
+    Lists pass ``recent`` (e.g. ``RECENT_VALUES`` for a sparkline, 1 for the RAG alone) so that
+    only what a list shows is read, however long each measure's history: the ``recent`` latest
+    values (without their population estimates), and only the target and the comparators that
+    apply to the latest value (``targets`` and ``all_comparators`` hold just those). The
+    latest value, its target, RAG, comparators and (given enough values) the direction of
+    travel are the same as without ``recent``. A caller that needs only the RAG (the portfolio's
+    count of measures off target) passes ``recent=1, with_comparators=False``: two queries,
+    and statuses without comparators."""
     if compare_with not in COMPARE_WITH:
         raise ValueError(f"compare_with must be one of {COMPARE_WITH}")
     measures = list(measures)
@@ -292,17 +340,19 @@ def measure_statuses(
         return []
     targets = Target.objects.filter(measure_id__in=ids).order_by("period_start")
     comparators = Comparator.objects.filter(measure_id__in=ids).order_by("period_start", "kind")
-    if as_at is None:
-        values_qs = MeasureValue.objects.filter(measure_id__in=ids).select_related("population")
-        if recent:
-            values_qs = _recent(values_qs, [F("period_start").desc()], recent)
-            targets = _recent(targets, [F("period_start").desc()], 2).order_by("period_start")
-            comparators = _recent(
-                comparators, [F("period_start").desc()], recent * len(Comparator.Kind)
-            ).order_by("period_start", "kind")
-        all_values = list(values_qs.order_by("measure_id", "period_start"))
-    else:
+    if as_at is not None:
         all_values = values_as_at(ids, as_at)
+    elif recent:
+        values_qs = _recent(
+            MeasureValue.objects.filter(measure_id__in=ids), [F("period_start").desc()], recent
+        )
+        all_values = list(values_qs.order_by("measure_id", "period_start"))
+        targets, comparators = _targets_for_latest(ids), _comparators_for_latest(ids)
+    else:
+        values_qs = MeasureValue.objects.filter(measure_id__in=ids).select_related("population")
+        all_values = list(values_qs.order_by("measure_id", "period_start"))
+    if not with_comparators:
+        comparators = []
     values_by, targets_by, comparators_by = defaultdict(list), defaultdict(list), defaultdict(list)
     for v in all_values:
         values_by[v.measure_id].append(v)
@@ -311,11 +361,12 @@ def measure_statuses(
     for c in comparators:
         comparators_by[c.measure_id].append(c)
 
+    cache_measure = MeasureValue.measure.field.set_cached_value
     statuses = []
     for m in measures:
         values = values_by[m.pk]
         for v in values:
-            v.measure = m  # no query for v.measure later
+            cache_measure(v, m)  # no query for v.measure later
         latest = values[-1] if values else None
         previous = values[-2] if len(values) > 1 else None
         last_year = same_period_last_year(latest, values) if latest else None

@@ -170,18 +170,107 @@ def build_measures(n: int, values_each: int):
     return plan
 
 
-@pytest.mark.parametrize("n,values_each", [(2, 2), (60, 6)])
+@pytest.mark.parametrize("n,values_each", [(5, 2), (120, 6)])
 def test_list_loads_in_a_fixed_number_of_queries(
     n, values_each, viewer_client, django_assert_max_num_queries
 ):
+    """Session, user, roles, the plans of the filter, the count, the page's measures, their
+    values, targets and comparators: the same whatever the number of measures."""
     plan = build_measures(n, values_each)
     viewer_client.get(reverse("measures:list"))  # warm up: the session is written once
     with django_assert_max_num_queries(9):
         response = viewer_client.get(reverse("measures:list"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="govuk-table__row"') == n + 1
-    with django_assert_max_num_queries(9):
-        assert viewer_client.get(reverse("measures:list"), {"plan": plan.pk}).status_code == 200
+    assert response.content.decode().count('class="govuk-table__row"') == min(n, 20) + 1
+    with django_assert_max_num_queries(10):  # and the plan chosen in the filter
+        response = viewer_client.get(reverse("measures:list"), {"plan": plan.pk, "page": 2})
+    assert response.status_code == 200
+
+
+def coded_measures(n: int, **kw) -> list[Measure]:
+    """Measures L01, L02, ... (the list is in code order), each with a value for 2023/24."""
+    measures = []
+    for i in range(1, n + 1):
+        m = factories.measure(code=f"L{i:02}", title=f"Listed measure {i:02}", **kw)
+        annual(m, 2023, str(i))
+        measures.append(m)
+    return measures
+
+
+def test_list_shows_twenty_measures_a_page_with_govuk_pagination_keeping_the_filters(
+    viewer_client,
+):
+    coded_measures(45, frequency=Measure.Frequency.ANNUAL)
+    factories.measure(code="L99", title="Monthly measure", frequency=Measure.Frequency.MONTHLY)
+    query = {"frequency": "annual", "compare": "last_year", "page": "2"}
+    html = viewer_client.get(reverse("measures:list"), query).content.decode()
+    text = text_of(html)
+    shown = re.findall(r">Listed measure (\d\d)<", html)
+    assert shown == [f"{i:02}" for i in range(21, 41)]  # the next twenty, in code order
+    assert "Monthly measure" not in html  # the filter still applies
+    assert "45 measures: latest value" in text  # the caption counts them all
+    assert "Showing 21 to 40 of 45 measures" in text
+    assert "page 2 of 3" in text  # in the caption, for screen readers
+    assert '<nav class="govuk-pagination" aria-label="Pages of measures">' in html
+    links = re.findall(r'class="govuk-link govuk-pagination__link" href="([^"]+)"', html)
+    assert len(links) == 5  # previous, 1, 2, 3, next
+    for link in links:
+        assert "frequency=annual" in link and "compare=last_year" in link
+    assert re.search(r'href="[^"]*page=1[^"]*" rel="prev"', html)
+    assert re.search(r'href="[^"]*page=3[^"]*" rel="next"', html)
+    assert 'aria-label="Page 2" aria-current="page">2</a>' in html
+    assert 'aria-label="Page 3">3</a>' in html
+    # choosing other filters starts again at page 1: the form does not carry the page
+    form = html[html.index('<form method="get"') : html.index("</form>")]
+    assert 'name="page"' not in form
+
+
+def test_list_pages_after_the_first_show_the_rag_word_and_colour(viewer_client):
+    measures = coded_measures(25, polarity=HIGHER)
+    target(measures[21], 2023, "30", tolerance="2")  # L22 has 22 against 30: red
+    target(measures[22], 2023, "24", tolerance="2")  # L23 has 23 against 24: amber
+    html = viewer_client.get(reverse("measures:list"), {"page": 2}).content.decode()
+    rows = {
+        code: html[html.index(f">Listed measure {code}<") :].split("</tr>")[0]
+        for code in ("22", "23", "24")
+    }
+    assert 'class="app-rag app-rag--red">Red</span>' in rows["22"]
+    assert 'class="app-rag app-rag--amber">Amber</span>' in rows["23"]
+    assert 'class="app-rag app-rag--not_started">No rating</span>' in rows["24"]  # no target
+    assert "Showing 21 to 25 of 25 measures" in text_of(html)
+
+
+@pytest.mark.parametrize(
+    "page,first,last",
+    [("abc", 1, 20), ("", 1, 20), ("1.5", 1, 20), ("999", 41, 45), ("0", 41, 45)],
+)
+def test_list_with_a_bad_page_number_shows_the_first_or_the_last_page(
+    viewer_client, page, first, last
+):
+    """As in the actions explorer: a page that is not a number shows the first page, one out of
+    range the last page (Django's ``Paginator.get_page``); never an error."""
+    coded_measures(45)
+    response = viewer_client.get(reverse("measures:list"), {"page": page})
+    assert response.status_code == 200
+    shown = [int(i) for i in re.findall(r">Listed measure (\d\d)<", response.content.decode())]
+    assert shown == list(range(first, last + 1))
+
+
+def test_a_short_list_is_one_page_without_pagination(viewer_client):
+    coded_measures(20)
+    html = viewer_client.get(reverse("measures:list")).content.decode()
+    assert len(re.findall(r">Listed measure \d\d<", html)) == 20
+    assert "govuk-pagination" not in html and "Showing" not in html
+    assert "20 measures: latest value" in text_of(html)
+
+
+def test_list_downloads_hold_every_measure_not_one_page(viewer_client):
+    coded_measures(45)
+    html = viewer_client.get(reverse("measures:list"), {"page": 2}).content.decode()
+    csv_url, xlsx_url = reverse("exports:measures_csv"), reverse("exports:measures_xlsx")
+    assert f'href="{csv_url}"' in html and f'href="{xlsx_url}"' in html  # no page in the links
+    exported = viewer_client.get(csv_url).content.decode("utf-8-sig")
+    assert all(f"L{i:02}" in exported for i in range(1, 46))
 
 
 # The measure page -----------------------------------------------------------------------------

@@ -433,3 +433,117 @@ def test_reading_only_recent_values_gives_the_same_status_for_long_histories():
         assert (a.rag, a.direction, a.target) == (b.rag, b.direction, b.target)
         assert a.comparators == b.comparators
         assert len(b.values) == RECENT_VALUES and len(a.values) == 40
+
+
+def comparator(measure, kind, year, v):
+    return Comparator.objects.create(
+        measure=measure,
+        kind=kind,
+        period_start=date(year, 4, 1),
+        period_end=date(year + 1, 3, 31),
+        label=f"{year}/{year - 1999}",
+        value=Decimal(v),
+    )
+
+
+def test_latest_value_only_gives_the_rag_against_the_target_for_its_period(
+    django_assert_num_queries,
+):
+    """``recent=1`` (the portfolio's count of measures off target) reads one value per measure
+    and still rates it against the target for its own period, not a later or earlier one."""
+    ahead = factories.measure(polarity=HIGHER)  # targets set for the next two years already
+    for year, v in ((2019, "30"), (2020, "35"), (2021, "40"), (2022, "44"), (2023, "47")):
+        value(ahead, year, v)
+    for year, t in ((2021, "40"), (2022, "45"), (2023, "50"), (2024, "60"), (2025, "70")):
+        target(ahead, year, t, tolerance="5")
+    ahead_past = factories.measure(polarity=LOWER)  # the latest target ended before the value
+    value(ahead_past, 2022, "130")
+    value(ahead_past, 2023, "104")
+    target(ahead_past, 2021, "100", tolerance="5")
+    Target.objects.create(  # a multi-year target containing the latest value's period ...
+        measure=ahead_past,
+        period_start=date(2022, 4, 1),
+        period_end=date(2026, 3, 31),
+        label="2022 to 2026",
+        value=Decimal("110"),
+        amber_tolerance=Decimal("0"),
+    )
+    Target.objects.create(  # ... beats a later but shorter one that is over by then
+        measure=ahead_past,
+        period_start=date(2023, 4, 1),
+        period_end=date(2023, 6, 30),
+        label="2023/24 Q1",
+        value=Decimal("90"),
+        amber_tolerance=Decimal("0"),
+    )
+    stale = factories.measure(polarity=HIGHER)  # no target for the latest period: last one
+    value(stale, 2023, "7.5")
+    target(stale, 2020, "10", tolerance="1")
+    target(stale, 2021, "9", tolerance="1")
+    not_yet = factories.measure(polarity=HIGHER)  # only future targets: no RAG
+    value(not_yet, 2023, "8")
+    target(not_yet, 2024, "10")
+    monitored = factories.measure(polarity=MONITOR)
+    value(monitored, 2023, "8")
+    target(monitored, 2023, "10")
+    empty = factories.measure()
+    target(empty, 2023, "10")
+    for m in (ahead, ahead_past, stale):
+        comparator(m, Comparator.Kind.ENGLAND, 2022, "1")
+        comparator(m, Comparator.Kind.ENGLAND, 2023, "2")
+        comparator(m, Comparator.Kind.ENGLAND, 2024, "3")  # after the latest value: not used
+        comparator(m, Comparator.Kind.REGION, 2021, "4")
+    measures = [ahead, ahead_past, stale, not_yet, monitored, empty]
+
+    with django_assert_num_queries(3):
+        latest_only = measure_statuses(measures, recent=1)
+    full = measure_statuses(measures)
+
+    assert [(s.rag, s.target.label if s.target else None) for s in latest_only] == [
+        (AMBER, "2023/24"),  # 47 against 50 (tolerance 5), not against 2024/25's 60
+        (GREEN, "2022 to 2026"),  # 104 against 110, not against 2023/24 Q1's 90
+        (RED, "2021/22"),  # 7.5 against 9 (tolerance 1): the most recent target started
+        (None, None),
+        (None, "2023/24"),
+        (None, None),
+    ]
+    for short, long in zip(latest_only, full, strict=True):
+        assert short.measure == long.measure
+        assert (short.latest, short.target, short.rag) == (long.latest, long.target, long.rag)
+        assert short.comparators == long.comparators
+        assert short.values == long.values[-1:]
+    assert {k: c.value for k, c in latest_only[0].comparators.items()} == {
+        "england": Decimal("2"),
+        "region": Decimal("4"),
+    }
+    # only what applies to the latest value is read: one target, one comparator per kind
+    assert [len(s.targets) for s in latest_only] == [1, 1, 1, 0, 1, 0]
+    assert [len(s.all_comparators) for s in latest_only] == [2, 2, 2, 0, 0, 0]
+
+    with django_assert_num_queries(2):  # the RAG alone: no comparators
+        rag_only = measure_statuses(measures, recent=1, with_comparators=False)
+    assert [(s.rag, s.target) for s in rag_only] == [(s.rag, s.target) for s in full]
+    assert all(s.comparators == {} and s.all_comparators == [] for s in rag_only)
+
+
+def test_recent_statuses_match_full_ones_when_targets_are_set_years_ahead():
+    """Lists read the latest values only; the target must still be the one for the latest
+    value's period when later targets exist (councils often set two or three years ahead)."""
+    m = factories.measure(polarity=HIGHER)
+    for i, year in enumerate(range(2010, 2024)):
+        value(m, year, str(60 + i))
+        comparator(m, Comparator.Kind.STATISTICAL_NEIGHBOURS, year, str(50 + i))
+    for year, t in ((2022, "70"), (2023, "80"), (2024, "90"), (2025, "95"), (2026, "99")):
+        target(m, year, t, tolerance="10")
+    full = measure_status(m)
+    recent = measure_statuses([m], recent=13)[0]
+    assert full.target.label == "2023/24" and full.rag == AMBER  # 73 against 80
+    assert (recent.latest, recent.previous, recent.target, recent.rag, recent.direction) == (
+        full.latest,
+        full.previous,
+        full.target,
+        full.rag,
+        full.direction,
+    )
+    assert recent.comparators == full.comparators
+    assert len(recent.values) == 13
