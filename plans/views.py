@@ -99,10 +99,6 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
     def get_queryset(self):
         return Plan.objects.select_related("organisation", "owner").prefetch_related(
             "organisation__rag_definitions",
-            "partners",
-            "links__related_plan",
-            "boards",
-            "key_issues",
         )
 
     def get_object(self, queryset=None):
@@ -112,7 +108,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.plan_document(self.object))
+        context.update(selectors.plan_page(self.object))
         return context
 
 
