@@ -73,7 +73,9 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return selectors.plans_for_listing().filter(pk__in=plans_visible_to(self.request.user))
+        return selectors.plans_for_listing(
+            Plan.objects.filter(pk__in=plans_visible_to(self.request.user))
+        )
 
 
 class VisiblePlanMixin(LoginRequiredMixin):
