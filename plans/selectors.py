@@ -1,56 +1,188 @@
 """Reads for plan pages: each returns everything a page shows in a fixed number of queries."""
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.urls import reverse
 from django.utils import timezone
 
 from actions.legend import legend_for
 from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from actions.rag import Rating, worst
-from priorities.models import Objective, Outcome, PlanStatement, Priority
+from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
 
-from .models import Board, IssuedPack, Meeting, Plan
+from .models import Board, IssuedPack, Meeting, Plan, PlanLink
 
 
-def plans_for_listing():
-    rating_counts = {
-        f"n_{r.value}": Count("actions", filter=Q(actions__rating=r.value)) for r in Rating
+def _loaded(model, db: str, values: dict):
+    """A model instance as if read from the database, from a value for each of its fields."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _url_for_each(url_name: str, kwarg: str = "pk"):
+    """A function giving ``reverse(url_name, kwargs={kwarg: value})`` for primary keys and slugs
+    (values that go into a path as they are), reversing only once: reversing per row is a
+    measurable part of rendering a long list."""
+    marker = "2147483647"  # matches both the int and the slug converters
+    sample = reverse(url_name, kwargs={kwarg: marker})
+    if sample.count(marker) != 1:
+        return lambda value: reverse(url_name, kwargs={kwarg: value})
+    head, tail = sample.split(marker)
+    return lambda value: f"{head}{value}{tail}"
+
+
+def _branch(queryset, **columns):
+    """One branch of a UNION ALL of small lists: ``columns`` (expressions, or the names of
+    fields) as ``row_<name>``, in the order given; every branch gives the same names in the same
+    order. Sort the union by these names, so that text sorts by the database's collation."""
+    named = {
+        f"row_{name}": value if hasattr(value, "resolve_expression") else F(value)
+        for name, value in columns.items()
     }
-    return (
-        Plan.objects.select_related("organisation")
-        .annotate(n_actions=Count("actions"), **rating_counts)
-        .order_by("organisation__name", "-start", "title")
+    return queryset.order_by().annotate(**named).values_list(*named)
+
+
+def plans_for_listing(plans) -> list[Plan]:
+    """The given plans (a queryset) in the list's order, each with its ``url``, ``n_actions`` and
+    the number of its actions at each rating (``n_red``, ``n_amber``...): two queries whatever
+    the number of plans, the counts read from the (plan, rating) index rather than by joining
+    every action to its plan."""
+    plans = list(
+        plans.select_related("organisation").order_by("organisation__name", "-start", "title")
     )
+    counts = defaultdict(Counter)
+    rows = (
+        Action.objects.filter(plan__in=[plan.pk for plan in plans])
+        .order_by()
+        .values_list("plan_id", "rating")
+        .annotate(n=Count("*"))
+    )
+    for plan_id, rating, n in rows:
+        counts[plan_id][rating] = n
+    plan_url = _url_for_each("plans:detail", "slug")
+    for plan in plans:
+        plan.url = plan_url(plan.slug)
+        plan.n_actions = counts[plan.pk].total()
+        for rating in Rating:
+            setattr(plan, f"n_{rating.value}", counts[plan.pk][rating.value])
+    return plans
+
+
+def _outcomes_and_objectives(plan: Plan) -> tuple[list[Outcome], list[Objective]]:
+    """The plan's outcomes and objectives, each in ("order", pk) order, in one query: a UNION ALL
+    of the two tables (they share their columns but for an outcome's description and an
+    objective's outcome), read back into model instances with every field loaded."""
+    shared = {"pk": "pk", "priority": "priority_id", "number": "number", "order": "order"}
+    outcomes = _branch(
+        Outcome.objects.filter(priority__plan=plan),
+        kind=Value("outcome"),
+        **shared,
+        title="title",
+        outcome=Value(None, output_field=BigIntegerField()),
+        description="description",
+    )
+    objectives = _branch(
+        Objective.objects.filter(priority__plan=plan),
+        kind=Value("objective"),
+        **shared,
+        title="title",
+        outcome="outcome_id",
+        description=Value("", output_field=TextField()),
+    )
+    found = {"outcome": [], "objective": []}
+    rows = outcomes.union(objectives, all=True).order_by("row_order", "row_pk")
+    for kind, pk, priority_id, number, order, title, outcome_id, description in rows:
+        values = {"id": pk, "priority_id": priority_id, "number": number, "order": order}
+        values["title"] = title
+        if kind == "outcome":
+            found[kind].append(_loaded(Outcome, rows.db, {**values, "description": description}))
+        else:
+            found[kind].append(_loaded(Objective, rows.db, {**values, "outcome_id": outcome_id}))
+    return found["outcome"], found["objective"]
+
+
+LATEST_UPDATE_FIELDS = ("created_at", "author_name", "commentary", "illustrative")
+
+
+def _tag_names_and_link_titles(plan: Plan) -> tuple[dict, dict]:
+    """{action pk: [tag name, ...]} (by name) and {action pk: [link title, ...]} (in the links'
+    order) for every action of the plan, in one query (a UNION ALL of the two tables)."""
+    tags = _branch(
+        Action.tags.through.objects.filter(action__plan=plan),
+        kind=Value("tag"),
+        action="action_id",
+        position=Value(0, output_field=IntegerField()),
+        sort="tag__name",
+        pk="tag_id",
+        text="tag__name",
+    )
+    links = _branch(
+        ActionLink.objects.filter(action__plan=plan),
+        kind=Value("link"),
+        action="action_id",
+        position="order",
+        sort=Value("", output_field=TextField()),  # in their order, not their titles'
+        pk="pk",
+        text="title",
+    )
+    found = {"tag": defaultdict(list), "link": defaultdict(list)}
+    rows = tags.union(links, all=True).order_by("row_position", "row_sort", "row_pk")
+    for kind, action_id, _, _, _, text in rows:
+        found[kind][action_id].append(text)
+    return found["tag"], found["link"]
 
 
 def plan_document(plan: Plan) -> dict:
-    """The whole plan as councils print it: priority, outcome, objective, actions."""
+    """The whole plan as councils print it: priority, outcome, objective, actions.
+
+    Each action carries ``url`` (its page), ``latest_update`` (a dict of ``LATEST_UPDATE_FIELDS``
+    of its latest status update, or None), ``sub_action_list`` (its sub-actions in order),
+    ``tag_names`` and ``link_titles`` (lists of strings)."""
     priorities = list(
-        Priority.objects.filter(plan=plan)
-        .select_related("lead")
-        .prefetch_related("key_issues")
-        .order_by("order", "pk")
+        Priority.objects.filter(plan=plan).select_related("lead").order_by("order", "pk")
     )
-    outcomes = list(Outcome.objects.filter(priority__plan=plan).order_by("order", "pk"))
-    objectives = list(Objective.objects.filter(priority__plan=plan).order_by("order", "pk"))
+    outcomes, objectives = _outcomes_and_objectives(plan)
     latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     actions = list(
         Action.objects.filter(plan=plan)
         .select_related("lead")
         .prefetch_related(
-            "tags",
-            Prefetch("links", queryset=ActionLink.objects.order_by("order", "pk")),
-            Prefetch("sub_actions", queryset=SubAction.objects.order_by("order", "pk")),
+            Prefetch(
+                "sub_actions",
+                queryset=SubAction.objects.order_by("order", "pk"),
+                to_attr="sub_action_list",
+            )
         )
         .annotate(latest_update_id=Subquery(latest.values("pk")[:1]))
         .order_by("sequence", "pk")
     )
-    # The current rating comes with its latest commentary (one query for all of them).
-    update_ids = [a.latest_update_id for a in actions if a.latest_update_id]
-    updates = StatusUpdate.objects.in_bulk(update_ids) if update_ids else {}
+    tag_names, link_titles = _tag_names_and_link_titles(plan)
+    # The current rating comes with its latest commentary: one query for all of them, by primary
+    # key and unordered (the model's ordering would join every action of every plan).
+    updates = StatusUpdate.objects.order_by().filter(
+        pk__in=[a.latest_update_id for a in actions if a.latest_update_id]
+    )
+    latest_update = {update["pk"]: update for update in updates.values("pk", *LATEST_UPDATE_FIELDS)}
+    action_url = _url_for_each("actions:detail")
     for action in actions:
-        action.latest_update = updates.get(action.latest_update_id)
+        action.url = action_url(action.pk)
+        action.latest_update = latest_update.get(action.latest_update_id)
+        action.tag_names = tag_names.get(action.pk, [])
+        action.link_titles = link_titles.get(action.pk, [])
     statements = list(PlanStatement.objects.filter(plan=plan).order_by("kind", "order", "pk"))
     by_parent = defaultdict(list)
     for action in actions:
@@ -118,6 +250,111 @@ def plan_document(plan: Plan) -> dict:
         "plan_statements": dict(plan_statements),
         "legend": legend_for(plan.organisation, plan.organisation.rag_definitions.all()),
     }
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A board overseeing a plan, or a plan's related plan or document, as its page lists it."""
+
+    title: str
+    url: str = ""  # a board's page; a document's address as written (maybe not a web address)
+    plan_url: str = ""  # a related plan's page
+
+
+class _Particular(NamedTuple):
+    """A row of the union in ``plan_particulars`` (after its kind)."""
+
+    parent: int | None
+    position: int
+    sort: str
+    pk: int
+    number: str
+    title: str
+    text: str
+    slug: str | None
+
+
+def plan_particulars(plan: Plan) -> dict:
+    """What a plan's page shows besides its tree, in one query (a UNION ALL of small lists): its
+    partners, the boards overseeing it, its related plans and documents, its key issues and the
+    numbers of the key issues each priority answers."""
+    none = Value(None, output_field=BigIntegerField())
+    blank = Value("", output_field=TextField())
+    zero = Value(0, output_field=IntegerField())
+    branches = [
+        # (kind, parent, position, sort, pk, number, title, text, slug)
+        _branch(
+            KeyIssue.objects.filter(plan=plan),
+            kind=Value("issue"), parent=none, position="order", sort=blank, pk="pk",
+            number="number", title="title", text="description", slug=blank,
+        ),
+        _branch(
+            Priority.key_issues.through.objects.filter(priority__plan=plan),
+            kind=Value("answers"), parent="priority_id", position="keyissue__order", sort=blank,
+            pk="keyissue_id", number="keyissue__number", title=blank, text=blank, slug=blank,
+        ),
+        _branch(
+            Plan.partners.through.objects.filter(plan=plan),
+            kind=Value("partner"), parent=none, position=zero, sort="organisation__name",
+            pk="organisation_id", number=blank, title="organisation__name", text=blank,
+            slug=blank,
+        ),
+        _branch(
+            Board.plans.through.objects.filter(plan=plan),
+            kind=Value("board"), parent=none, position=zero, sort="board__name", pk="board_id",
+            number=blank, title="board__name", text=blank, slug=blank,
+        ),
+        _branch(
+            PlanLink.objects.filter(plan=plan),
+            kind=Value("link"), parent=none, position="order", sort=blank, pk="pk",
+            number=blank, title="title", text="url", slug="related_plan__slug",
+        ),
+    ]  # fmt: skip
+    first, *others = branches
+    rows = first.union(*others, all=True).order_by("row_position", "row_sort", "row_pk")
+    found = defaultdict(list)
+    for kind, *values in rows:
+        found[kind].append(_Particular(*values))
+    answers = defaultdict(list)
+    for row in found["answers"]:
+        answers[row.parent].append(row.number)
+    return {
+        "partners": [row.title for row in found["partner"]],
+        "boards": [
+            Linked(row.title, Board(pk=row.pk).get_absolute_url()) for row in found["board"]
+        ],
+        "links": [
+            Linked(row.title, row.text, Plan(slug=row.slug).get_absolute_url() if row.slug else "")
+            for row in found["link"]
+        ],
+        "key_issues": [
+            _loaded(
+                KeyIssue,
+                rows.db,
+                {
+                    "id": row.pk,
+                    "plan_id": plan.pk,
+                    "number": row.number,
+                    "order": row.position,
+                    "title": row.title,
+                    "description": row.text,
+                },
+            )
+            for row in found["issue"]
+        ],
+        "key_issues_answered": dict(answers),
+    }
+
+
+def plan_page(plan: Plan) -> dict:
+    """Everything the plan's page shows: its document (as the exports read it) and its
+    particulars, each priority with the numbers of the key issues it answers."""
+    page = plan_document(plan)
+    page.update(plan_particulars(plan))
+    answered = page.pop("key_issues_answered")
+    for node in page["tree"]:
+        node["key_issues"] = answered.get(node["priority"].pk, [])
+    return page
 
 
 def boards_for_listing():

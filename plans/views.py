@@ -73,7 +73,9 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return selectors.plans_for_listing().filter(pk__in=plans_visible_to(self.request.user))
+        return selectors.plans_for_listing(
+            Plan.objects.filter(pk__in=plans_visible_to(self.request.user))
+        )
 
 
 class VisiblePlanMixin(LoginRequiredMixin):
@@ -97,10 +99,6 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
     def get_queryset(self):
         return Plan.objects.select_related("organisation", "owner").prefetch_related(
             "organisation__rag_definitions",
-            "partners",
-            "links__related_plan",
-            "boards",
-            "key_issues",
         )
 
     def get_object(self, queryset=None):
@@ -110,7 +108,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.plan_document(self.object))
+        context.update(selectors.plan_page(self.object))
         return context
 
 

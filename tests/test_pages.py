@@ -7,8 +7,10 @@ from django.urls import reverse
 from actions.models import Action, Tag
 from actions.services import status_update_record
 from measures.models import Measure
-from plans.models import Board, Meeting, Plan
+from plans.models import Board, BoardMembership, Meeting, Plan
+from plans.roles import Role
 from tests import factories
+from tests.factories_boards import london, rate
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,70 @@ def test_plan_pages_query_count_is_fixed(size, client, django_assert_max_num_que
         assert client.get(action.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("plans:list")).status_code == 200
+
+
+# --- the plan list ----------------------------------------------------------------------------
+# Its query budget, the same for 2 plans or 12; it includes 3 queries (a savepoint, the update and
+# its release) for the session's activity clock, written at most once a minute.
+PLAN_LIST_QUERIES = 8
+
+
+def table_row(html: str, text: str) -> str:
+    """The table row holding some text."""
+    at = html.index(text)
+    return html[html.rindex("<tr", 0, at) : html.index("</tr>", at)]
+
+
+def rated_plan(ratings, **kw) -> Plan:
+    plan = factories.plan(**kw)
+    priority = factories.priority(plan)
+    for rating in ratings:
+        action = factories.action(priority)
+        if rating != "not_started":
+            rate(action, rating, london(2023, 6, 1))
+    return plan
+
+
+def test_plan_list_counts_each_plans_actions_by_rating(client):
+    rated_plan(["red", "red", "green", "complete", "not_started"], title="Rated plan")
+    empty = factories.plan(title="Empty plan", version_label="Draft April 2023")
+    client.force_login(factories.user(role="Viewers"))
+    html = client.get(reverse("plans:list")).content.decode()
+    row = table_row(html, "Rated plan")
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">5</td>' in row
+    assert '<li><span class="app-rag app-rag--red">Red</span> 2</li>' in row
+    assert '<li><span class="app-rag app-rag--green">Green</span> 1</li>' in row
+    assert '<li><span class="app-rag app-rag--complete">Blue</span> 1</li>' in row
+    assert '<li><span class="app-rag app-rag--not_started">Not started</span> 1</li>' in row
+    assert "app-rag--amber" not in row  # no line for a rating no action has
+    row = table_row(html, "Empty plan")
+    assert f'href="{empty.get_absolute_url()}"' in row and "Draft April 2023" in row
+    assert "Apr 2023 to Mar 2024" in row and "No actions" in row
+
+
+def test_board_members_list_only_the_plans_of_their_boards(client):
+    theirs = rated_plan(["amber"], title="Overseen plan")
+    rated_plan(["red"], title="Someone else's plan")
+    board = factories.board()
+    board.plans.add(theirs)
+    member = factories.user(role=Role.BOARD_MEMBER)
+    BoardMembership.objects.create(board=board, person=factories.person(user=member))
+    client.force_login(member)
+    html = client.get(reverse("plans:list")).content.decode()
+    assert "Overseen plan" in html and "Someone else&#x27;s plan" not in html
+
+
+@pytest.mark.parametrize("n_plans", [2, 12])
+def test_plan_list_takes_a_fixed_number_of_queries(n_plans, client, django_assert_max_num_queries):
+    for i in range(n_plans):
+        rated_plan(["red", "amber", "green", "complete", "not_started"][: i % 5 + 1])
+    client.force_login(factories.user(role="Viewers"))
+    with django_assert_max_num_queries(PLAN_LIST_QUERIES):
+        client.get(reverse("plans:list"))  # writes the session's activity clock if due
+    with django_assert_max_num_queries(PLAN_LIST_QUERIES - 3):
+        response = client.get(reverse("plans:list"))
+    rows = '<th scope="row" class="govuk-table__header"><a class="govuk-link" href="/plans/'
+    assert response.content.decode().count(rows) == Plan.objects.count() >= n_plans
 
 
 def test_theme_colour_comes_from_settings(client, settings):

@@ -184,12 +184,12 @@ class _Rows:
                 values[COL["RAG rating"]] = self.legend.label(rating)
                 values[COL["Latest commentary"]] = update["commentary"]
                 values[COL["Updated"]] = timezone.localtime(update["at"]).date()
-            values[COL["Links"]] = "\n".join(link.title for link in action.links.all())
-            values[COL["Tags"]] = "\n".join(tag.name for tag in action.tags.all())
+            values[COL["Links"]] = "\n".join(action.link_titles)
+            values[COL["Tags"]] = "\n".join(action.tag_names)
             values[COL["Supporting officers"]] = "\n".join(self.supporting.get(action.pk, []))
             values[COL["Partners"]] = "\n".join(self.partners.get(action.pk, []))
             self.rows.append(("action", values, rating))
-            for sub in action.sub_actions.all():
+            for sub in action.sub_action_list:
                 sub_values = self.blank()
                 sub_values[COL["Action"]] = BULLET + sub.description
                 sub_values[COL["Lead officer"]] = sub.lead_text
