@@ -52,24 +52,29 @@ def legend_words(definitions) -> dict:
     return {d.rating: {"label": d.label, "meaning": d.meaning} for d in definitions}
 
 
-def refresh_rag_legends(organisation_ids) -> None:
-    """Copy the RAG definitions of the organisations onto them (``Organisation.rag_legend``).
-    Called whenever a definition is saved or deleted, and after bulk inserts (which send no
-    signal)."""
+def refresh_rag_legends(organisation_ids) -> dict[int, dict]:
+    """Copy the RAG definitions of the organisations onto them (``Organisation.rag_legend``) and
+    return the copies by organisation id. Called whenever a definition is saved or deleted, and
+    after bulk inserts (which send no signal)."""
     from plans.models import Organisation
 
     from .models import RagDefinition
 
     ids = set(organisation_ids)
-    definitions = RagDefinition.objects.filter(organisation_id__in=ids)
-    by_org = {pk: [] for pk in ids}
-    for d in definitions:
+    by_org: dict[int, list] = {pk: [] for pk in ids}
+    for d in RagDefinition.objects.filter(organisation_id__in=ids):
         by_org[d.organisation_id].append(d)
-    for pk, found in by_org.items():
-        Organisation.objects.filter(pk=pk).update(rag_legend=legend_words(found))
+    legends = {pk: legend_words(found) for pk, found in by_org.items()}
+    for pk, legend in legends.items():
+        Organisation.objects.filter(pk=pk).update(rag_legend=legend)
+    return legends
 
 
 def on_definition_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("raw"):
         return  # fixtures loading: refreshed by whoever loads them
-    refresh_rag_legends([instance.organisation_id])
+    legend = refresh_rag_legends([instance.organisation_id])[instance.organisation_id]
+    # The organisation object the definition was saved with (an admin form's, a test's) shows
+    # the change too, not only the next one read from the database.
+    if type(instance).organisation.is_cached(instance):
+        instance.organisation.rag_legend = legend

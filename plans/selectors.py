@@ -248,7 +248,7 @@ def plan_document(plan: Plan) -> dict:
         "tree": tree,
         "n_actions": len(actions),
         "plan_statements": dict(plan_statements),
-        "legend": legend_for(plan.organisation, plan.organisation.rag_definitions.all()),
+        "legend": legend_for(plan.organisation),
     }
 
 

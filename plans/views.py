@@ -97,9 +97,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return Plan.objects.select_related("organisation", "owner").prefetch_related(
-            "organisation__rag_definitions",
-        )
+        return Plan.objects.select_related("organisation", "owner")
 
     def get_object(self, queryset=None):
         plan = super().get_object(queryset)
