@@ -24,9 +24,12 @@ from django.db.models import Exists, F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from actions.models import Action, StatusUpdate
 from actions.rag import COLOURS, Rating
+from actions.templatetags.rag import rag_badge
 from measures import charts
 from measures.models import Measure
 from priorities.models import Priority
@@ -460,8 +463,70 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
     }
 
 
+# --- display --------------------------------------------------------------------------------
+
+#: A row of the pack's "Every action" tables (in ``plans/_pack.html``). A board's pack has
+#: thousands of them: formatted here, they take a third of the time of a template loop.
+_ACTION_ROW = (
+    '\n      <tr class="govuk-table__row">'
+    '\n        <th scope="row" class="govuk-table__header">{number}</th>'
+    '\n        <td class="govuk-table__cell">{description}</td>'
+    '\n        <td class="govuk-table__cell">{lead}</td>'
+    '\n        <td class="govuk-table__cell">{timescale}</td>'
+    '\n        <td class="govuk-table__cell">{rating}</td>'
+    '\n        <td class="govuk-table__cell app-prewrap">{update}</td>'
+    "\n      </tr>\n    "
+)
+_NOT_UNDERSTOOD = '<br><span class="app-muted">(not understood)</span>'
+_OVERDUE = '<br><strong class="app-flag">Overdue</strong>'
+_DIRECTION = (
+    '<br><span class="app-direction app-direction--{}"><span aria-hidden="true">{}</span> {}</span>'
+)
+_ILLUSTRATIVE = ' <span class="app-illustrative">Illustrative</span>'
+_NO_UPDATE = '<span class="app-muted">No update given yet</span>'
+
+
+def action_rows_html(actions: list[dict], legend) -> SafeString:
+    """The rows of an "Every action" table: each action's number, description, lead, timescale
+    (flagged when not understood or overdue), RAG rating as a worded badge with its direction of
+    travel, and latest update. Every value from the snapshot goes through ``escape``."""
+    badges = {}  # one badge per rating: the same markup for every action so rated
+    rows = []
+    for a in actions:
+        rating = a["rating"]
+        if rating not in badges:
+            badges[rating] = rag_badge(rating, legend)
+        rating_html = badges[rating]
+        if a["direction_word"] and a["direction"] != "unchanged":
+            rating_html += _DIRECTION.format(
+                escape(a["direction"]), escape(a["direction_arrow"]), escape(a["direction_word"])
+            )
+        if a["has_update"]:
+            author = f", {escape(a['author'])}" if a["author"] else ""
+            update = (
+                f'<span class="app-muted">{escape(a["updated_text"])}{author}:</span> '
+                f"{escape(a['commentary'])}{_ILLUSTRATIVE if a.get('illustrative') else ''}"
+            )
+        else:
+            update = _NO_UPDATE
+        rows.append(
+            _ACTION_ROW.format(
+                number=escape(a["number"]),
+                description=escape(a["description"]),
+                lead=escape(a["lead"] or "–"),
+                timescale=escape(a["timescale"] or "–")
+                + (_NOT_UNDERSTOOD if a["timescale_unparsed"] else "")
+                + (_OVERDUE if a["overdue"] else ""),
+                rating=rating_html,
+                update=update,
+            )
+        )
+    return SafeString("".join(rows))  # built from escaped values and our own markup
+
+
 def for_display(snapshot: dict) -> dict:
-    """The snapshot with what templates need besides data: legends and SVG charts."""
+    """The snapshot with what templates need besides data: legends, SVG charts and the rows of
+    the "Every action" tables."""
     plans = []
     for plan in snapshot["plans"]:
         legend = legend_from_entries(plan["legend"])
@@ -474,6 +539,7 @@ def for_display(snapshot: dict) -> dict:
                     title=f"{plan['priority_label']} {p['number']}: actions by RAG rating",
                     id_prefix=f"{pid}-priority-{p['id']}",
                 ),
+                "rows_html": action_rows_html(p["actions"], legend),
             }
             for p in plan["priorities"]
         ]
