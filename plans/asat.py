@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, OuterRef, Q, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
@@ -171,27 +170,28 @@ def _candidate_update_ids(plan_ids, moments) -> list[int]:
     update since deleted (it may have been among the two newest then): one query.
 
     A UNION of small index-driven selects: an ``id IN (...) OR id IN (...)`` filter instead makes
-    PostgreSQL scan the whole update table, whose size grows every month (docs/adr/0006)."""
-    parts = [
-        StatusUpdate.objects.filter(action__plan_id__in=plan_ids, created_at__lte=moment)
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("action_id")],
-                order_by=[F("created_at").desc(), F("id").desc()],
-            )
+    PostgreSQL scan the whole update table, whose size grows every month (docs/adr/0006). Each
+    select reads, per action, its newest or second newest update by then (a correlated subquery
+    walking the ``(action, created_at)`` index backwards), so the cost follows the number of
+    actions, not the length of their history."""
+    actions = Action.objects.filter(plan_id__in=plan_ids).order_by()
+    parts = []
+    for moment in moments:
+        newest = (
+            StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__lte=moment)
+            .order_by("-created_at", "-pk")
+            .values("pk")
         )
-        .filter(rank__lte=2)
-        .order_by()
-        .values_list("id", flat=True)
-        for moment in moments
-    ]
+        for nth in (newest[:1], newest[1:2]):
+            parts.append(
+                actions.annotate(update_id=Subquery(nth)).values_list("update_id", flat=True)
+            )
     parts.append(
         StatusUpdate.history.filter(action__plan_id__in=plan_ids, history_type="-")
         .order_by()
         .values_list("id", flat=True)
     )
-    return list(parts[0].union(*parts[1:]))
+    return [i for i in parts[0].union(*parts[1:]) if i is not None]
 
 
 def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, list]]:

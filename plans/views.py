@@ -20,6 +20,7 @@ from .permissions import (
     is_administrator,
     is_officer,
     plans_visible_to,
+    reads_all_plans,
     require,
 )
 
@@ -162,11 +163,20 @@ class MeetingMixin(LoginRequiredMixin):
     """A meeting whose board the user may see."""
 
     def get_meeting(self) -> Meeting:
-        meeting = get_object_or_404(
-            Meeting.objects.select_related("board", "board__organisation"), pk=self.kwargs["pk"]
-        )
-        require(can_view_board(self.request.user, meeting.board))
+        """The meeting, its board, whether its pack has been issued, what its pack needs to
+        know about earlier meetings, and whether the user sits on its board: one query."""
+        user = self.request.user
+        meeting = get_object_or_404(packs.meetings_for(user), pk=self.kwargs["pk"])
+        # ``can_view_board`` with the membership read above: those who read every plan, and
+        # the members of the board (by the Person linked to the user).
+        require(reads_all_plans(user) or meeting.user_sits_on_board)
         return meeting
+
+    def get_issued(self, meeting: Meeting):
+        """The meeting's issued pack, if any (a query only when there is one)."""
+        if meeting.issued_pack_id is None:
+            return None
+        return packs.issued_pack_for(meeting)
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -178,7 +188,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.get_meeting()
-        issued = packs.issued_pack_for(meeting)
+        issued = self.get_issued(meeting)
         context.update(
             {
                 "meeting": meeting,
@@ -209,7 +219,7 @@ class MeetingPdfView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        issued = packs.issued_pack_for(meeting)
+        issued = self.get_issued(meeting)
         if issued is not None:
             body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
         else:
@@ -233,7 +243,7 @@ class MeetingXlsxView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        issued = packs.issued_pack_for(meeting)
+        issued = self.get_issued(meeting)
         snapshot = issued.snapshot if issued is not None else packs.build_pack(meeting)
         content = packs.pack_xlsx(snapshot, issued=issued)
         audit.record(

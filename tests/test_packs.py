@@ -9,6 +9,8 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import StatusUpdate
@@ -16,6 +18,7 @@ from measures.services import measure_value_correct
 from plans.asat import end_of_day
 from plans.models import AuditEvent, IssuedPack
 from plans.packs import PackAlreadyIssued, build_pack, pack_issue
+from plans.roles import Role
 from tests import factories
 from tests.factories_boards import (
     EXPECTED,
@@ -33,8 +36,16 @@ from tests.factories_boards import (
 pytestmark = pytest.mark.django_db
 
 # The same budget for a small and a large board, including 3 queries for the session's activity
-# clock (written at most once a minute).
-PACK_QUERIES = 28
+# clock (written at most once a minute): the session, the user and their groups, the meeting (with
+# its board, whether it was issued, the previous meeting, the last issued pack and the user's
+# membership of the board), the plans and their legends, the actions, their updates as at both
+# meetings (candidates, history) and timescales, the priorities, the measures with their links,
+# and the measures' values as recorded then, targets and comparators.
+PACK_QUERIES = 19
+# A board member's pack once an earlier pack was issued, the session's clock already written: no
+# person or membership query, and four more for the revisions since that pack (corrected updates,
+# the measure values shown then (two) and those revised since).
+REVISED_PACK_QUERIES = 20
 
 
 def ratings_in(pack, scenario) -> dict:
@@ -385,3 +396,47 @@ def test_meeting_pack_takes_a_fixed_number_of_queries(size, client, django_asser
         assert (
             client.get(reverse("plans:meeting_xlsx", kwargs={"pk": meeting.pk})).status_code == 200
         )
+
+
+def page_queries(client, url) -> int:
+    """Queries to serve a page, once the session's activity clock (written at most once a
+    minute) has been written by a first request."""
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_board_members_revised_pack_takes_the_same_queries_for_any_size(client):
+    member = factories.user(role=Role.BOARD_MEMBER)
+    factories.person(user=member)
+    admin = factories.admin_user()
+    counts = []
+    for size in [(3, 1), (120, 6)]:
+        plan, board = build_board_plan(*size, n_measures=size[0] // 3, board_member=member)
+        first, second, _ = board.meetings.order_by("date")
+        pack_issue(meeting=first, issued_by=admin)  # so the next pack lists revisions since
+        client.force_login(member)
+        counts.append(page_queries(client, second.get_absolute_url()))
+        html = client.get(second.get_absolute_url()).content.decode()
+        assert "Revised since the last meeting" in html
+        assert html.count('class="govuk-table__row"') > size[0]
+    assert counts[0] == counts[1] <= REVISED_PACK_QUERIES
+
+
+def test_meeting_pages_are_refused_to_members_of_other_boards(client):
+    _, board = build_board_plan(3, 1)
+    _, other_board = build_board_plan(3, 1)
+    meeting = board.meetings.order_by("date")[1]
+    member, outsider, no_person = (factories.user(role=Role.BOARD_MEMBER) for _ in range(3))
+    from plans.models import BoardMembership
+
+    BoardMembership.objects.create(board=board, person=factories.person(user=member))
+    BoardMembership.objects.create(board=other_board, person=factories.person(user=outsider))
+    urls = [
+        meeting.get_absolute_url(),
+        reverse("plans:meeting_xlsx", kwargs={"pk": meeting.pk}),
+    ]
+    for user, status in [(member, 200), (outsider, 403), (no_person, 403)]:
+        client.force_login(user)
+        assert [client.get(url).status_code for url in urls] == [status, status]
