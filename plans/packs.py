@@ -356,11 +356,7 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         if context.pack_previous_as_at is not None
         else None
     )
-    plans = list(
-        board.plans.select_related("organisation")
-        .prefetch_related("organisation__rag_definitions")
-        .order_by("title", "pk")
-    )
+    plans = list(board.plans.select_related("organisation").order_by("title", "pk"))
     plan_ids = [p.pk for p in plans]
     actions = _pack_actions(plan_ids) if plan_ids else []
     before_at = end_of_day(previous["date"]) if previous else None

@@ -41,11 +41,11 @@ pytestmark = pytest.mark.django_db
 # membership of the board), the plans and their legends, the actions, their updates as at both
 # meetings (candidates, history) and timescales, the priorities, the measures with their links,
 # and the measures' values as recorded then, targets and comparators.
-PACK_QUERIES = 19
+PACK_QUERIES = 17
 # A board member's pack once an earlier pack was issued, the session's clock already written: no
 # person or membership query, and four more for the revisions since that pack (corrected updates,
 # the measure values shown then (two) and those revised since).
-REVISED_PACK_QUERIES = 20
+REVISED_PACK_QUERIES = 18
 
 
 def ratings_in(pack, scenario) -> dict:
