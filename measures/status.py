@@ -162,9 +162,10 @@ def comparators_for(latest: MeasureValue, comparators: list[Comparator]) -> dict
     return {kind: chosen[kind] for kind in Comparator.Kind.values if kind in chosen}
 
 
-def values_as_at(measure_ids, as_at: datetime) -> list[MeasureValue]:
+def values_as_at(measure_ids, as_at: datetime, *, recent: int | None = None) -> list[MeasureValue]:
     """Measure values as recorded by ``as_at``: for each value, its latest historical version
-    known at that moment, unless that version is a deletion. Three queries at most.
+    known at that moment, unless that version is a deletion. Three queries at most. With
+    ``recent``, only the newest ``recent`` values of each measure (by period) are returned.
 
     When was a version known? An edit or deletion from its ``history_date``; the first version
     from the earlier of its ``history_date`` and the value's ``created_at`` (in the live table or
@@ -185,25 +186,39 @@ def values_as_at(measure_ids, as_at: datetime) -> list[MeasureValue]:
         .order_by("id", "-history_date", "-history_id")
         .values_list("history_type", *fields)  # rows, not historical model instances: faster
     )
-    id_at = fields.index("id")
+    id_at, measure_at, start_at = (fields.index(n) for n in ("id", "measure_id", "period_start"))
     seen: set[int] = set()
-    values = []
+    chosen = []  # (measure id, period start, the row's fields or a live value)
     for history_type, *row in records:
         if row[id_at] in seen:
             continue
         seen.add(row[id_at])
         if history_type == "-":
             continue
-        values.append(MeasureValue(*row))  # positional: the concrete fields in order
+        chosen.append((row[measure_at], row[start_at], row))
     without_history = MeasureValue.objects.filter(
         measure_id__in=measure_ids, created_at__lte=as_at
     ).exclude(Exists(MeasureValue.history.filter(id=OuterRef("pk"))))
-    values.extend(without_history)
+    chosen.extend((v.measure_id, v.period_start, v) for v in without_history)
+    chosen.sort(key=lambda c: (c[0], c[1]))
+    if recent:
+        per_measure: dict[int, int] = defaultdict(int)
+        for measure_id, _, _ in chosen:
+            per_measure[measure_id] += 1
+        seen_of: dict[int, int] = defaultdict(int)
+        kept = []
+        for item in chosen:  # oldest first: skip all but each measure's newest ``recent``
+            seen_of[item[0]] += 1
+            if seen_of[item[0]] > per_measure[item[0]] - recent:
+                kept.append(item)
+        chosen = kept
+    # Model instances only for the values returned (positional: the concrete fields in order).
+    values = [v if isinstance(v, MeasureValue) else MeasureValue(*v) for _, _, v in chosen]
     population_ids = {v.population_id for v in values if v.population_id}
     populations = PopulationEstimate.objects.in_bulk(population_ids) if population_ids else {}
+    cache_population = MeasureValue.population.field.set_cached_value
     for v in values:
-        v.population = populations.get(v.population_id) if v.population_id else None
-    values.sort(key=lambda v: (v.measure_id, v.period_start))
+        cache_population(v, populations.get(v.population_id) if v.population_id else None)
     return values
 
 
@@ -342,7 +357,7 @@ def measure_statuses(
     targets = Target.objects.filter(measure_id__in=ids).order_by("period_start")
     comparators = Comparator.objects.filter(measure_id__in=ids).order_by("period_start", "kind")
     if as_at is not None:
-        all_values = values_as_at(ids, as_at)
+        all_values = values_as_at(ids, as_at, recent=recent)
     elif recent:
         values_qs = _recent(
             MeasureValue.objects.filter(measure_id__in=ids), [F("period_start").desc()], recent

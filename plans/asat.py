@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Q, Subquery
@@ -143,6 +144,14 @@ def current_positions(plan_ids, *, actions=None, today: date | None = None) -> l
     ]
 
 
+UPDATE_FIELDS = tuple(f.attname for f in StatusUpdate._meta.concrete_fields)
+
+
+class UpdateVersion(SimpleNamespace):
+    """A status update as one of its historical versions: the update's fields by attribute name
+    (``rating``, ``commentary``, ``period_id``...) plus ``history_type`` and ``history_date``."""
+
+
 def _known_at(records, moment: datetime) -> dict[int, object]:
     """``versions_as_at`` over records already ordered by id, history date and history id."""
     chosen: dict[int, object] = {}
@@ -208,8 +217,15 @@ def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, li
     # read the history of those (and of any deleted update) rather than of every update ever
     # given, which grows every month.
     ids = _candidate_update_ids(plan_ids, moments)
+    # Rows, not historical model instances: a pack reads thousands of them and only their
+    # fields are used (instantiating the models was most of the time; docs/adr/0006).
     records = (
-        list(StatusUpdate.history.filter(id__in=ids).order_by("id", "history_date", "history_id"))
+        [
+            UpdateVersion(**row)
+            for row in StatusUpdate.history.filter(id__in=ids)
+            .order_by("id", "history_date", "history_id")
+            .values(*UPDATE_FIELDS, "history_type", "history_date")
+        ]
         if ids
         else []
     )

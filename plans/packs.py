@@ -32,6 +32,7 @@ from actions.rag import COLOURS, Rating
 from actions.templatetags.rag import rag_badge
 from measures import charts
 from measures.models import Measure
+from measures.status import RECENT_VALUES
 from priorities.models import Priority
 
 from . import audit
@@ -367,7 +368,9 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
     priorities = list(Priority.objects.filter(plan_id__in=plan_ids).order_by("order", "pk"))
     measures, plans_of, priorities_of = _pack_measures(plan_ids)
     statuses = (
-        {s.measure.pk: s for s in measure_statuses(measures, as_at=as_at)} if measures else {}
+        {s.measure.pk: s for s in measure_statuses(measures, as_at=as_at, recent=RECENT_VALUES)}
+        if measures
+        else {}
     )
     measure_rows = {}
     for m in measures:

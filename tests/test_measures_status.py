@@ -547,3 +547,47 @@ def test_recent_statuses_match_full_ones_when_targets_are_set_years_ahead():
     )
     assert recent.comparators == full.comparators
     assert len(recent.values) == 13
+
+
+def test_as_at_with_recent_keeps_each_measures_newest_values_and_the_same_status():
+    """Packs read only the newest values of each measure as at the meeting: the status is the
+    same as from every value, values deleted or given later are still left out, and a value
+    written without history (bulk insert) takes its place among the newest."""
+    m, other = factories.measure(polarity=LOWER), factories.measure()
+    target(m, 2030, "100", tolerance="5")
+    with recorded_at(aware(2035, 1, 1)):
+        for year in range(2015, 2031):
+            value(m, year, str(200 - year % 100))
+        value(other, 2020, "3")
+        dropped = value(m, 2031, "50")
+    with recorded_at(aware(2035, 2, 1)):
+        dropped.delete()
+    with recorded_at(aware(2036, 1, 1)):
+        value(m, 2032, "1")  # given after the moment
+    MeasureValue.objects.bulk_create(
+        [
+            MeasureValue(
+                measure=m,
+                period_start=date(2014, 4, 1),
+                period_end=date(2015, 3, 31),
+                label="2014/15",
+                value=Decimal("9"),
+                created_at=aware(2034, 1, 1),
+            )
+        ]
+    )
+    moment = aware(2035, 6, 1)
+    full = {s.measure.pk: s for s in measure_statuses([m, other], as_at=moment)}
+    short = {s.measure.pk: s for s in measure_statuses([m, other], as_at=moment, recent=3)}
+    assert [v.label for v in short[m.pk].values] == ["2028/29", "2029/30", "2030/31"]
+    assert [v.label for v in full[m.pk].values][:2] == ["2014/15", "2015/16"]
+    assert len(full[m.pk].values) == 17
+    for pk in (m.pk, other.pk):
+        a, b = full[pk], short[pk]
+        assert (a.latest.pk, a.previous and a.previous.pk, a.rag, a.direction) == (
+            b.latest.pk,
+            b.previous and b.previous.pk,
+            b.rag,
+            b.direction,
+        )
+    assert full[m.pk].rag == RED and [v.value for v in short[other.pk].values] == [3]
