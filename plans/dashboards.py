@@ -41,6 +41,7 @@ from .asat import (
     positions_as_at,
     rating_direction,
 )
+from .links import url_for_each
 from .models import Meeting, Plan
 from .permissions import plans_visible_to
 
@@ -76,6 +77,15 @@ def day_text(value) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def short_day_text(value) -> str:
+    """'18 May 2023' with the month abbreviated ('j M Y'): '18 May 2023', '3 Sep 2024'."""
+    if not value:
+        return ""
+    if hasattr(value, "astimezone"):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%b %Y}"
+
+
 def number_text(value) -> str:
     return "" if value is None else charts.format_number(value)
 
@@ -102,8 +112,9 @@ def plan_legend(plan: Plan) -> Legend:
 # --- rows -----------------------------------------------------------------------------------
 
 
-def action_row(position: Position, legend: Legend) -> dict:
-    """One action as every board output shows it."""
+def action_row(position: Position, legend: Legend, url_for=None) -> dict:
+    """One action as every board output shows it. ``url_for`` (from ``links.url_for_each``)
+    builds the action's link from its id without a ``reverse()`` for each row."""
     a, latest = position.action, position.latest
     rating = position.rating
     direction = position.direction
@@ -114,7 +125,7 @@ def action_row(position: Position, legend: Legend) -> dict:
         "number": a.number,
         "description": a.description,
         "success_criteria": a.success_criteria,
-        "url": a.get_absolute_url(),
+        "url": url_for(a.pk) if url_for else a.get_absolute_url(),
         "lead": a.lead_display,
         "timescale": position.timescale_text,
         "timescale_unparsed": position.timescale_kind == TimescaleKind.UNPARSED,
@@ -412,7 +423,7 @@ def measures_off_target(plan_ids) -> dict[int, dict[str, int]]:
     targets_of = defaultdict(list)
     if rows:
         for measure_id, start, end, value, tolerance in Target.objects.filter(
-            measure_id__in={r[0] for r in rows}
+            measure_id__in=Measure.objects.filter(plans__in=plan_ids).values("pk")
         ).values_list("measure_id", "period_start", "period_end", "value", "amber_tolerance"):
             targets_of[measure_id].append(
                 SimpleNamespace(
@@ -473,6 +484,12 @@ def portfolio(user, today: date | None = None) -> dict:
     for plan_id, pk, day, board_name in rows:
         next_meeting.setdefault(plan_id, {"pk": pk, "date": day, "board": board_name})
     off_target = measures_off_target(ids)
+    # Links and dates made here, once per page, rather than by template tags for every plan.
+    links = {
+        name: url_for_each(f"plans:{name}", "slug")
+        for name in ("dashboard", "exceptions", "detail")
+    }
+    meeting_url = url_for_each("plans:meeting")
     items, legends = [], {}
     for plan in plans:
         legend = plan_legend(plan)
@@ -482,6 +499,7 @@ def portfolio(user, today: date | None = None) -> dict:
         )
         total = sum(c["count"] for c in plan_counts)
         w = worst([c["rating"] for c in plan_counts if c["count"]])
+        meeting = next_meeting.get(plan.pk)
         items.append(
             {
                 "plan": plan,
@@ -497,8 +515,18 @@ def portfolio(user, today: date | None = None) -> dict:
                 "overdue": overdue.get(plan.pk, 0),
                 "unparsed": unparsed.get(plan.pk, 0),
                 "last_update": last_update.get(plan.pk),
-                "next_meeting": next_meeting.get(plan.pk),
+                "last_update_text": day_text(last_update.get(plan.pk)),
+                "last_update_short": short_day_text(last_update.get(plan.pk)),
+                "next_meeting": meeting,
+                "next_meeting_text": day_text(meeting["date"]) if meeting else "",
+                "next_meeting_short": short_day_text(meeting["date"]) if meeting else "",
+                "next_meeting_url": meeting_url(meeting["pk"]) if meeting else "",
                 "measures": off_target.get(plan.pk, {"off": 0, "outside": 0, "total": 0}),
+                "status": plan.get_status_display(),
+                "span": f"{plan.start:%b %Y} to {plan.end:%b %Y}"
+                if plan.start and plan.end
+                else "",
+                "urls": {name: url(plan.slug) for name, url in links.items()},
             }
         )
     return {"items": items, "legends": list(legends.values()), "today": today}
@@ -628,7 +656,8 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
     chosen = filterset.chosen()
     filterset.mark_errors()
     positions = [p for p in all_positions if filterset.keeps(p.action, chosen)]
-    rows = [action_row(p, legend) for p in positions]
+    action_url = url_for_each("actions:detail")
+    rows = [action_row(p, legend, action_url) for p in positions]
     priority = chosen.get("priority")
     shown_priorities = [p for p in priorities if priority is None or p.pk == priority.pk]
     rollups = priority_rollups(shown_priorities, rows, legend)
@@ -698,7 +727,8 @@ def exception_report(plan: Plan, today: date | None = None) -> dict:
     today = today or timezone.localdate()
     legend = plan_legend(plan)
     positions = current_positions([plan.pk], today=today)
-    rows = [action_row(p, legend) for p in positions]
+    action_url = url_for_each("actions:detail")
+    rows = [action_row(p, legend, action_url) for p in positions]
     priorities = list(Priority.objects.filter(plan=plan).order_by("order", "pk"))
     measures, _, priorities_of = plan_measures([plan.pk])
     measure_rows = [

@@ -16,7 +16,6 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.urls import reverse
 from django.utils import timezone
 
 from actions.legend import legend_for
@@ -24,6 +23,7 @@ from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from actions.rag import Rating, worst
 from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
 
+from .links import url_for_each
 from .models import Board, IssuedPack, Meeting, Plan, PlanLink
 
 
@@ -31,18 +31,6 @@ def _loaded(model, db: str, values: dict):
     """A model instance as if read from the database, from a value for each of its fields."""
     names = [f.attname for f in model._meta.concrete_fields]
     return model.from_db(db, names, [values[name] for name in names])
-
-
-def _url_for_each(url_name: str, kwarg: str = "pk"):
-    """A function giving ``reverse(url_name, kwargs={kwarg: value})`` for primary keys and slugs
-    (values that go into a path as they are), reversing only once: reversing per row is a
-    measurable part of rendering a long list."""
-    marker = "2147483647"  # matches both the int and the slug converters
-    sample = reverse(url_name, kwargs={kwarg: marker})
-    if sample.count(marker) != 1:
-        return lambda value: reverse(url_name, kwargs={kwarg: value})
-    head, tail = sample.split(marker)
-    return lambda value: f"{head}{value}{tail}"
 
 
 def _branch(queryset, **columns):
@@ -73,7 +61,7 @@ def plans_for_listing(plans) -> list[Plan]:
     )
     for plan_id, rating, n in rows:
         counts[plan_id][rating] = n
-    plan_url = _url_for_each("plans:detail", "slug")
+    plan_url = url_for_each("plans:detail", "slug")
     for plan in plans:
         plan.url = plan_url(plan.slug)
         plan.n_actions = counts[plan.pk].total()
@@ -177,7 +165,7 @@ def plan_document(plan: Plan) -> dict:
         pk__in=[a.latest_update_id for a in actions if a.latest_update_id]
     )
     latest_update = {update["pk"]: update for update in updates.values("pk", *LATEST_UPDATE_FIELDS)}
-    action_url = _url_for_each("actions:detail")
+    action_url = url_for_each("actions:detail")
     for action in actions:
         action.url = action_url(action.pk)
         action.latest_update = latest_update.get(action.latest_update_id)

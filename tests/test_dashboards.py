@@ -92,6 +92,17 @@ def test_portfolio_shows_each_plans_ratings_overdue_measures_last_update_and_nex
     assert "6 June 2023" not in html and "2 June 2023" in html  # the last update
     assert f"{(TODAY + timedelta(days=10)):%-d %B %Y}, Scrutiny" in html
     assert board.meetings.count() == 2
+    # Every link goes where reverse() says; the table gives the short dates.
+    next_meeting = board.meetings.get(date__gt=TODAY)
+    for url in (
+        reverse("plans:dashboard", kwargs={"slug": plan.slug}),
+        reverse("plans:exceptions", kwargs={"slug": plan.slug}),
+        reverse("plans:detail", kwargs={"slug": plan.slug}),
+        reverse("plans:meeting", kwargs={"pk": next_meeting.pk}),
+    ):
+        assert f'href="{url}"' in html
+    assert ">2 Jun 2023<" in html and f">{next_meeting.date:%-d %b %Y}<" in html
+    assert f"{plan.start:%b %Y} to {plan.end:%b %Y}" in html
     # The stacked bar carries the words, and the table repeats its figures.
     assert "<svg" in html and "Red: 1 of 4" in html and "Not started: 1 of 4" in html
     assert "The same figures as a table" in html
