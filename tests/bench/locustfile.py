@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import gevent
 from locust import HttpUser, between, events, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,6 +45,12 @@ class SignedIn(HttpUser):
         host = urlsplit(self.host).hostname
         self.client.cookies.set(PLAN["session_cookie"], self.me["session"], domain=host, path="/")
         self.rng = random.Random(self.me["username"])  # noqa: S311 - load test only
+        # People do not all press a key in the same second: each starts after a pause of up to
+        # one think time, as if they had arrived at their desk at some moment before the run.
+        # Without it the first requests of all 230 users arrive within the few seconds locust
+        # takes to start them, and the run measures that artificial burst.
+        think = PLAN["officer_think_seconds" if self.role == "officer" else "board_think_seconds"]
+        gevent.sleep(self.rng.uniform(0, think[1]))
 
     def read(self, prefix: str) -> None:
         page = self.rng.choice(self.me["read"])
