@@ -13,6 +13,7 @@ from .models import (
     Tag,
 )
 from .querysets import overdue_q
+from .services import action_ratings_resync
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -138,6 +139,25 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["action", "author"]
     readonly_fields = ["rating"]
     date_hierarchy = "created_at"
+
+    # Updates are normally given through the officers' pages, which keep each action's current
+    # rating and version. Changes made here do the same afterwards, so the dashboards, packs and
+    # the optimistic version check never work from a rating the history no longer holds.
+    def save_model(self, request, obj, form, change):
+        before = StatusUpdate.objects.filter(pk=obj.pk).values_list("action_id", flat=True)
+        previous_action = before.first() if change else None
+        super().save_model(request, obj, form, change)
+        action_ratings_resync({obj.action_id, previous_action} - {None})
+
+    def delete_model(self, request, obj):
+        action_id = obj.action_id
+        super().delete_model(request, obj)
+        action_ratings_resync([action_id])
+
+    def delete_queryset(self, request, queryset):
+        action_ids = set(queryset.values_list("action_id", flat=True))
+        super().delete_queryset(request, queryset)
+        action_ratings_resync(action_ids)
 
 
 @admin.register(ReportingPeriod)

@@ -165,3 +165,28 @@ def status_update_revise(
     update.save()
     action.refresh_from_db(fields=["rating", "rating_updated_at", "version"])
     return update
+
+
+def action_ratings_resync(action_ids) -> None:
+    """Bring each action's rating, its time and its version back in step with its newest status
+    update (Not started when it has none), for changes made outside the officers' pages: an
+    administrator adding, editing or deleting an update in the Django admin. The version moves
+    on, so an officer with the update form open gets the conflict page instead of overwriting."""
+    from .rag import Rating
+
+    ids = set(action_ids)
+    if not ids:
+        return
+    newest: dict[int, tuple] = {}
+    for action_id, rating, created_at in (
+        StatusUpdate.objects.filter(action_id__in=ids)
+        .order_by("action_id", "-created_at", "-pk")
+        .values_list("action_id", "rating", "created_at")
+    ):
+        newest.setdefault(action_id, (rating, created_at))
+    with transaction.atomic():
+        for action_id in ids:
+            rating, moment = newest.get(action_id, (Rating.NOT_STARTED.value, None))
+            Action.objects.filter(pk=action_id).update(
+                rating=rating, rating_updated_at=moment, version=F("version") + 1
+            )
