@@ -1,4 +1,25 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# The apps whose records administrators keep in the Django admin.
+ADMINISTERED_APPS = ("plans", "priorities", "actions", "measures")
+
+
+def grant_administrator_permissions(sender, using="default", **kwargs):
+    """Give the Administrators group every permission on the plan records (add, change, delete,
+    view), so that an administrator needs a staff account in that group, not superuser status.
+    Run after every migrate (Django creates the permissions of new models then): idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .roles import Role
+
+    group = Group.objects.using(using).filter(name=Role.ADMINISTRATOR).first()
+    if group is None:
+        return
+    wanted = Permission.objects.using(using).filter(content_type__app_label__in=ADMINISTERED_APPS)
+    missing = wanted.exclude(group=group)
+    if missing.exists():
+        group.permissions.add(*missing)
 
 
 class PlansConfig(AppConfig):
@@ -7,3 +28,7 @@ class PlansConfig(AppConfig):
 
     def ready(self):
         from . import audit  # noqa: F401 - connects the sign-in audit receivers
+
+        post_migrate.connect(
+            grant_administrator_permissions, dispatch_uid="plans_administrator_permissions"
+        )
