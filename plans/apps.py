@@ -6,16 +6,18 @@ ADMINISTERED_APPS = ("plans", "priorities", "actions", "measures")
 
 
 def grant_administrator_permissions(sender, using="default", **kwargs):
-    """Give the Administrators group every permission on the plan records (add, change, delete,
-    view), so that an administrator needs a staff account in that group, not superuser status.
-    Run after every migrate (Django creates the permissions of new models then): idempotent."""
+    """Make sure the four role groups exist and give the Administrators group every permission
+    on the plan records (add, change, delete, view), so that an administrator needs a staff
+    account in that group, not superuser status. Run after every migrate (Django creates the
+    permissions of new models then) and after a flush (which empties the groups a data
+    migration made): idempotent."""
     from django.contrib.auth.models import Group, Permission
 
     from .roles import Role
 
-    group = Group.objects.using(using).filter(name=Role.ADMINISTRATOR).first()
-    if group is None:
-        return
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)
+    group = Group.objects.using(using).get(name=Role.ADMINISTRATOR)
     wanted = Permission.objects.using(using).filter(content_type__app_label__in=ADMINISTERED_APPS)
     missing = wanted.exclude(group=group)
     if missing.exists():

@@ -1,8 +1,6 @@
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from plans.roles import Role
 from tests import factories
 
 
@@ -27,6 +25,6 @@ def demo_data(django_db_setup, django_db_blocker):
         report = load_all()
     yield report
     with django_db_blocker.unblock():
+        # flush empties the role groups a data migration made; its post_migrate signal makes
+        # them again (plans.apps.grant_administrator_permissions).
         call_command("flush", "--noinput", verbosity=0)
-        for role in Role:  # made by a data migration, which flush empties
-            Group.objects.get_or_create(name=role.value)
