@@ -20,10 +20,9 @@ whatever the number of plans, actions and updates.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 from django.db.models import OuterRef, Q, Subquery
@@ -144,12 +143,31 @@ def current_positions(plan_ids, *, actions=None, today: date | None = None) -> l
     ]
 
 
-UPDATE_FIELDS = tuple(f.attname for f in StatusUpdate._meta.concrete_fields)
+# What positions show of an update (the rating, the words, who and when): read from the history
+# as plain rows, not historical model instances, since a pack reads thousands of them.
+UPDATE_FIELDS = (
+    "id",
+    "action_id",
+    "period_id",
+    "rating",
+    "commentary",
+    "issue",
+    "mitigation",
+    "resolve_by",
+    "outside_control",
+    "escalate",
+    "author_name",
+    "created_at",
+    "illustrative",
+)
 
 
-class UpdateVersion(SimpleNamespace):
-    """A status update as one of its historical versions: the update's fields by attribute name
-    (``rating``, ``commentary``, ``period_id``...) plus ``history_type`` and ``history_date``."""
+class UpdateVersion(namedtuple("UpdateVersion", (*UPDATE_FIELDS, "history_type", "history_date"))):
+    """A status update as one of its historical versions: the fields positions show, by
+    attribute name (``rating``, ``commentary``, ``period_id``...), plus ``history_type`` and
+    ``history_date``."""
+
+    __slots__ = ()
 
 
 def _known_at(records, moment: datetime) -> dict[int, object]:
@@ -220,12 +238,14 @@ def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, li
     # Rows, not historical model instances: a pack reads thousands of them and only their
     # fields are used (instantiating the models was most of the time; docs/adr/0006).
     records = (
-        [
-            UpdateVersion(**row)
-            for row in StatusUpdate.history.filter(id__in=ids)
-            .order_by("id", "history_date", "history_id")
-            .values(*UPDATE_FIELDS, "history_type", "history_date")
-        ]
+        list(
+            map(
+                UpdateVersion._make,
+                StatusUpdate.history.filter(id__in=ids)
+                .order_by("id", "history_date", "history_id")
+                .values_list(*UPDATE_FIELDS, "history_type", "history_date"),
+            )
+        )
         if ids
         else []
     )

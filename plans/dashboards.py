@@ -73,8 +73,19 @@ def day_text(value) -> str:
     if not value:
         return ""
     if hasattr(value, "astimezone"):
-        value = timezone.localtime(value).date()
+        return _moment_day_text(value, timezone.get_current_timezone())
+    return _date_text(value)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value) -> str:
+    # Packs and dashboards print the same few hundred dates thousands of times.
     return f"{value.day} {value:%B %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _moment_day_text(value, zone) -> str:
+    return _date_text(timezone.localtime(value, zone).date())
 
 
 def short_day_text(value) -> str:
