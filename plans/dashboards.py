@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 from functools import lru_cache
-from types import SimpleNamespace
 
 import django_filters
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
@@ -26,7 +25,7 @@ from actions.rag import COLOURS, Rating, worst
 from actions.timescales import TimescaleKind
 from measures import charts
 from measures.models import Measure, MeasureValue, Target
-from measures.status import rag_against_target, target_for
+from measures.status import rag_against_target
 from priorities.models import Priority
 
 from .asat import (
@@ -431,23 +430,30 @@ def measures_off_target(plan_ids) -> dict[int, dict[str, int]]:
         )
         .values_list("pk", "linked_plan", "polarity", "latest_value", "latest_end")
     )
-    targets_of = defaultdict(list)
+    targets_of = defaultdict(list)  # (start, end, value, tolerance) by start, per measure
     if rows:
-        for measure_id, start, end, value, tolerance in Target.objects.filter(
-            measure_id__in=Measure.objects.filter(plans__in=plan_ids).values("pk")
-        ).values_list("measure_id", "period_start", "period_end", "value", "amber_tolerance"):
-            targets_of[measure_id].append(
-                SimpleNamespace(
-                    period_start=start, period_end=end, value=value, tolerance=tolerance
-                )
+        for measure_id, *target in (
+            Target.objects.filter(
+                measure_id__in=Measure.objects.filter(plans__in=plan_ids).values("pk")
             )
+            .order_by("measure_id", "period_start")
+            .values_list("measure_id", "period_start", "period_end", "value", "amber_tolerance")
+        ):
+            targets_of[measure_id].append(target)
     result: dict[int, dict[str, int]] = defaultdict(lambda: {"off": 0, "outside": 0, "total": 0})
     for measure_id, plan_id, polarity, value, end in rows:
-        target = None
+        # The rule of ``measures.status.target_for``: the target whose period holds the latest
+        # value's end (the latest such), else the latest one started by then.
+        containing = started = None
         if end is not None:
-            target = target_for(SimpleNamespace(period_end=end), targets_of[measure_id])
+            for target in targets_of[measure_id]:
+                if target[0] <= end:
+                    started = target
+                    if target[1] >= end:
+                        containing = target
+        target = containing or started
         rag = rag_against_target(
-            value, target.value if target else None, target.tolerance if target else 0, polarity
+            value, target[2] if target else None, target[3] if target else 0, polarity
         )
         counts = result[plan_id]
         counts["total"] += 1
