@@ -6,11 +6,12 @@ correct its values (``plans.permissions.can_enter_measure_values``)."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from plans.links import page_links
 from plans.models import Plan
 from plans.permissions import can_enter_measure_values, plans_visible_to, require
 
@@ -35,29 +36,6 @@ def _publication_links(request) -> dict:
 
 
 PER_PAGE = 20  # measures per page of the list (statuses and sparklines for these only)
-
-
-def _page_links(request, page: Page) -> dict:
-    """Links to the other pages of a list, keeping the filters of the query string: previous,
-    next, and the page numbers around the current one with the first and last (gaps as
-    ellipses)."""
-    params = request.GET.copy()
-
-    def href(number: int) -> str:
-        params["page"] = str(number)
-        return "?" + params.urlencode()
-
-    paginator = page.paginator
-    return {
-        "previous_href": href(page.previous_page_number()) if page.has_previous() else "",
-        "next_href": href(page.next_page_number()) if page.has_next() else "",
-        "items": [
-            {"ellipsis": True}
-            if number == paginator.ELLIPSIS
-            else {"number": number, "href": href(number), "current": number == page.number}
-            for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        ],
-    }
 
 
 class MeasureListView(LoginRequiredMixin, TemplateView):
@@ -91,7 +69,7 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
                 "rows": selectors.list_rows(statuses, publication=publication),
                 "page": page,
                 "count": page.paginator.count,
-                "pagination": _page_links(self.request, page) if page.has_other_pages() else None,
+                "pagination": page_links(self.request, page) if page.has_other_pages() else None,
                 "compare": compare,
                 "compare_last_year": compare == SAME_PERIOD_LAST_YEAR,
                 "publication": publication,

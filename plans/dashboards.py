@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 
 import django_filters
+from django.core.paginator import Paginator
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -465,12 +466,21 @@ def measures_off_target(plan_ids) -> dict[int, dict[str, int]]:
 # --- portfolio --------------------------------------------------------------------------------
 
 
-def portfolio(user, today: date | None = None) -> dict:
-    """Every plan the user may read, with its RAG distribution, overdue actions, measures off
-    target, last update and next board meeting. About a dozen queries for any number of plans."""
+PLANS_PER_PAGE = 10  # plans a page of the portfolio (a board's few plans fit on one)
+
+
+def portfolio(user, today: date | None = None, page=None) -> dict:
+    """Every plan the user may read, active ones first, a page of ``PLANS_PER_PAGE`` at a time
+    (``page``: the page number asked for; not a number gives the first page, beyond the last the
+    last), each with its RAG distribution, overdue actions, measures off target, last update and
+    next board meeting. Seven queries whatever the number of plans: the figures are computed for
+    the plans of the page only, so a council with many plans sees a page as quickly as one with
+    few (docs/adr/0006-speed-at-scale.md)."""
     today = today or timezone.localdate()
-    plans = list(plans_visible_to(user).select_related("organisation"))
-    plans.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
+    every_plan = list(plans_visible_to(user).select_related("organisation"))
+    every_plan.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
+    page = Paginator(every_plan, PLANS_PER_PAGE).get_page(page)
+    plans = list(page.object_list)
     ids = [p.pk for p in plans]
     # One pass over the actions (not their 100,000s of updates): counts by rating, overdue,
     # unread timescales and the last update (each action keeps its latest update's time).
@@ -546,7 +556,7 @@ def portfolio(user, today: date | None = None) -> dict:
                 "urls": {name: url(plan.slug) for name, url in links.items()},
             }
         )
-    return {"items": items, "legends": list(legends.values()), "today": today}
+    return {"items": items, "legends": list(legends.values()), "today": today, "page": page}
 
 
 # --- plan dashboard ---------------------------------------------------------------------------

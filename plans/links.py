@@ -1,5 +1,6 @@
-"""Links for long lists, built without a ``reverse()`` per row."""
+"""Links for long lists: built without a ``reverse()`` per row, and to the pages of a list."""
 
+from django.core.paginator import Page
 from django.urls import reverse
 
 
@@ -13,3 +14,26 @@ def url_for_each(url_name: str, kwarg: str = "pk"):
         return lambda value: reverse(url_name, kwargs={kwarg: value})
     head, tail = sample.split(marker)
     return lambda value: f"{head}{value}{tail}"
+
+
+def page_links(request, page: Page) -> dict:
+    """Links to the other pages of a list, keeping the filters of the query string: previous,
+    next, and the page numbers around the current one with the first and last (gaps as
+    ellipses)."""
+    params = request.GET.copy()
+
+    def href(number: int) -> str:
+        params["page"] = str(number)
+        return "?" + params.urlencode()
+
+    paginator = page.paginator
+    return {
+        "previous_href": href(page.previous_page_number()) if page.has_previous() else "",
+        "next_href": href(page.next_page_number()) if page.has_next() else "",
+        "items": [
+            {"ellipsis": True}
+            if number == paginator.ELLIPSIS
+            else {"number": number, "href": href(number), "current": number == page.number}
+            for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ],
+    }

@@ -92,12 +92,13 @@ class Profile:
         return self.actions * self.periods
 
 
-# "small" keeps the large profile's plan size (250 actions a plan) so that pages about one plan
-# compare like with like: the large/small ratio then shows growth with history (36 months against
-# 6), the number of plans (20 against 2) and measures (300 against 10), not with one plan's size.
+# "small" keeps the large profile's plan size (250 actions a plan) and board size (each board
+# oversees three plans) so that pages about one plan or one board's meeting compare like with like:
+# the large/small ratio then shows growth with history (36 months against 6), the number of plans
+# (20 against 3) and measures (300 against 10), not with the size of one plan or one board.
 PROFILES = {
     "tiny": Profile(plans=2, actions_per_plan=25, periods=6, measures=10),
-    "small": Profile(plans=2, actions_per_plan=250, periods=6, measures=10),
+    "small": Profile(plans=3, actions_per_plan=250, periods=6, measures=10),
     "large": Profile(plans=20, actions_per_plan=250, periods=36, measures=300),
 }
 

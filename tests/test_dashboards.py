@@ -131,7 +131,7 @@ def test_board_members_see_only_the_plans_of_their_boards(client):
     assert "Overseen plan" in html and "Someone else" not in html
 
 
-@pytest.mark.parametrize("n_plans,n_actions", [(1, 3), (8, 40)])
+@pytest.mark.parametrize("n_plans,n_actions", [(1, 3), (8, 40), (12, 10)])
 def test_portfolio_takes_a_fixed_number_of_queries(
     n_plans, n_actions, client, django_assert_max_num_queries
 ):
@@ -142,7 +142,7 @@ def test_portfolio_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(PORTFOLIO_QUERIES):
         response = client.get(reverse("plans:portfolio"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="app-portfolio__plan"') == n_plans
+    assert response.content.decode().count('class="app-portfolio__plan"') == min(n_plans, 10)
 
 
 # --- plan dashboard ---------------------------------------------------------------------------
@@ -546,3 +546,34 @@ def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
         expected["outside"] += status.rag == "red"
     assert counts[plan.pk] == expected == {"off": 4, "outside": 3, "total": 9}
     assert counts[other.pk] == {"off": 1, "outside": 1, "total": 1}
+
+
+def test_portfolio_shows_ten_plans_a_page_active_first_with_govuk_pagination(client):
+    from plans.dashboards import PLANS_PER_PAGE
+
+    for n in range(PLANS_PER_PAGE + 2):
+        factories.plan(title=f"Plan {n:02d}", status=Plan.Status.ACTIVE)
+    factories.plan(title="Closed plan", status=Plan.Status.CLOSED)
+    viewer(client)
+    url = reverse("plans:portfolio")
+    first = client.get(url).content.decode()
+    assert first.count('class="app-portfolio__plan"') == PLANS_PER_PAGE
+    assert "Plan 00" in first and "Plan 09" in first and "Plan 10" not in first
+    assert "Showing plans 1 to 10 of 13" in first and "(page 1 of 2)" in first
+    assert 'class="govuk-pagination"' in first and 'href="?page=2"' in first
+    second = client.get(url, {"page": 2}).content.decode()
+    assert second.count('class="app-portfolio__plan"') == 3
+    assert "Plan 10" in second and "Plan 11" in second and "Closed plan" in second
+    assert 'aria-current="page">2<' in second
+    # A page that is not a number shows the first; one beyond the last shows the last.
+    assert "Plan 00" in client.get(url, {"page": "x"}).content.decode()
+    assert "Closed plan" in client.get(url, {"page": 99}).content.decode()
+
+
+def test_a_board_members_few_plans_are_one_page_without_pagination(client):
+    mine = factories.plan(title="Overseen plan")
+    client.force_login(board_member_of(board_for(mine, [])))
+    html = client.get(reverse("plans:portfolio")).content.decode()
+    assert (
+        "Overseen plan" in html and "govuk-pagination" not in html and "Showing plans" not in html
+    )

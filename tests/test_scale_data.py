@@ -174,7 +174,7 @@ def test_the_command_prints_counts_and_a_fingerprint():
 def test_the_profiles_match_the_issue():
     assert PROFILES["large"] == Profile(plans=20, actions_per_plan=250, periods=36, measures=300)
     assert PROFILES["large"].updates == 180_000
-    assert PROFILES["small"].actions == 500 and PROFILES["tiny"].actions == 50
+    assert PROFILES["small"].actions == 750 and PROFILES["tiny"].actions == 50
 
 
 # --- the benchmark's parts ---------------------------------------------------------------------
