@@ -6,11 +6,12 @@ class ActionsConfig(AppConfig):
     verbose_name = "Actions and RAG updates"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_save
 
-        from .legend import on_definition_changed
+        from .legend import on_definition_changed, remember_organisation
         from .models import RagDefinition
 
+        pre_save.connect(remember_organisation, sender=RagDefinition, dispatch_uid="rag_legend_pre")
         post_save.connect(
             on_definition_changed, sender=RagDefinition, dispatch_uid="rag_legend_save"
         )

@@ -36,8 +36,11 @@ def legend_for(organisation, definitions=None) -> Legend:
     }
     if organisation is not None:
         if definitions is None:
-            words = [
-                (rating, w["label"], w["meaning"]) for rating, w in organisation.rag_legend.items()
+            copy = organisation.rag_legend if isinstance(organisation.rag_legend, dict) else {}
+            words = [  # anything malformed (written by hand or SQL) falls back to the defaults
+                (rating, w.get("label"), w.get("meaning"))
+                for rating, w in copy.items()
+                if isinstance(w, dict) and w.get("label") and w.get("meaning")
             ]
         else:
             words = [(d.rating, d.label, d.meaning) for d in definitions]
@@ -70,10 +73,20 @@ def refresh_rag_legends(organisation_ids) -> dict[int, dict]:
     return legends
 
 
+def remember_organisation(sender, instance, **kwargs) -> None:
+    """Before a definition is saved: which organisation it belonged to, in case it moves."""
+    instance._organisation_before = (
+        sender.objects.filter(pk=instance.pk).values_list("organisation_id", flat=True).first()
+        if instance.pk
+        else None
+    )
+
+
 def on_definition_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("raw"):
-        return  # fixtures loading: refreshed by whoever loads them
-    legend = refresh_rag_legends([instance.organisation_id])[instance.organisation_id]
+    # Fixtures (``raw``) too: loaddata sends no other signal that would refresh the copy.
+    before = getattr(instance, "_organisation_before", None)
+    organisations = {instance.organisation_id, before} - {None}
+    legend = refresh_rag_legends(organisations)[instance.organisation_id]
     # The organisation object the definition was saved with (an admin form's, a test's) shows
     # the change too, not only the next one read from the database.
     if type(instance).organisation.is_cached(instance):

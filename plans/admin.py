@@ -168,7 +168,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
 @admin.register(IssuedPack)
 class IssuedPackAdmin(admin.ModelAdmin):
-    """Issued packs are frozen: viewable, never editable."""
+    """Issued packs are frozen: viewable, never editable or deletable (a deleted pack could be
+    issued again with later figures, and the board's record of what it was shown would be lost)."""
 
     list_display = ["meeting", "issued_at", "issued_by", "as_at"]
     list_select_related = ["meeting", "meeting__board", "issued_by"]
@@ -179,6 +180,9 @@ class IssuedPackAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
@@ -192,18 +192,23 @@ def versions_as_at(records, moment: datetime) -> dict[int, object]:
     return _known_at(records.order_by("id", "history_date", "history_id"), moment)
 
 
-def _candidate_update_ids(plan_ids, moments) -> list[int]:
-    """Ids of each action's two newest updates given by each of the ``moments``, plus every
-    update since deleted (it may have been among the two newest then): one query.
+DELETED = -1  # the candidates of every moment: updates deleted at some point
+
+
+def _candidate_update_ids(plan_ids, moments) -> dict[int, set[int]]:
+    """For each moment (by its index in ``moments``), the ids of each action's two newest
+    updates given by then; under ``DELETED``, every update since deleted (it may have been among
+    the two newest then). One query.
 
     A UNION of small index-driven selects: an ``id IN (...) OR id IN (...)`` filter instead makes
     PostgreSQL scan the whole update table, whose size grows every month (docs/adr/0006). Each
     select reads, per action, its newest or second newest update by then (a correlated subquery
     walking the ``(action, created_at)`` index backwards), so the cost follows the number of
-    actions, not the length of their history."""
+    actions, not the length of their history. Each row says which moment it is for, so that a
+    moment computed with others gives exactly what it gives alone."""
     actions = Action.objects.filter(plan_id__in=plan_ids).order_by()
     parts = []
-    for moment in moments:
+    for index, moment in enumerate(moments):
         newest = (
             StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__lte=moment)
             .order_by("-created_at", "-pk")
@@ -211,14 +216,21 @@ def _candidate_update_ids(plan_ids, moments) -> list[int]:
         )
         for nth in (newest[:1], newest[1:2]):
             parts.append(
-                actions.annotate(update_id=Subquery(nth)).values_list("update_id", flat=True)
+                actions.annotate(
+                    update_id=Subquery(nth), moment_index=Value(index, output_field=IntegerField())
+                ).values_list("update_id", "moment_index")
             )
     parts.append(
         StatusUpdate.history.filter(action__plan_id__in=plan_ids, history_type="-")
         .order_by()
-        .values_list("id", flat=True)
+        .annotate(moment_index=Value(DELETED, output_field=IntegerField()))
+        .values_list("id", "moment_index")
     )
-    return [i for i in parts[0].union(*parts[1:]) if i is not None]
+    candidates: dict[int, set[int]] = defaultdict(set)
+    for update_id, index in parts[0].union(*parts[1:]):
+        if update_id is not None:
+            candidates[index].add(update_id)
+    return candidates
 
 
 def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, list]]:
@@ -234,7 +246,8 @@ def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, li
     # Only the two newest updates of each action can be its latest and previous as at a moment:
     # read the history of those (and of any deleted update) rather than of every update ever
     # given, which grows every month.
-    ids = _candidate_update_ids(plan_ids, moments)
+    candidates = _candidate_update_ids(plan_ids, moments)
+    ids = set().union(*candidates.values())
     # Rows, not historical model instances: a pack reads thousands of them and only their
     # fields are used (instantiating the models was most of the time; docs/adr/0006).
     records = (
@@ -254,13 +267,14 @@ def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, li
     # Updates that never went through the history (bulk inserts) are taken as they are now.
     untracked = list(StatusUpdate.objects.filter(id__in=untracked_ids)) if untracked_ids else []
     result = {}
-    for moment in moments:
+    for index, moment in enumerate(moments):
+        mine = candidates[index] | candidates[DELETED]
         by_action: dict[int, list] = defaultdict(list)
-        for record in _known_at(records, moment).values():
+        for record in _known_at([r for r in records if r.id in mine], moment).values():
             if record.history_type != "-" and record.created_at <= moment:
                 by_action[record.action_id].append(record)
         for update in untracked:
-            if update.created_at <= moment:
+            if update.id in mine and update.created_at <= moment:
                 by_action[update.action_id].append(update)
         for versions in by_action.values():
             versions.sort(key=lambda v: (v.created_at, v.id), reverse=True)

@@ -583,12 +583,9 @@ class DashboardFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.priorities = {str(p.pk): p for p in priorities}
         self.leads = {str(p.pk): p for p in leads}
-        self.form.fields["priority"].choices = [("", "All")] + [
-            (pk, str(p)) for pk, p in self.priorities.items()
-        ]
-        self.form.fields["lead"].choices = [("", "Anyone")] + [
-            (pk, str(p)) for pk, p in self.leads.items()
-        ]
+        # The filters' fields add their own empty choice ("All", "Anyone") before these.
+        self.form.fields["priority"].choices = [(pk, str(p)) for pk, p in self.priorities.items()]
+        self.form.fields["lead"].choices = [(pk, str(p)) for pk, p in self.leads.items()]
         self.filters["priority"].label = plan.priority_label
         self.form.fields["priority"].label = plan.priority_label
         messages = {

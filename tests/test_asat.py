@@ -195,3 +195,44 @@ def test_as_at_takes_a_fixed_number_of_queries(n_actions, django_assert_max_num_
     with django_assert_max_num_queries(2):
         versions = update_versions_as_at([plan.pk], end_of_day(M2))
     assert sum(len(v) for v in versions.values()) == 2 * n_actions
+
+
+def test_a_moment_gives_the_same_positions_alone_and_with_other_moments():
+    """Candidates are kept per moment: an update whose given date was corrected later, or one
+    bulk-inserted and edited afterwards, must not leak from one moment into another's answer."""
+    from tests.factories_boards import recorded_at as at
+
+    corrected = factories.action(timescale_text="Ongoing")
+    moved = rate(corrected, "red", london(2023, 5, 5, 12))
+    with at(london(2023, 5, 20, 12)):  # an administrator corrects the date it was given
+        moved = StatusUpdate.objects.get(pk=moved.pk)
+        moved.created_at = london(2023, 6, 10, 12)
+        moved.save()
+    bulk = factories.action(factories.priority(corrected.plan), timescale_text="Ongoing")
+    rate(bulk, "red", london(2023, 5, 5, 12))
+    (inserted,) = StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                action=bulk,
+                lifecycle="in_progress",
+                confidence="amber",
+                rating="amber",
+                created_at=london(2023, 6, 1, 12),
+            )
+        ]
+    )
+    rate(bulk, "green", london(2023, 6, 20, 12))
+    with at(london(2023, 9, 1, 12)):
+        inserted = StatusUpdate.objects.get(pk=inserted.pk)
+        inserted.commentary = "Corrected wording"
+        inserted.save()
+    moments = [london(2023, 5, 9, 23), london(2023, 6, 10, 23), london(2023, 6, 30, 23)]
+    together = positions_as_at_many([corrected.plan_id], moments)
+    for moment in moments:
+        alone = positions_as_at([corrected.plan_id], moment)
+        assert [
+            (p.action.pk, p.rating, p.previous.rating if p.previous else None) for p in alone
+        ] == [
+            (p.action.pk, p.rating, p.previous.rating if p.previous else None)
+            for p in together[moment]
+        ]

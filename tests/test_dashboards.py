@@ -577,3 +577,16 @@ def test_a_board_members_few_plans_are_one_page_without_pagination(client):
     assert (
         "Overseen plan" in html and "govuk-pagination" not in html and "Showing plans" not in html
     )
+
+
+def test_dashboard_filters_offer_one_empty_choice_each():
+    from plans.dashboards import DashboardFilter
+
+    plan = factories.plan()
+    priority = factories.priority(plan, title="Our people")
+    lead = factories.person(name="Pat Lead")
+    form = DashboardFilter({}, plan=plan, priorities=[priority], leads=[lead]).form
+    for name, empty, label in (("priority", "All", "Our people"), ("lead", "Anyone", "Pat Lead")):
+        html = str(form[name])
+        assert html.count('value=""') == 1, html
+        assert f'<option value="" selected>{empty}</option>' in html and label in html

@@ -190,6 +190,14 @@ def test_administrator_issues_a_pack_which_is_then_frozen(client):
     with pytest.raises(PackAlreadyIssued):
         pack_issue(meeting=meeting, issued_by=admin)
 
+    # Nor can the admin delete it (it would be issued again with later figures).
+    delete_url = reverse("admin:plans_issuedpack_delete", args=[pack.pk])
+    assert client.get(delete_url).status_code == 403
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    bulk = {"action": "delete_selected", "_selected_action": [pack.pk], "post": "yes"}
+    client.post(reverse("admin:plans_issuedpack_changelist"), bulk)
+    assert IssuedPack.objects.filter(pk=pack.pk).exists()
+
 
 @pytest.mark.parametrize("role", ["Officers", "Board members", "Viewers"])
 def test_only_administrators_issue_packs(client, role):

@@ -75,3 +75,43 @@ def test_generated_and_demo_councils_have_their_legend(demo_data):
     for org in Organisation.objects.filter(rag_definitions__isnull=False).distinct():
         words = {d.rating: d.meaning for d in org.rag_definitions.all()}
         assert {k: v["meaning"] for k, v in org.rag_legend.items()} == words
+
+
+def test_a_definition_moved_to_another_organisation_leaves_neither_copy_stale():
+    first, second = factories.organisation(), factories.organisation()
+    d = RagDefinition.objects.create(
+        organisation=first, rating="complete", label="Finished", meaning="Signed off"
+    )
+    d = RagDefinition.objects.get(pk=d.pk)  # as the admin's form has it
+    d.organisation = second
+    d.save()
+    assert fresh(first).rag_legend == {}
+    assert fresh(second).rag_legend == {"complete": {"label": "Finished", "meaning": "Signed off"}}
+
+
+def test_definitions_loaded_from_a_fixture_reach_the_copy(tmp_path):
+    from django.core import serializers
+    from django.core.management import call_command
+
+    org = factories.organisation()
+    fixture = tmp_path / "legend.json"
+    fixture.write_text(
+        serializers.serialize(
+            "json",
+            [RagDefinition(pk=9001, organisation=org, rating="red", label="Red", meaning="Stuck")],
+        ),
+        encoding="utf-8",
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert fresh(org).rag_legend == {"red": {"label": "Red", "meaning": "Stuck"}}
+
+
+@pytest.mark.parametrize(
+    "copy", [[], "words", {"red": "Red"}, {"red": {"label": "Red"}}, {"purple": {"label": "P"}}]
+)
+def test_a_malformed_copy_falls_back_to_the_default_words(copy):
+    org = factories.organisation()
+    Organisation.objects.filter(pk=org.pk).update(rag_legend=copy)
+    legend = legend_for(fresh(org))
+    assert legend.label("red") == Rating.RED.label
+    assert legend.meaning("red") == DEFAULT_MEANINGS[Rating.RED]
