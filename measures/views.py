@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
-from plans.links import page_links
 from plans.models import Plan
 from plans.permissions import can_enter_measure_values, plans_visible_to, require
 
@@ -69,7 +68,6 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
                 "rows": selectors.list_rows(statuses, publication=publication),
                 "page": page,
                 "count": page.paginator.count,
-                "pagination": page_links(self.request, page) if page.has_other_pages() else None,
                 "compare": compare,
                 "compare_last_year": compare == SAME_PERIOD_LAST_YEAR,
                 "publication": publication,

@@ -16,14 +16,14 @@ def url_for_each(url_name: str, kwarg: str = "pk"):
     return lambda value: f"{head}{value}{tail}"
 
 
-def page_links(request, page: Page) -> dict:
+def page_links(request, page: Page, param: str = "page") -> dict:
     """Links to the other pages of a list, keeping the filters of the query string: previous,
     next, and the page numbers around the current one with the first and last (gaps as
     ellipses)."""
     params = request.GET.copy()
 
     def href(number: int) -> str:
-        params["page"] = str(number)
+        params[param] = str(number)
         return "?" + params.urlencode()
 
     paginator = page.paginator

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import audit, dashboards, packs, selectors
-from .links import page_links
 from .models import AuditEvent, Board, Meeting, Plan
 from .permissions import (
     boards_visible_to,
@@ -67,8 +66,6 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(dashboards.portfolio(self.request.user, page=self.request.GET.get("page")))
-        page = context["page"]
-        context["pagination"] = page_links(self.request, page) if page.has_other_pages() else None
         return context
 
 
