@@ -379,40 +379,24 @@ def unparsed_rows(rows: list[dict]) -> list[dict]:
 
 
 def plan_measures(plan_ids) -> tuple[list[Measure], dict[int, list[int]], dict[int, list[int]]]:
-    """Measures linked to the plans, with plan ids and priority ids per measure (three queries)."""
-    links = list(
-        Measure.plans.through.objects.filter(plan_id__in=plan_ids).values_list(
-            "measure_id", "plan_id"
-        )
+    """Measures linked to the plans (by code), with the plan ids and priority ids of each: one
+    query over the plan links, joined to each measure and its priority links (used by the
+    dashboard, the exception report and the board pack)."""
+    measures, plans_of, priorities_of = {}, defaultdict(list), defaultdict(list)
+    links = (
+        Measure.plans.through.objects.filter(plan_id__in=plan_ids)
+        .select_related("measure")
+        .annotate(linked_priority_id=F("measure__priorities"))
+        .order_by("measure__code", "measure_id", "plan_id", "linked_priority_id")
     )
-    plans_of = defaultdict(list)
-    for measure_id, plan_id in links:
-        plans_of[measure_id].append(plan_id)
-    measures = list(Measure.objects.filter(pk__in=plans_of).order_by("code"))
-    priorities_of = defaultdict(list)
-    if measures:
-        for measure_id, priority_id in Measure.priorities.through.objects.filter(
-            measure_id__in=plans_of
-        ).values_list("measure_id", "priority_id"):
-            priorities_of[measure_id].append(priority_id)
-    return measures, dict(plans_of), dict(priorities_of)
-
-
-def plan_measures_of(plan: Plan) -> tuple[list[Measure], dict[int, list[int]]]:
-    """One plan's measures, and priority ids per measure, in one query: a LEFT JOIN to the
-    measures' priorities gives one row per measure and priority."""
-    measures: dict[int, Measure] = {}
-    priorities_of: dict[int, list[int]] = defaultdict(list)
-    rows = (
-        Measure.objects.filter(plans=plan)
-        .annotate(linked_priority=F("priorities__id"))
-        .order_by("code", "pk", "linked_priority")
-    )
-    for m in rows:
-        measures.setdefault(m.pk, m)
-        if m.linked_priority is not None:
-            priorities_of[m.pk].append(m.linked_priority)
-    return list(measures.values()), dict(priorities_of)
+    for link in links:
+        measures.setdefault(link.measure_id, link.measure)
+        if link.plan_id not in plans_of[link.measure_id]:
+            plans_of[link.measure_id].append(link.plan_id)
+        pid = link.linked_priority_id
+        if pid is not None and pid not in priorities_of[link.measure_id]:
+            priorities_of[link.measure_id].append(pid)
+    return list(measures.values()), dict(plans_of), dict(priorities_of)
 
 
 def measures_off_target(plan_ids) -> dict[int, dict[str, int]]:
@@ -696,7 +680,7 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> dict:
         overall["counts"], title=f"{plan.title}: actions by RAG rating", id_prefix="plan-overall"
     )
 
-    measures, priorities_of = plan_measures_of(plan)
+    measures, _, priorities_of = plan_measures([plan.pk])
     if priority is not None:
         measures = [m for m in measures if priority.pk in priorities_of.get(m.pk, [])]
     measure_rows = [

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,7 +29,6 @@ from actions.models import Action, StatusUpdate
 from actions.rag import COLOURS, Rating
 from actions.templatetags.rag import rag_badge
 from measures import charts
-from measures.models import Measure
 from measures.status import RECENT_VALUES
 from priorities.models import Priority
 
@@ -51,6 +50,7 @@ from .dashboards import (
     legend_from_entries,
     measure_row,
     plan_legend,
+    plan_measures,
     rag_bar_svg,
     rollup,
     unparsed_rows,
@@ -323,26 +323,6 @@ def _pack_actions(plan_ids) -> list[PackAction]:
     return list(map(PackAction._make, rows))
 
 
-def _pack_measures(plan_ids):
-    """Measures linked to the plans (by code), with the plan ids and priority ids of each: one
-    query over the plan links, joined to each measure and its priority links."""
-    measures, plans_of, priorities_of = {}, defaultdict(list), defaultdict(list)
-    links = (
-        Measure.plans.through.objects.filter(plan_id__in=plan_ids)
-        .select_related("measure")
-        .annotate(linked_priority_id=F("measure__priorities"))
-        .order_by("measure__code", "measure_id", "plan_id", "linked_priority_id")
-    )
-    for link in links:
-        measures.setdefault(link.measure_id, link.measure)
-        if link.plan_id not in plans_of[link.measure_id]:
-            plans_of[link.measure_id].append(link.plan_id)
-        pid = link.linked_priority_id
-        if pid is not None and pid not in priorities_of[link.measure_id]:
-            priorities_of[link.measure_id].append(pid)
-    return list(measures.values()), dict(plans_of), dict(priorities_of)
-
-
 def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
     """The pack for a meeting as plain data, as at the end of the meeting day (or now, before
     the meeting). A fixed number of queries whatever the number of plans, actions and updates:
@@ -373,7 +353,7 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
     positions = at.get(as_at, [])
     before = at.get(before_at, []) if previous else None
     priorities = list(Priority.objects.filter(plan_id__in=plan_ids).order_by("order", "pk"))
-    measures, plans_of, priorities_of = _pack_measures(plan_ids)
+    measures, plans_of, priorities_of = plan_measures(plan_ids)
     statuses = (
         {s.measure.pk: s for s in measure_statuses(measures, as_at=as_at, recent=RECENT_VALUES)}
         if measures

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 # the update and its release) for the session's activity clock, written at most once a minute.
 PORTFOLIO_QUERIES = 10
 DASHBOARD_QUERIES = 15
-EXCEPTIONS_QUERIES = 17
+EXCEPTIONS_QUERIES = 12
 DOCUMENT_QUERIES = 16
 
 TODAY = timezone.localdate()
