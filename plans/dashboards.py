@@ -68,33 +68,30 @@ MEASURE_DIRECTION_ARROWS = {"improving": "↑", "worsening": "↓", "no_change":
 # --- formatting -----------------------------------------------------------------------------
 
 
-def day_text(value) -> str:
-    """'18 May 2023' (no leading zero, locale-independent)."""
+def day_text(value, month: str = "%B") -> str:
+    """'18 May 2023' (no leading zero, locale-independent) for a date, or for a moment in the
+    current time zone; ``month="%b"`` abbreviates the month ('3 Sep 2024')."""
     if not value:
         return ""
     if hasattr(value, "astimezone"):
-        return _moment_day_text(value, timezone.get_current_timezone())
-    return _date_text(value)
-
-
-@lru_cache(maxsize=4096)
-def _date_text(value) -> str:
-    # Packs and dashboards print the same few hundred dates thousands of times.
-    return f"{value.day} {value:%B %Y}"
-
-
-@lru_cache(maxsize=4096)
-def _moment_day_text(value, zone) -> str:
-    return _date_text(timezone.localtime(value, zone).date())
+        value = _local_day(value, timezone.get_current_timezone())
+    return _date_text(value, month)
 
 
 def short_day_text(value) -> str:
-    """'18 May 2023' with the month abbreviated ('j M Y'): '18 May 2023', '3 Sep 2024'."""
-    if not value:
-        return ""
-    if hasattr(value, "astimezone"):
-        value = timezone.localtime(value).date()
-    return f"{value.day} {value:%b %Y}"
+    """'3 Sep 2024': ``day_text`` with the month abbreviated (Django's 'j M Y')."""
+    return day_text(value, "%b")
+
+
+# Packs and dashboards print the same few hundred dates thousands of times.
+@lru_cache(maxsize=4096)
+def _date_text(value, month: str) -> str:
+    return f"{value.day} {value:{month} %Y}"
+
+
+@lru_cache(maxsize=4096)
+def _local_day(value, zone):
+    return timezone.localtime(value, zone).date()
 
 
 def number_text(value) -> str:

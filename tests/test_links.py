@@ -44,3 +44,15 @@ def test_the_pagination_tag_shows_nothing_for_one_page_and_keeps_the_query_other
     assert 'href="?status=active&amp;p-page=1" rel="prev"' in html
     assert 'href="?status=active&amp;p-page=3" rel="next"' in html
     assert 'aria-current="page">2</a>' in html
+
+
+def test_day_texts_in_long_and_short_form_in_london_time():
+    from datetime import UTC, date, datetime
+
+    from plans.dashboards import day_text, short_day_text
+
+    assert day_text(date(2024, 9, 3)) == "3 September 2024"
+    assert short_day_text(date(2024, 9, 3)) == "3 Sep 2024"
+    late = datetime(2024, 6, 30, 23, 30, tzinfo=UTC)  # already 1 July in London (BST)
+    assert (day_text(late), short_day_text(late)) == ("1 July 2024", "1 Jul 2024")
+    assert day_text(None) == short_day_text("") == ""
