@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import (
+from actions.models import (
     Action,
     ActionLink,
     RagDefinition,
@@ -12,8 +12,10 @@ from .models import (
     SubAction,
     Tag,
 )
-from .querysets import overdue_q
-from .services import action_ratings_resync
+from actions.querysets import overdue_q
+from actions.services import action_ratings_resync
+from priorities.admin import PriorityAdmin as PriorityOnlyAdmin
+from priorities.models import Objective, Outcome, Priority
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -172,7 +174,7 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Reopen the selected periods for late updates")
     def reopen_periods(self, request, queryset):
-        from .periods import period_reopen
+        from actions.periods import period_reopen
 
         for period in queryset:
             period_reopen(
@@ -233,3 +235,51 @@ class ReminderSentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    extra = 0
+    fields = [
+        ("number", "sequence"),
+        "outcome",
+        "objective",
+        "description",
+        "success_criteria",
+        ("lead", "lead_text"),
+        "timescale_text",
+        "tags",
+    ]
+    autocomplete_fields = ["lead", "tags"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("lead", "outcome", "objective", "plan")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        priority_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name == "outcome":
+            kwargs["queryset"] = Outcome.objects.filter(priority_id=priority_id)
+        elif db_field.name == "objective":
+            kwargs["queryset"] = Objective.objects.filter(priority_id=priority_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PriorityAdmin(PriorityOnlyAdmin):
+    """The priority's admin page with its actions, which can be added there."""
+
+    inlines = [*PriorityOnlyAdmin.inlines, ActionInline]
+
+    def save_formset(self, request, form, formset, change):
+        # New actions added inline take the priority's plan.
+        for obj in formset.save(commit=False):
+            if isinstance(obj, Action) and not obj.plan_id:
+                obj.plan_id = form.instance.plan_id
+            obj.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+admin.site.unregister(Priority)
+admin.site.register(Priority, PriorityAdmin)

@@ -8,8 +8,8 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from .legend import on_definition_changed, remember_organisation
-        from .models import RagDefinition
+        from actions.legend import on_definition_changed, remember_organisation
+        from actions.models import RagDefinition
 
         pre_save.connect(remember_organisation, sender=RagDefinition, dispatch_uid="rag_legend_pre")
         post_save.connect(

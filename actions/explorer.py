@@ -18,15 +18,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from plans import audit
-from plans.models import AuditEvent
-from plans.permissions import plans_visible_to, reads_all_plans
-from plans.spreadsheets import safe_cell, safe_text
-
-from .filters import ActionFilter
-from .models import Action
-from .rag import COLOURS, Rating
-from .tables import PLAN_ORDER, ActionTable, overdue_text
+from actions.filters import ActionFilter
+from actions.models import Action
+from actions.tables import PLAN_ORDER, ActionTable, overdue_text
+from core import audit
+from core.models import AuditEvent
+from core.permissions import reads_all_plans
+from core.rag import COLOURS, Rating
+from core.spreadsheets import safe_cell, safe_text
+from plans.permissions import plans_visible_to
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")

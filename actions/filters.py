@@ -8,14 +8,13 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from plans.models import Organisation, Person
+from actions.models import Action, Tag
+from actions.querysets import overdue_q
+from actions.timescales import TimescaleKind
+from core.models import Organisation, Person
+from core.rag import Rating
 from plans.permissions import plans_visible_to
 from priorities.models import Priority
-
-from .models import Action, Tag
-from .querysets import overdue_q
-from .rag import Rating
-from .timescales import TimescaleKind
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
 

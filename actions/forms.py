@@ -6,8 +6,8 @@ import unicodedata
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .rag import Rating, split
-from .timescales import TimescaleKind, parse_timescale
+from actions.timescales import TimescaleKind, parse_timescale
+from core.rag import Rating, split
 
 COMMENTARY_LIMIT = 4000
 REASON_LIMIT = 2000

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from .rag import COLOURS, DEFAULT_MEANINGS, Rating
+from core.rag import COLOURS, DEFAULT_MEANINGS, Rating
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,8 @@ def refresh_rag_legends(organisation_ids) -> dict[int, dict]:
     """Copy the RAG definitions of the organisations onto them (``Organisation.rag_legend``) and
     return the copies by organisation id. Called whenever a definition is saved or deleted, and
     after bulk inserts (which send no signal)."""
-    from plans.models import Organisation
-
-    from .models import RagDefinition
+    from actions.models import RagDefinition
+    from core.models import Organisation
 
     ids = set(organisation_ids)
     by_org: dict[int, list] = {pk: [] for pk in ids}

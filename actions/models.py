@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from plans.models import Organisation, Person, Plan
+from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
+from actions.timescales import TimescaleKind, parse_timescale
+from core.models import Organisation, Person
+from core.rag import Confidence, Lifecycle, Rating, combine
+from plans.models import Plan
 from priorities.models import Objective, Outcome, Priority
-
-from .querysets import ActionQuerySet, StatusUpdateQuerySet
-from .rag import Confidence, Lifecycle, Rating, combine
-from .timescales import TimescaleKind, parse_timescale
 
 
 class TimescaleFields(models.Model):

@@ -12,12 +12,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from actions.models import Action, StatusUpdate
+from actions.periods import Window, current_windows
+from actions.querysets import led_by_q, overdue_q
+from core.rag import Rating
 from plans.models import Plan
-
-from .models import Action, StatusUpdate
-from .periods import Window, current_windows
-from .querysets import led_by_q, overdue_q
-from .rag import Rating
 
 
 class MyActionsFilter(django_filters.FilterSet):
@@ -170,7 +169,7 @@ class MyActionsTable(tables.Table):
         )
 
     def render_rating(self, record):
-        from .templatetags.rag import rag_badge
+        from actions.templatetags.rag import rag_badge
 
         return rag_badge(record.rating, self.legend)
 

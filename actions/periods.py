@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from plans.models import Meeting, Plan
-
-from .models import ReportingPeriod
+from actions.models import ReportingPeriod
+from boards.models import Meeting
+from plans.models import Plan
 
 
 def grace_days() -> int:
@@ -170,7 +170,7 @@ def period_for_update(plan: Plan, today: date | None = None) -> ReportingPeriod:
 
 def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPeriod:
     """Reopen a closed period so late updates can be given; recorded with who, when and why."""
-    from plans.models import AuditEvent
+    from core.models import AuditEvent
 
     period.reopened_at = timezone.now()
     period.reopened_by = user

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from .rag import Rating
+from core.rag import Rating
 
 
 def overdue_q(today: date | None = None) -> Q:

@@ -15,12 +15,12 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from plans.models import AuditEvent, Person, Plan
-
-from .models import Action, ReminderSent, ReportingPeriod, StatusUpdate
-from .periods import period_for_update
-from .querysets import overdue_q
-from .rag import Rating
+from actions.models import Action, ReminderSent, ReportingPeriod, StatusUpdate
+from actions.periods import period_for_update
+from actions.querysets import overdue_q
+from core.models import AuditEvent, Person
+from core.rag import Rating
+from plans.models import Plan
 
 ACTIVE_STATUSES = [Plan.Status.ACTIVE, Plan.Status.APPROVED, Plan.Status.DRAFT]
 

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Action, StatusUpdate
-from .rag import combine
+from actions.models import Action, StatusUpdate
+from core.rag import combine
 
 
 class StaleUpdateError(Exception):
@@ -172,7 +172,7 @@ def action_ratings_resync(action_ids) -> None:
     update (Not started when it has none), for changes made outside the officers' pages: an
     administrator adding, editing or deleting an update in the Django admin. The version moves
     on, so an officer with the update form open gets the conflict page instead of overwriting."""
-    from .rag import Rating
+    from core.rag import Rating
 
     ids = set(action_ids)
     if not ids:

@@ -10,10 +10,10 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from .legend import legend_for
-from .rag import SEVERITY
-from .templatetags.rag import rag_badge
-from .timescales import TimescaleKind
+from actions.legend import legend_for
+from actions.templatetags.rag import rag_badge
+from actions.timescales import TimescaleKind
+from core.rag import SEVERITY
 
 PLAN_ORDER = ("plan__title", "priority__order", "priority__pk", "sequence", "pk")
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import explorer
+from actions import explorer
 
 app_name = "explorer"
 

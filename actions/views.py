@@ -7,21 +7,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import DetailView
 
+from actions.forms import StatusUpdateForm
 from actions.legend import legend_for
-from plans.permissions import can_update_action, can_view_plan, require
-
-from .forms import StatusUpdateForm
-from .models import Action, ActionLink, StatusUpdate, SubAction
-from .my_actions import my_actions, tables_for
-from .periods import current_windows, period_for_update
-from .rag import SEVERITY
-from .services import (
+from actions.models import Action, ActionLink, StatusUpdate, SubAction
+from actions.my_actions import my_actions, tables_for
+from actions.periods import current_windows, period_for_update
+from actions.permissions import can_update_action
+from actions.services import (
     Reason,
     StaleUpdateError,
     UpdateDetails,
     status_update_record,
     status_update_revise,
 )
+from core.permissions import require
+from core.rag import SEVERITY
+from plans.permissions import can_view_plan
 
 
 class ActionDetailView(LoginRequiredMixin, DetailView):

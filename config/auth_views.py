@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .middleware import seconds_remaining, touch_session
+from config.middleware import seconds_remaining, touch_session
 
 
 class SignInForm(AuthenticationForm):

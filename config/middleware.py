@@ -25,8 +25,8 @@ from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
-from plans import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
-from plans.models import AuditEvent
+from core import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
+from core.models import AuditEvent
 
 logger = logging.getLogger("config.security")
 

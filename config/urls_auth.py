@@ -7,7 +7,7 @@ Included from config/urls.py at the site root; the names are Django's own (``log
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import auth_views as views
+from config import auth_views as views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),

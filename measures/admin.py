@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
+from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 
 
 class MeasureValueInline(admin.TabularInline):

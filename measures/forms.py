@@ -8,7 +8,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Measure, MeasureValue, PopulationEstimate
+from measures.models import Measure, MeasureValue, PopulationEstimate
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 QUARTERS = {4: 1, 7: 2, 10: 3, 1: 4}  # UK financial-year quarters by starting month

@@ -9,7 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from plans.models import Organisation, Person, Plan
+from core.models import Organisation, Person
+from plans.models import Plan
 from priorities.models import Priority
 
 PER_10K = Decimal(10000)

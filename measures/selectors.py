@@ -18,11 +18,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from plans.models import Plan
-
-from .charts import COMPARATOR_STYLES, format_number, line_chart, sparkline
-from .models import Comparator, Measure, MeasureValue, PopulationEstimate
-from .status import (
+from measures.charts import COMPARATOR_STYLES, format_number, line_chart, sparkline
+from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate
+from measures.status import (
     DIRECTION_WORDS,
     MOVEMENT_ARROWS,
     MOVEMENT_WORDS,
@@ -35,6 +33,7 @@ from .status import (
     movement,
     target_for,
 )
+from plans.models import Plan
 
 SMALL_COUNT = range(1, 6)  # 1 to 5
 SUPPRESSED = "c"

@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from .models import Measure, MeasureValue, PopulationEstimate, rate_per_10000
+from measures.models import Measure, MeasureValue, PopulationEstimate, rate_per_10000
 
 ONE_PLACE = Decimal("0.1")
 

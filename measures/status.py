@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from .models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
+from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 
 GREEN, AMBER, RED = "green", "amber", "red"
 IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no_change"

@@ -11,14 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import DetailView, TemplateView
 
+from core.permissions import require
+from measures import selectors
+from measures.forms import MeasureFilterForm, MeasureValueCorrectionForm, MeasureValueForm
+from measures.models import Measure, MeasureValue
+from measures.permissions import can_enter_measure_values
+from measures.services import measure_value_correct, measure_value_record
+from measures.status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
 from plans.models import Plan
-from plans.permissions import can_enter_measure_values, plans_visible_to, require
-
-from . import selectors
-from .forms import MeasureFilterForm, MeasureValueCorrectionForm, MeasureValueForm
-from .models import Measure, MeasureValue
-from .services import measure_value_correct, measure_value_record
-from .status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
+from plans.permissions import plans_visible_to
 
 
 def _publication(request) -> bool:

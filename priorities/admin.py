@@ -1,37 +1,46 @@
+"""Admin pages for a plan's structure: key issues, priorities, outcomes, objectives and
+statements; the plan's own admin page gains them as inlines here."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from actions.models import Action
+from plans.admin import PlanAdmin as PlanOnlyAdmin
+from plans.models import Plan
+from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
 
-from .models import KeyIssue, Objective, Outcome, PlanStatement, Priority
 
-
-class ActionInline(admin.StackedInline):
-    model = Action
+class KeyIssueInline(admin.TabularInline):
+    model = KeyIssue
     extra = 0
-    fields = [
-        ("number", "sequence"),
-        "outcome",
-        "objective",
-        "description",
-        "success_criteria",
-        ("lead", "lead_text"),
-        "timescale_text",
-        "tags",
-    ]
-    autocomplete_fields = ["lead", "tags"]
+    fields = ["number", "order", "title", "description"]
+
+
+class PriorityInline(admin.StackedInline):
+    model = Priority
+    extra = 0
+    fields = [("number", "order"), "title", "statement", "lead"]
+    autocomplete_fields = ["lead"]
     show_change_link = True
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("lead", "outcome", "objective", "plan")
+
+class PlanStatementInline(admin.TabularInline):
+    model = PlanStatement
+    extra = 0
+    fields = ["kind", "number", "order", "title", "body", "year", "priority"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        priority_id = request.resolver_match.kwargs.get("object_id")
-        if db_field.name == "outcome":
-            kwargs["queryset"] = Outcome.objects.filter(priority_id=priority_id)
-        elif db_field.name == "objective":
-            kwargs["queryset"] = Objective.objects.filter(priority_id=priority_id)
+        if db_field.name == "priority":
+            plan_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Priority.objects.filter(plan_id=plan_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PlanAdmin(PlanOnlyAdmin):
+    inlines = [PriorityInline, KeyIssueInline, PlanStatementInline, *PlanOnlyAdmin.inlines]
+
+
+admin.site.unregister(Plan)
+admin.site.register(Plan, PlanAdmin)
 
 
 class OutcomeInline(admin.TabularInline):
@@ -60,17 +69,7 @@ class PriorityAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "lead"]
     search_fields = ["number", "title", "statement", "plan__title"]
     autocomplete_fields = ["plan", "lead", "key_issues"]
-    inlines = [OutcomeInline, ObjectiveInline, ActionInline]
-
-    def save_formset(self, request, form, formset, change):
-        # New actions added inline take the priority's plan.
-        for obj in formset.save(commit=False):
-            if isinstance(obj, Action) and not obj.plan_id:
-                obj.plan_id = form.instance.plan_id
-            obj.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+    inlines = [OutcomeInline, ObjectiveInline]
 
 
 @admin.register(Outcome)
@@ -107,3 +106,4 @@ class PlanStatementAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "priority"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["plan", "priority"]
+

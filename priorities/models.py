@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from plans.models import Person, Plan
+from core.models import Person
+from plans.models import Plan
 
 
 class KeyIssue(models.Model):

@@ -16,7 +16,7 @@ def demo_data(django_db_setup, django_db_blocker):
     also use `db` (their own changes are then rolled back)."""
     from django.db import connection
 
-    from plans.demo import load_all
+    from demo.loader import load_all
 
     with django_db_blocker.unblock():
         name = str(connection.settings_dict["NAME"])
@@ -26,5 +26,5 @@ def demo_data(django_db_setup, django_db_blocker):
     yield report
     with django_db_blocker.unblock():
         # flush empties the role groups a data migration made; its post_migrate signal makes
-        # them again (plans.apps.grant_administrator_permissions).
+        # them again (core.apps.grant_administrator_permissions).
         call_command("flush", "--noinput", verbosity=0)

@@ -7,9 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from actions.models import Action, ReportingPeriod
+from boards.models import Board
+from core.models import Organisation, Person
+from core.roles import Role
 from measures.models import Measure
-from plans.models import Board, Organisation, Person, Plan
-from plans.roles import Role
+from plans.models import Plan
 from priorities.models import Outcome, Priority
 
 _n = itertools.count(1)

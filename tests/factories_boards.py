@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from actions.models import Action, StatusUpdate
 from actions.services import Reason, status_update_record
+from boards.models import Board, Meeting
 from measures.models import Measure, MeasureValue, Target
-from plans.models import Board, Meeting, Plan
+from plans.models import Plan
 from tests import factories
 
 LONDON = ZoneInfo("Europe/London")
@@ -139,7 +140,7 @@ def build_board_plan(
         )
     board = board_for(plan, [date(2023, 6, 15), date(2023, 7, 20), date(2099, 1, 1)])
     if board_member is not None:
-        from plans.models import BoardMembership
+        from boards.models import BoardMembership
 
         BoardMembership.objects.create(board=board, person=board_member.person)
     return plan, board

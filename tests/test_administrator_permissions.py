@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from plans.apps import ADMINISTERED_APPS, grant_administrator_permissions
-from plans.roles import Role
+from core.apps import ADMINISTERED_APPS, grant_administrator_permissions
+from core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from actions.models import StatusUpdate
-from actions.rag import Rating
-from plans.asat import (
+from boards.asat import (
     current_positions,
     end_of_day,
     positions_as_at,
@@ -16,6 +15,7 @@ from plans.asat import (
     rating_direction,
     update_versions_as_at,
 )
+from core.rag import Rating
 from tests import factories
 from tests.factories_boards import (
     EXPECTED,

@@ -9,8 +9,8 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import audit
-from plans.models import AuditEvent
+from core import audit
+from core.models import AuditEvent
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from plans.auth import RoleAwareModelBackend
-from plans.permissions import is_board_member, is_officer, person_of
-from plans.roles import Role
+from core.auth import RoleAwareModelBackend
+from core.permissions import is_board_member, is_officer, person_of
+from core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

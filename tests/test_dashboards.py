@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from actions.models import ActionLink, SubAction, Tag
 from actions.services import Reason
+from boards.models import BoardMembership, Meeting
+from core.roles import Role
 from measures.models import Measure
-from plans.models import BoardMembership, Meeting, Plan, PlanLink
-from plans.roles import Role
+from plans.models import Plan, PlanLink
 from priorities.models import KeyIssue, Objective, PlanStatement
 from tests import factories
 from tests.factories_boards import add_measure, board_for, build_board_plan, london, rate
@@ -65,7 +66,7 @@ def test_home_sends_officers_to_my_actions_and_everyone_else_to_the_portfolio(cl
 
 def test_home_falls_back_to_the_portfolio_while_my_actions_does_not_exist(client):
     client.force_login(factories.officer())
-    with mock.patch("plans.views.reverse", side_effect=NoReverseMatch):
+    with mock.patch("core.views.reverse", side_effect=NoReverseMatch):
         assert client.get(reverse("home"))["Location"] == reverse("plans:portfolio")
 
 
@@ -474,7 +475,7 @@ def test_board_page_lists_members_cadence_plans_and_meetings_with_pack_status(cl
     board.save()
     chair = factories.person(name="Chair Person")
     BoardMembership.objects.create(board=board, person=chair, role="chair")
-    from plans.packs import pack_issue
+    from boards.packs import pack_issue
 
     pack_issue(meeting=Meeting.objects.get(board=board, date=date(2023, 5, 18)),
                issued_by=factories.admin_user())  # fmt: skip
@@ -501,8 +502,8 @@ def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
     for every kind of case: on the target exactly, within and beyond tolerance, higher or lower
     is better, monitored only, no target, no value, a target for an earlier period only, and a
     later value with a later target."""
-    from plans.asat import measure_statuses
-    from plans.dashboards import measures_off_target
+    from boards.asat import measure_statuses
+    from boards.dashboards import measures_off_target
 
     plan, other = factories.plan(), factories.plan()
     lower, higher = Measure.Polarity.LOWER, Measure.Polarity.HIGHER
@@ -549,7 +550,7 @@ def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
 
 
 def test_portfolio_shows_ten_plans_a_page_active_first_with_govuk_pagination(client):
-    from plans.dashboards import PLANS_PER_PAGE
+    from boards.dashboards import PLANS_PER_PAGE
 
     for n in range(PLANS_PER_PAGE + 2):
         factories.plan(title=f"Plan {n:02d}", status=Plan.Status.ACTIVE)
@@ -578,7 +579,7 @@ def test_a_board_members_few_plans_are_one_page_without_pagination(client):
 
 
 def test_dashboard_filters_offer_one_empty_choice_each():
-    from plans.dashboards import DashboardFilter
+    from boards.dashboards import DashboardFilter
 
     plan = factories.plan()
     priority = factories.priority(plan, title="Our people")

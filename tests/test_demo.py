@@ -9,9 +9,10 @@ from django.db.models import Count
 from django.test import RequestFactory
 
 from actions.models import Action, StatusUpdate, SubAction, Tag
+from boards.models import Board
+from demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_all
 from measures.models import Measure, MeasureValue
-from plans.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_all
-from plans.models import Board, Plan
+from plans.models import Plan
 from priorities.models import KeyIssue, Outcome, PlanStatement, Priority
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from actions.models import Action, Tag
 from actions.services import status_update_record
-from plans.models import AuditEvent, BoardMembership
-from plans.roles import Role
+from boards.models import BoardMembership
+from core.models import AuditEvent
+from core.roles import Role
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.models import ActionLink, SubAction
-from actions.rag import COLOURS, Rating
 from actions.services import status_update_record
+from core.models import AuditEvent
+from core.rag import COLOURS, Rating
 from measures.models import Comparator, MeasureValue
-from plans.exports import (
+from tests import factories
+from transfer.exports import (
     measures_csv_bytes,
     plan_csv_bytes,
     plan_workbook,
@@ -23,8 +25,6 @@ from plans.exports import (
     write_legend_sheet,
     write_plan_sheet,
 )
-from plans.models import AuditEvent
-from tests import factories
 
 pytestmark = pytest.mark.django_db
 

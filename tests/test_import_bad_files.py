@@ -9,9 +9,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from plans.imports import reading
-from plans.imports.reading import ImportFileError, read_table
 from tests.factories_transfer import HEADER, csv_bytes, xlsx_bytes
+from transfer.imports import reading
+from transfer.imports.reading import ImportFileError, read_table
 
 
 def refused(filename, content) -> str:

@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 
 from measures.models import Comparator, Measure, MeasureValue
-from plans.exports import measures_xlsx_bytes
-from plans.imports.measure_rows import MeasureValuesImporter
-from plans.imports.plan_changes import ImportBlocked
-from plans.imports.reading import read_table
 from tests import factories
 from tests.factories_transfer import csv_bytes, table_counts, xlsx_bytes
+from transfer.exports import measures_xlsx_bytes
+from transfer.imports.measure_rows import MeasureValuesImporter
+from transfer.imports.plan_changes import ImportBlocked
+from transfer.imports.reading import read_table
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,9 @@ by action number."""
 import pytest
 
 from actions.models import Action, StatusUpdate, SubAction, Tag
-from actions.rag import Rating
-from plans.imports.headers import IGNORE, PLAN_FIELDS
-from plans.imports.plan_changes import ImportBlocked, PlanImporter
-from plans.imports.reading import read_table
-from plans.models import Person, Plan
+from core.models import Person
+from core.rag import Rating
+from plans.models import Plan
 from tests import factories
 from tests.factories_transfer import (
     HEADER,
@@ -20,6 +18,9 @@ from tests.factories_transfer import (
     table_counts,
     xlsx_bytes,
 )
+from transfer.imports.headers import IGNORE, PLAN_FIELDS
+from transfer.imports.plan_changes import ImportBlocked, PlanImporter
+from transfer.imports.reading import read_table
 
 pytestmark = pytest.mark.django_db
 
@@ -319,7 +320,7 @@ def test_continuous_numbering_numbers_actions_across_the_plan(org):
 def test_a_failure_while_writing_leaves_nothing_behind(org, monkeypatch):
     """The plan, its priorities and actions are written before the sub-actions fail: all of it
     is rolled back."""
-    from plans.imports import plan_changes
+    from transfer.imports import plan_changes
 
     before = table_counts()
     real = plan_changes.bulk_create_with_history

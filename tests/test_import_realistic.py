@@ -8,11 +8,13 @@ import pytest
 from django.urls import reverse
 
 from actions.models import StatusUpdate
-from plans.imports.plan_changes import PlanImporter
-from plans.imports.reading import read_table
-from plans.models import AuditEvent, Organisation, Person, Plan, PlanImport
+from core.models import AuditEvent, Organisation, Person
+from plans.models import Plan
 from tests.factories_transfer import new_plan_options, structure
 from tests.test_import_views import upload
+from transfer.imports.plan_changes import PlanImporter
+from transfer.imports.reading import read_table
+from transfer.models import PlanImport
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,13 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from actions.models import Action
+from core.models import AuditEvent
 from measures.models import MeasureValue
-from plans.exports import plan_xlsx_bytes
-from plans.models import AuditEvent, Plan, PlanImport
+from plans.models import Plan
 from tests import factories
 from tests.factories_transfer import HEADER, csv_bytes, simple_rows, xlsx_bytes
+from transfer.exports import plan_xlsx_bytes
+from transfer.models import PlanImport
 
 pytestmark = pytest.mark.django_db
 
@@ -225,7 +227,7 @@ def test_a_database_error_while_committing_is_reported_and_leaves_nothing(
 ):
     from django.db import IntegrityError
 
-    from plans.imports import plan_changes
+    from transfer.imports import plan_changes
 
     def failing(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")

@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
-from actions.rag import Confidence, Lifecycle, Rating, combine, split, worst
 from actions.services import StaleUpdateError, status_update_record
+from core.rag import Confidence, Lifecycle, Rating, combine, split, worst
 from measures.models import MeasureValue, PopulationEstimate, Target, rate_per_10000
 from plans.models import Plan
 from tests import factories

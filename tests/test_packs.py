@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import StatusUpdate
+from boards.asat import end_of_day
+from boards.models import IssuedPack
+from boards.packs import PackAlreadyIssued, build_pack, pack_issue
+from core.models import AuditEvent
+from core.roles import Role
 from measures.services import measure_value_correct
-from plans.asat import end_of_day
-from plans.models import AuditEvent, IssuedPack
-from plans.packs import PackAlreadyIssued, build_pack, pack_issue
-from plans.roles import Role
 from tests import factories
 from tests.factories_boards import (
     EXPECTED,
@@ -191,11 +192,11 @@ def test_administrator_issues_a_pack_which_is_then_frozen(client):
         pack_issue(meeting=meeting, issued_by=admin)
 
     # Nor can the admin delete it (it would be issued again with later figures).
-    delete_url = reverse("admin:plans_issuedpack_delete", args=[pack.pk])
+    delete_url = reverse("admin:boards_issuedpack_delete", args=[pack.pk])
     assert client.get(delete_url).status_code == 403
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     bulk = {"action": "delete_selected", "_selected_action": [pack.pk], "post": "yes"}
-    client.post(reverse("admin:plans_issuedpack_changelist"), bulk)
+    client.post(reverse("admin:boards_issuedpack_changelist"), bulk)
     assert IssuedPack.objects.filter(pk=pack.pk).exists()
 
 
@@ -437,7 +438,7 @@ def test_meeting_pages_are_refused_to_members_of_other_boards(client):
     _, other_board = build_board_plan(3, 1)
     meeting = board.meetings.order_by("date")[1]
     member, outsider, no_person = (factories.user(role=Role.BOARD_MEMBER) for _ in range(3))
-    from plans.models import BoardMembership
+    from boards.models import BoardMembership
 
     BoardMembership.objects.create(board=board, person=factories.person(user=member))
     BoardMembership.objects.create(board=other_board, person=factories.person(user=outsider))

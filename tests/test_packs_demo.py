@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from actions.models import StatusUpdate
-from plans.asat import end_of_day
-from plans.models import Board, Meeting
-from plans.packs import build_pack
+from boards.asat import end_of_day
+from boards.models import Board, Meeting
+from boards.packs import build_pack
 
 pytestmark = pytest.mark.django_db
 

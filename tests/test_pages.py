@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from actions.models import Action, Tag
 from actions.services import status_update_record
+from boards.models import Board, BoardMembership, Meeting
+from core.roles import Role
 from measures.models import Measure
-from plans.models import Board, BoardMembership, Meeting, Plan
-from plans.roles import Role
+from plans.models import Plan
 from tests import factories
 from tests.factories_boards import london, rate
 

@@ -13,7 +13,8 @@ from actions.periods import (
     period_for_update,
     quarter_window,
 )
-from plans.models import Meeting, Plan
+from boards.models import Meeting
+from plans.models import Plan
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_period_for_update_is_created_once():
 def test_administrator_reopens_a_closed_period_and_it_is_recorded(admin_client):
     from django.urls import reverse
 
-    from plans.models import AuditEvent
+    from core.models import AuditEvent
 
     plan = factories.plan()
     period = factories.period(plan)  # May 2023: long closed

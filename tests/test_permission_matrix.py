@@ -6,8 +6,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action
+from boards.models import Board, Meeting
 from measures.models import Measure
-from plans.models import Board, Meeting, Plan
+from plans.models import Plan
 from tests import factories
 from tests.matrix import ROLES, all_entries
 

@@ -3,13 +3,14 @@
 import importlib
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from actions.legend import legend_for, refresh_rag_legends
 from actions.models import RagDefinition
-from actions.rag import DEFAULT_MEANINGS, Rating
-from plans.models import Organisation
+from core.models import Organisation
+from core.rag import DEFAULT_MEANINGS, Rating
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,9 @@ def test_the_migration_copies_existing_definitions():
         [RagDefinition(organisation=org, rating="green", label="Green", meaning="On track")]
     )
     migration = importlib.import_module("plans.migrations.0004_organisation_rag_legend")
-    migration.copy_definitions(apps, None)
+    # The models as they were at that migration (Organisation was in the plans app then).
+    state = MigrationLoader(connection).project_state(("plans", "0004_organisation_rag_legend"))
+    migration.copy_definitions(state.apps, None)
     assert fresh(org).rag_legend == {"green": {"label": "Green", "meaning": "On track"}}
 
 

@@ -13,13 +13,14 @@ from django.test import Client
 from django.utils import timezone
 
 from actions.models import Action, ReportingPeriod, StatusUpdate
-from actions.rag import Rating
 from actions.timescales import TimescaleKind
-from measures.models import Comparator, MeasureValue, Target
-from plans.management.commands import bench
-from plans.models import Board, Person
-from plans.roles import Role
-from plans.scale import (
+from boards.models import Board
+from core.models import Person
+from core.rag import Rating
+from core.roles import Role
+from devtools.bench import formfill
+from devtools.management.commands import bench
+from devtools.scale import (
     PROFILES,
     Profile,
     ScaleDataExists,
@@ -30,7 +31,7 @@ from plans.scale import (
     invariant_breaches,
     scale_plans,
 )
-from tests.bench import formfill
+from measures.models import Comparator, MeasureValue, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.middleware import LAST_ACTIVITY, SIGNED_IN_AT, SessionTimeout
-from plans.models import AuditEvent
+from core.models import AuditEvent
 from tests import factories
 from tests.test_settings import run_manage
 

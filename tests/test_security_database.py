@@ -53,7 +53,7 @@ def assert_unavailable_page(response):
 @pytest.mark.django_db
 def test_a_database_error_in_a_view_gives_the_503_page(signed_in):
     with mock.patch(
-        "plans.views.PlanListView.get_queryset",
+        "boards.views.PlanListView.get_queryset",
         side_effect=OperationalError("could not connect to server: Connection refused"),
     ):
         response = signed_in.get(reverse("plans:list"))
@@ -82,7 +82,7 @@ def test_the_503_page_needs_no_database_for_anonymous_pages_either():
 
 @pytest.mark.django_db
 def test_other_errors_are_still_a_500(signed_in):
-    with mock.patch("plans.views.PlanListView.get_queryset", side_effect=ValueError("bug")):
+    with mock.patch("boards.views.PlanListView.get_queryset", side_effect=ValueError("bug")):
         response = signed_in.get(reverse("plans:list"))
     assert response.status_code == 500
 

@@ -25,7 +25,7 @@ from tests.test_permission_matrix import client_for, objs  # noqa: F401 - the ma
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"plans", "priorities", "actions", "measures"}
+APPS = {"core", "plans", "priorities", "actions", "measures", "boards", "transfer"}
 # Records the system writes itself (not user text), and the audit log.
 SYSTEM_MODELS = {"AuditEvent", "IssuedPack", "PlanImport", "ReminderSent"}
 # Keys that appear in URLs (a payload there would only break the URL, not test escaping).

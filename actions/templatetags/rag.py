@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 
 from actions.legend import legend_for
-from actions.rag import Rating
+from core.rag import Rating
 
 register = template.Library()
 

@@ -28,10 +28,15 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    # The product's apps, lowest layer first (docs/adr/0007-layers.md).
+    "core",
     "plans",
     "priorities",
     "actions",
     "measures",
+    "boards",
+    "transfer",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -60,7 +65,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "plans.context_processors.council",
+                "core.context_processors.council",
             ],
         },
     },
@@ -210,7 +215,7 @@ PERMISSIONS_POLICY = {
 # (HTTP 429, the same page whether or not the account exists).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "plans.auth.RoleAwareModelBackend",
+    "core.auth.RoleAwareModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
@@ -220,7 +225,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in plans.AuditEvent
-AXES_CLIENT_IP_CALLABLE = "plans.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 # Reverse proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 

@@ -6,7 +6,7 @@ ImproperlyConfigured when a variable without a default is missing).
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")

@@ -1,6 +1,6 @@
 """Settings for the test suite (pytest-django). DATABASE_URL chooses SQLite or PostgreSQL."""
 
-from .base import *  # noqa: F403
+from config.settings.base import *  # noqa: F403
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105 # nosec B105 - a fixed key for the test suite only
@@ -23,3 +23,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"improvement-plans-test-{os.getpid()}.sqlite3")
     }
+
+# The scale generator and the benchmark (development tools, never in production).
+INSTALLED_APPS += ["devtools"]  # noqa: F405

@@ -145,7 +145,7 @@ def _test_database_only(django_db_setup, django_db_blocker):
     from django.contrib.auth.models import Group
     from django.db import connection
 
-    from plans.roles import Role
+    from core.roles import Role
 
     name = str(connection.settings_dict["NAME"])
     test_name = (connection.settings_dict.get("TEST") or {}).get("NAME")

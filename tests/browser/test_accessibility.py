@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 
 from actions.models import Action
+from boards.models import Board, Meeting
 from measures.models import Measure
-from plans.models import Board, Meeting, Plan
+from plans.models import Plan
 
 from .conftest import save_artifacts, sign_in, timeout_dialog
 from .steps import upload_realistic_workbook

@@ -21,7 +21,9 @@ from django.urls import reverse
 
 from actions.legend import legend_for
 from actions.models import Action
-from plans.models import Board, Meeting, Person, Plan
+from boards.models import Board, Meeting
+from core.models import Person
+from plans.models import Plan
 
 from .conftest import ARTIFACTS, sign_in
 from .steps import upload_realistic_workbook

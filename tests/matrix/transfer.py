@@ -3,9 +3,10 @@
 The preview and commit pages need an upload; ``an_upload`` makes one (a small valid CSV for a
 new plan, uploaded by the demo administrator) inside the test's own transaction."""
 
-from plans.models import Organisation, PlanImport
+from core.models import Organisation
 from tests.factories_transfer import csv_bytes, new_plan_options, simple_rows
 from tests.matrix import Entry, statuses
+from transfer.models import PlanImport
 
 ADMIN_ONLY_GET = statuses(403, administrator=200)
 ADMIN_ONLY_NO_POST = statuses(403, administrator=405)
@@ -17,7 +18,7 @@ GET_ONLY = statuses(405)
 def an_upload(objs) -> PlanImport:
     from django.contrib.auth import get_user_model
 
-    from plans.imports.services import plan_import_upload
+    from transfer.imports.services import plan_import_upload
 
     admin = get_user_model().objects.get(username="admin")
     organisation = Organisation.objects.get(pk=objs["plan"].organisation_id)

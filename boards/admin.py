@@ -1,0 +1,63 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from boards.models import Board, BoardMembership, IssuedPack, Meeting
+
+
+class BoardMembershipInline(admin.TabularInline):
+    model = BoardMembership
+    extra = 0
+    autocomplete_fields = ["person"]
+
+
+class MeetingInline(admin.TabularInline):
+    model = Meeting
+    extra = 0
+
+
+@admin.register(Board)
+class BoardAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "cadence"]
+    list_filter = ["cadence", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "purpose"]
+    autocomplete_fields = ["organisation", "plans"]
+    inlines = [BoardMembershipInline, MeetingInline]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["board", "date", "title", "kind"]
+    list_filter = ["board", "kind"]
+    list_select_related = ["board"]
+    search_fields = ["title", "board__name"]
+    date_hierarchy = "date"
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(admin.ModelAdmin):
+    list_display = ["board", "person", "role"]
+    list_filter = ["board", "role"]
+    list_select_related = ["board", "person"]
+    search_fields = ["person__name", "board__name"]
+    autocomplete_fields = ["board", "person"]
+
+
+@admin.register(IssuedPack)
+class IssuedPackAdmin(admin.ModelAdmin):
+    """Issued packs are frozen: viewable, never editable or deletable (a deleted pack could be
+    issued again with later figures, and the board's record of what it was shown would be lost)."""
+
+    list_display = ["meeting", "issued_at", "issued_by", "as_at"]
+    list_select_related = ["meeting", "meeting__board", "issued_by"]
+    search_fields = ["meeting__board__name"]
+    exclude = ["html"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

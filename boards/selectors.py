@@ -1,0 +1,372 @@
+"""Reads for plan pages: each returns everything a page shows in a fixed number of queries."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.utils import timezone
+
+from actions.legend import legend_for
+from actions.models import Action, ActionLink, StatusUpdate, SubAction
+from boards.models import Board, IssuedPack, Meeting
+from core.links import url_for_each
+from core.rag import Rating, worst
+from plans.models import Plan, PlanLink
+from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
+
+
+def _loaded(model, db: str, values: dict):
+    """A model instance as if read from the database, from a value for each of its fields."""
+    names = [f.attname for f in model._meta.concrete_fields]
+    return model.from_db(db, names, [values[name] for name in names])
+
+
+def _branch(queryset, **columns):
+    """One branch of a UNION ALL of small lists: ``columns`` (expressions, or the names of
+    fields) as ``row_<name>``, in the order given; every branch gives the same names in the same
+    order. Sort the union by these names, so that text sorts by the database's collation."""
+    named = {
+        f"row_{name}": value if hasattr(value, "resolve_expression") else F(value)
+        for name, value in columns.items()
+    }
+    return queryset.order_by().annotate(**named).values_list(*named)
+
+
+def plans_for_listing(plans) -> list[Plan]:
+    """The given plans (a queryset) in the list's order, each with its ``url``, ``n_actions`` and
+    the number of its actions at each rating (``n_red``, ``n_amber``...): two queries whatever
+    the number of plans, the counts read from the (plan, rating) index rather than by joining
+    every action to its plan."""
+    plans = list(
+        plans.select_related("organisation").order_by("organisation__name", "-start", "title")
+    )
+    counts = defaultdict(Counter)
+    rows = (
+        Action.objects.filter(plan__in=[plan.pk for plan in plans])
+        .order_by()
+        .values_list("plan_id", "rating")
+        .annotate(n=Count("*"))
+    )
+    for plan_id, rating, n in rows:
+        counts[plan_id][rating] = n
+    plan_url = url_for_each("plans:detail", "slug")
+    for plan in plans:
+        plan.url = plan_url(plan.slug)
+        plan.n_actions = counts[plan.pk].total()
+        for rating in Rating:
+            setattr(plan, f"n_{rating.value}", counts[plan.pk][rating.value])
+    return plans
+
+
+def _outcomes_and_objectives(plan: Plan) -> tuple[list[Outcome], list[Objective]]:
+    """The plan's outcomes and objectives, each in ("order", pk) order, in one query: a UNION ALL
+    of the two tables (they share their columns but for an outcome's description and an
+    objective's outcome), read back into model instances with every field loaded."""
+    shared = {"pk": "pk", "priority": "priority_id", "number": "number", "order": "order"}
+    outcomes = _branch(
+        Outcome.objects.filter(priority__plan=plan),
+        kind=Value("outcome"),
+        **shared,
+        title="title",
+        outcome=Value(None, output_field=BigIntegerField()),
+        description="description",
+    )
+    objectives = _branch(
+        Objective.objects.filter(priority__plan=plan),
+        kind=Value("objective"),
+        **shared,
+        title="title",
+        outcome="outcome_id",
+        description=Value("", output_field=TextField()),
+    )
+    found = {"outcome": [], "objective": []}
+    rows = outcomes.union(objectives, all=True).order_by("row_order", "row_pk")
+    for kind, pk, priority_id, number, order, title, outcome_id, description in rows:
+        values = {"id": pk, "priority_id": priority_id, "number": number, "order": order}
+        values["title"] = title
+        if kind == "outcome":
+            found[kind].append(_loaded(Outcome, rows.db, {**values, "description": description}))
+        else:
+            found[kind].append(_loaded(Objective, rows.db, {**values, "outcome_id": outcome_id}))
+    return found["outcome"], found["objective"]
+
+
+LATEST_UPDATE_FIELDS = ("created_at", "author_name", "commentary", "illustrative")
+
+
+def _tag_names_and_link_titles(plan: Plan) -> tuple[dict, dict]:
+    """{action pk: [tag name, ...]} (by name) and {action pk: [link title, ...]} (in the links'
+    order) for every action of the plan, in one query (a UNION ALL of the two tables)."""
+    tags = _branch(
+        Action.tags.through.objects.filter(action__plan=plan),
+        kind=Value("tag"),
+        action="action_id",
+        position=Value(0, output_field=IntegerField()),
+        sort="tag__name",
+        pk="tag_id",
+        text="tag__name",
+    )
+    links = _branch(
+        ActionLink.objects.filter(action__plan=plan),
+        kind=Value("link"),
+        action="action_id",
+        position="order",
+        sort=Value("", output_field=TextField()),  # in their order, not their titles'
+        pk="pk",
+        text="title",
+    )
+    found = {"tag": defaultdict(list), "link": defaultdict(list)}
+    rows = tags.union(links, all=True).order_by("row_position", "row_sort", "row_pk")
+    for kind, action_id, _, _, _, text in rows:
+        found[kind][action_id].append(text)
+    return found["tag"], found["link"]
+
+
+def plan_document(plan: Plan) -> dict:
+    """The whole plan as councils print it: priority, outcome, objective, actions.
+
+    Each action carries ``url`` (its page), ``latest_update`` (a dict of ``LATEST_UPDATE_FIELDS``
+    of its latest status update, or None), ``sub_action_list`` (its sub-actions in order),
+    ``tag_names`` and ``link_titles`` (lists of strings)."""
+    priorities = list(
+        Priority.objects.filter(plan=plan).select_related("lead").order_by("order", "pk")
+    )
+    outcomes, objectives = _outcomes_and_objectives(plan)
+    latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    actions = list(
+        Action.objects.filter(plan=plan)
+        .select_related("lead")
+        .prefetch_related(
+            Prefetch(
+                "sub_actions",
+                queryset=SubAction.objects.order_by("order", "pk"),
+                to_attr="sub_action_list",
+            )
+        )
+        .annotate(latest_update_id=Subquery(latest.values("pk")[:1]))
+        .order_by("sequence", "pk")
+    )
+    tag_names, link_titles = _tag_names_and_link_titles(plan)
+    # The current rating comes with its latest commentary: one query for all of them, by primary
+    # key and unordered (the model's ordering would join every action of every plan).
+    updates = StatusUpdate.objects.order_by().filter(
+        pk__in=[a.latest_update_id for a in actions if a.latest_update_id]
+    )
+    latest_update = {update["pk"]: update for update in updates.values("pk", *LATEST_UPDATE_FIELDS)}
+    action_url = url_for_each("actions:detail")
+    for action in actions:
+        action.url = action_url(action.pk)
+        action.latest_update = latest_update.get(action.latest_update_id)
+        action.tag_names = tag_names.get(action.pk, [])
+        action.link_titles = link_titles.get(action.pk, [])
+    statements = list(PlanStatement.objects.filter(plan=plan).order_by("kind", "order", "pk"))
+    by_parent = defaultdict(list)
+    for action in actions:
+        key = (
+            ("objective", action.objective_id)
+            if action.objective_id
+            else (
+                ("outcome", action.outcome_id)
+                if action.outcome_id
+                else ("priority", action.priority_id)
+            )
+        )
+        by_parent[key].append(action)
+    objectives_by_outcome = defaultdict(list)
+    objectives_by_priority = defaultdict(list)
+    for objective in objectives:
+        if objective.outcome_id:
+            objectives_by_outcome[objective.outcome_id].append(objective)
+        else:
+            objectives_by_priority[objective.priority_id].append(objective)
+    outcomes_by_priority = defaultdict(list)
+    for outcome in outcomes:
+        outcomes_by_priority[outcome.priority_id].append(outcome)
+    statements_by_priority = defaultdict(list)
+    plan_statements = defaultdict(list)
+    for s in statements:
+        if s.priority_id:
+            statements_by_priority[s.priority_id].append(s)
+        else:
+            plan_statements[s.get_kind_display()].append(s)
+
+    tree = []
+    for priority in priorities:
+        own_actions = by_parent[("priority", priority.pk)]
+        priority_actions = [a for a in actions if a.priority_id == priority.pk]
+        counts = Counter(a.rating for a in priority_actions)
+        tree.append(
+            {
+                "priority": priority,
+                "statements": statements_by_priority[priority.pk],
+                "actions": own_actions,
+                "objectives": [
+                    {"objective": o, "actions": by_parent[("objective", o.pk)]}
+                    for o in objectives_by_priority[priority.pk]
+                ],
+                "outcomes": [
+                    {
+                        "outcome": oc,
+                        "actions": by_parent[("outcome", oc.pk)],
+                        "objectives": [
+                            {"objective": o, "actions": by_parent[("objective", o.pk)]}
+                            for o in objectives_by_outcome[oc.pk]
+                        ],
+                    }
+                    for oc in outcomes_by_priority[priority.pk]
+                ],
+                "rollup": [(Rating(r), counts.get(r.value, 0)) for r in Rating],
+                "worst": worst(a.rating for a in priority_actions),
+                "n_actions": len(priority_actions),
+            }
+        )
+    return {
+        "tree": tree,
+        "n_actions": len(actions),
+        "plan_statements": dict(plan_statements),
+        "legend": legend_for(plan.organisation),
+    }
+
+
+@dataclass(frozen=True)
+class Linked:
+    """A board overseeing a plan, or a plan's related plan or document, as its page lists it."""
+
+    title: str
+    url: str = ""  # a board's page; a document's address as written (maybe not a web address)
+    plan_url: str = ""  # a related plan's page
+
+
+class _Particular(NamedTuple):
+    """A row of the union in ``plan_particulars`` (after its kind)."""
+
+    parent: int | None
+    position: int
+    sort: str
+    pk: int
+    number: str
+    title: str
+    text: str
+    slug: str | None
+
+
+def plan_particulars(plan: Plan) -> dict:
+    """What a plan's page shows besides its tree, in one query (a UNION ALL of small lists): its
+    partners, the boards overseeing it, its related plans and documents, its key issues and the
+    numbers of the key issues each priority answers."""
+    none = Value(None, output_field=BigIntegerField())
+    blank = Value("", output_field=TextField())
+    zero = Value(0, output_field=IntegerField())
+    branches = [
+        # (kind, parent, position, sort, pk, number, title, text, slug)
+        _branch(
+            KeyIssue.objects.filter(plan=plan),
+            kind=Value("issue"), parent=none, position="order", sort=blank, pk="pk",
+            number="number", title="title", text="description", slug=blank,
+        ),
+        _branch(
+            Priority.key_issues.through.objects.filter(priority__plan=plan),
+            kind=Value("answers"), parent="priority_id", position="keyissue__order", sort=blank,
+            pk="keyissue_id", number="keyissue__number", title=blank, text=blank, slug=blank,
+        ),
+        _branch(
+            Plan.partners.through.objects.filter(plan=plan),
+            kind=Value("partner"), parent=none, position=zero, sort="organisation__name",
+            pk="organisation_id", number=blank, title="organisation__name", text=blank,
+            slug=blank,
+        ),
+        _branch(
+            Board.plans.through.objects.filter(plan=plan),
+            kind=Value("board"), parent=none, position=zero, sort="board__name", pk="board_id",
+            number=blank, title="board__name", text=blank, slug=blank,
+        ),
+        _branch(
+            PlanLink.objects.filter(plan=plan),
+            kind=Value("link"), parent=none, position="order", sort=blank, pk="pk",
+            number=blank, title="title", text="url", slug="related_plan__slug",
+        ),
+    ]  # fmt: skip
+    first, *others = branches
+    rows = first.union(*others, all=True).order_by("row_position", "row_sort", "row_pk")
+    found = defaultdict(list)
+    for kind, *values in rows:
+        found[kind].append(_Particular(*values))
+    answers = defaultdict(list)
+    for row in found["answers"]:
+        answers[row.parent].append(row.number)
+    return {
+        "partners": [row.title for row in found["partner"]],
+        "boards": [
+            Linked(row.title, Board(pk=row.pk).get_absolute_url()) for row in found["board"]
+        ],
+        "links": [
+            Linked(row.title, row.text, Plan(slug=row.slug).get_absolute_url() if row.slug else "")
+            for row in found["link"]
+        ],
+        "key_issues": [
+            _loaded(
+                KeyIssue,
+                rows.db,
+                {
+                    "id": row.pk,
+                    "plan_id": plan.pk,
+                    "number": row.number,
+                    "order": row.position,
+                    "title": row.title,
+                    "description": row.text,
+                },
+            )
+            for row in found["issue"]
+        ],
+        "key_issues_answered": dict(answers),
+    }
+
+
+def plan_page(plan: Plan) -> dict:
+    """Everything the plan's page shows: its document (as the exports read it) and its
+    particulars, each priority with the numbers of the key issues it answers."""
+    page = plan_document(plan)
+    page.update(plan_particulars(plan))
+    answered = page.pop("key_issues_answered")
+    for node in page["tree"]:
+        node["key_issues"] = answered.get(node["priority"].pk, [])
+    return page
+
+
+def boards_for_listing():
+    return Board.objects.select_related("organisation").annotate(
+        n_plans=Count("plans", distinct=True), n_meetings=Count("meetings", distinct=True)
+    )
+
+
+def board_detail(board: Board) -> dict:
+    """Members, plans overseen and meetings (with whether each pack has been issued)."""
+    meetings = list(
+        Meeting.objects.filter(board=board)
+        .annotate(issued=Exists(IssuedPack.objects.filter(meeting=OuterRef("pk"))))
+        .order_by("date")
+    )
+    today = timezone.localdate()
+    return {
+        "memberships": list(
+            board.memberships.select_related("person", "person__organisation").order_by(
+                "role", "person__name"
+            )
+        ),
+        "plans": list(board.plans.select_related("organisation").order_by("title")),
+        "meetings": meetings,
+        "next_meeting": next((m for m in meetings if m.date >= today), None),
+        "today": today,
+    }

@@ -1,0 +1,243 @@
+"""Plans as boards read them: the plan list and document, dashboards, exception reports, the
+portfolio, boards, meetings and their packs."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.safestring import mark_safe
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from boards import dashboards, packs, selectors
+from boards.models import Board, Meeting
+from boards.permissions import boards_visible_to, can_view_board
+from core import audit
+from core.models import AuditEvent
+from core.permissions import is_administrator, reads_all_plans, require
+from plans.models import Plan
+from plans.permissions import can_view_plan, plans_visible_to
+
+
+class PortfolioView(LoginRequiredMixin, TemplateView):
+    """Every plan the user may read at a glance."""
+
+    template_name = "plans/portfolio.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(dashboards.portfolio(self.request.user, page=self.request.GET.get("page")))
+        return context
+
+
+class PlanListView(LoginRequiredMixin, ListView):
+    template_name = "plans/plan_list.html"
+    context_object_name = "plans"
+
+    def get_queryset(self):
+        return selectors.plans_for_listing(
+            Plan.objects.filter(pk__in=plans_visible_to(self.request.user))
+        )
+
+
+class VisiblePlanMixin(LoginRequiredMixin):
+    """A plan by its slug, refused (403) to users who may not read it."""
+
+    def get_plan(self):
+        plan = get_object_or_404(
+            Plan.objects.select_related("organisation", "owner"),
+            slug=self.kwargs["slug"],
+        )
+        require(can_view_plan(self.request.user, plan))
+        return plan
+
+
+class PlanDetailView(LoginRequiredMixin, DetailView):
+    """The plan document, in the layout councils print."""
+
+    template_name = "plans/plan_detail.html"
+    context_object_name = "plan"
+
+    def get_queryset(self):
+        return Plan.objects.select_related("organisation", "owner")
+
+    def get_object(self, queryset=None):
+        plan = super().get_object(queryset)
+        require(can_view_plan(self.request.user, plan))
+        return plan
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.plan_page(self.object))
+        return context
+
+
+class PlanDashboardView(VisiblePlanMixin, TemplateView):
+    template_name = "plans/plan_dashboard.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        context["plan"] = plan
+        context.update(dashboards.plan_dashboard(plan, self.request.GET))
+        return context
+
+
+class ExceptionReportView(VisiblePlanMixin, TemplateView):
+    template_name = "plans/exception_report.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.get_plan()
+        context["plan"] = plan
+        context.update(dashboards.exception_report(plan))
+        return context
+
+
+class BoardListView(LoginRequiredMixin, ListView):
+    template_name = "plans/board_list.html"
+    context_object_name = "boards"
+
+    def get_queryset(self):
+        return selectors.boards_for_listing().filter(pk__in=boards_visible_to(self.request.user))
+
+
+class BoardDetailView(LoginRequiredMixin, DetailView):
+    template_name = "plans/board_detail.html"
+    context_object_name = "board"
+    queryset = Board.objects.select_related("organisation")
+
+    def get_object(self, queryset=None):
+        board = super().get_object(queryset)
+        require(can_view_board(self.request.user, board))
+        return board
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(selectors.board_detail(self.object))
+        return context
+
+
+class MeetingMixin(LoginRequiredMixin):
+    """A meeting whose board the user may see."""
+
+    def get_meeting(self) -> Meeting:
+        """The meeting, its board, whether its pack has been issued, what its pack needs to
+        know about earlier meetings, and whether the user sits on its board: one query."""
+        user = self.request.user
+        meeting = get_object_or_404(packs.meetings_for(user), pk=self.kwargs["pk"])
+        # ``can_view_board`` with the membership read above: those who read every plan, and
+        # the members of the board (by the Person linked to the user).
+        require(reads_all_plans(user) or meeting.user_sits_on_board)
+        return meeting
+
+    def get_issued(self, meeting: Meeting):
+        """The meeting's issued pack, if any (a query only when there is one)."""
+        if meeting.issued_pack_id is None:
+            return None
+        return packs.issued_pack_for(meeting)
+
+
+class MeetingDetailView(MeetingMixin, TemplateView):
+    """The board pack: the frozen one once issued, otherwise the position as at the meeting."""
+
+    template_name = "plans/meeting_detail.html"
+    http_method_names = ["get", "head", "options"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.get_meeting()
+        issued = self.get_issued(meeting)
+        context.update(
+            {
+                "meeting": meeting,
+                "issued": issued,
+                "can_issue": issued is None and is_administrator(self.request.user),
+            }
+        )
+        if issued is not None:
+            # Rendered by our own template (autoescaped) when the pack was issued.
+            context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
+            context["as_at_text"] = issued.snapshot.get("as_at_text", "")
+        else:
+            snapshot = packs.build_pack(meeting)
+            context["pack"] = packs.for_display(snapshot)
+            context["as_at_text"] = snapshot["as_at_text"]
+        return context
+
+
+def _filename(meeting: Meeting, ext: str) -> str:
+    board = "".join(c if c.isalnum() else "-" for c in meeting.board.name.lower()).strip("-")
+    while "--" in board:
+        board = board.replace("--", "-")
+    return f"{board}-pack-{meeting.date:%Y-%m-%d}.{ext}"
+
+
+class MeetingPdfView(MeetingMixin, View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        issued = self.get_issued(meeting)
+        if issued is not None:
+            body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
+        else:
+            snapshot = packs.build_pack(meeting)
+            body, as_at_text = packs.render_pack_html(snapshot), snapshot["as_at_text"]
+        pdf = packs.pack_pdf(meeting=meeting, body_html=body, as_at_text=as_at_text, issued=issued)
+        audit.record(
+            AuditEvent.Kind.EXPORT,
+            request=request,
+            summary=f"Board pack for {meeting} as PDF",
+            meeting=meeting.pk,
+            format="pdf",
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
+        return response
+
+
+class MeetingXlsxView(MeetingMixin, View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        issued = self.get_issued(meeting)
+        snapshot = issued.snapshot if issued is not None else packs.build_pack(meeting)
+        content = packs.pack_xlsx(snapshot, issued=issued)
+        audit.record(
+            AuditEvent.Kind.EXPORT,
+            request=request,
+            summary=f"Board pack for {meeting} as .xlsx",
+            meeting=meeting.pk,
+            format="xlsx",
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "xlsx")}"'
+        return response
+
+
+class MeetingIssueView(MeetingMixin, View):
+    """Issue (freeze) a meeting's pack: administrators only."""
+
+    http_method_names = ["post", "options"]
+
+    def post(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        require(is_administrator(request.user))
+        try:
+            packs.pack_issue(meeting=meeting, issued_by=request.user, request=request)
+        except packs.PackAlreadyIssued:
+            messages.info(request, "This pack had already been issued; nothing was changed.")
+        else:
+            messages.success(
+                request, "The pack has been issued. This is now the record of what the board saw."
+            )
+        return redirect(meeting.get_absolute_url())
+

@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from core.models import AuditEvent, Organisation, Person
+
+admin.site.site_header = "Improvement Plan Tracker administration"
+admin.site.site_title = "Improvement Plan Tracker"
+admin.site.index_title = "Plans, actions and measures"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "job_title", "is_role", "organisation", "email", "user"]
+    list_filter = ["is_role", "organisation"]
+    list_select_related = ["organisation", "user"]
+    search_fields = ["name", "job_title", "email", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["organisation", "user"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is a record, not something to edit."""
+
+    list_display = ["at", "kind", "username", "summary", "path", "ip_address"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
+    search_fields = ["username", "summary", "path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

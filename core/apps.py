@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+# The apps whose records administrators keep in the Django admin.
+ADMINISTERED_APPS = ("core", "plans", "priorities", "actions", "measures", "boards", "transfer")
+
+
+def grant_administrator_permissions(sender, using="default", **kwargs):
+    """Make sure the four role groups exist and give the Administrators group every permission
+    on the plan records (add, change, delete, view), so that an administrator needs a staff
+    account in that group, not superuser status. Run after every migrate (Django creates the
+    permissions of new models then) and after a flush (which empties the groups a data
+    migration made): idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    from core.roles import Role
+
+    for role in Role:
+        Group.objects.using(using).get_or_create(name=role.value)
+    group = Group.objects.using(using).get(name=Role.ADMINISTRATOR)
+    wanted = Permission.objects.using(using).filter(content_type__app_label__in=ADMINISTERED_APPS)
+    missing = wanted.exclude(group=group)
+    if missing.exists():
+        group.permissions.add(*missing)
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Organisations, people and the audit log"
+
+    def ready(self):
+        from core import audit  # noqa: F401 - connects the sign-in audit receivers
+
+        post_migrate.connect(
+            grant_administrator_permissions, dispatch_uid="core_administrator_permissions"
+        )

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from transfer.models import PlanImport
+
+
+@admin.register(PlanImport)
+class PlanImportAdmin(admin.ModelAdmin):
+    list_display = ["filename", "kind", "status", "uploaded_by", "uploaded_at", "plan"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["uploaded_by", "plan"]
+    search_fields = ["filename"]
+    exclude = ["content"]
+    readonly_fields = [
+        "kind",
+        "status",
+        "uploaded_by",
+        "filename",
+        "result",
+        "plan",
+        "committed_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+

@@ -1,0 +1,129 @@
+"""Shared parts of the ``import_plan`` and ``import_measures`` management commands: read the file,
+print the preview, and commit only when asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import CommandError
+
+from core import audit
+from core.models import AuditEvent
+from transfer.imports.plan_changes import ImportBlocked
+from transfer.imports.reading import ImportFileError
+from transfer.imports.services import importer_for, plan_import_commit, plan_import_upload
+from transfer.models import PlanImport
+
+
+def add_common_arguments(parser) -> None:
+    parser.add_argument("file", help="The .xlsx or .csv file to import.")
+    parser.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="COLUMN=FIELD",
+        help="What an unrecognised column holds, e.g. --map J=ignore or --map C=action.",
+    )
+    parser.add_argument(
+        "--commit",
+        action="store_true",
+        help="Write the import (all or nothing). Without it, only the preview is shown.",
+    )
+    parser.add_argument(
+        "--user", help="The user the import is recorded as (keeps the upload with its preview)."
+    )
+
+
+def parse_mapping(items: list[str]) -> dict[str, str]:
+    mapping = {}
+    for item in items:
+        column, sep, field = item.partition("=")
+        if not sep or not column.strip().isalpha():
+            raise CommandError(f'--map takes COLUMN=FIELD, e.g. "J=ignore", not "{item}".')
+        mapping[column.strip().upper()] = field.strip()
+    return mapping
+
+
+def run(command, *, kind: str, path: str, options: dict, commit: bool, username: str | None):
+    file = Path(path)
+    if not file.is_file():
+        raise CommandError(f"No such file: {path}")
+    content = file.read_bytes()
+    try:
+        importer = importer_for(kind=kind, filename=file.name, content=content, options=options)
+    except ImportFileError as exc:
+        raise CommandError(str(exc)) from exc
+    show(command, importer.result)
+    if importer.result["errors"]:
+        raise CommandError(
+            f"{len(importer.result['errors'])} problem(s) in the file: nothing was imported."
+        )
+    if not commit:
+        command.stdout.write("Preview only: nothing was written. Add --commit to import.")
+        return None
+    user = None
+    if username:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user called {username}.")
+    try:
+        if user is not None:
+            upload = plan_import_upload(
+                user=user, kind=kind, filename=file.name, content=content, options=options
+            )
+            upload = plan_import_commit(plan_import=upload, user=user)
+            written, plan = upload.result.get("committed", {}), upload.plan
+        else:
+            outcome = importer.commit(user=None)
+            written = importer.result.get("committed", {})
+            plan = outcome if kind == PlanImport.Kind.PLAN else None
+            audit.record(
+                AuditEvent.Kind.IMPORT,
+                username="manage.py",
+                summary=f"Imported {file.name} from the command line",
+                file=file.name,
+                what=kind,
+                plan=plan.pk if plan else None,
+                written=written,
+            )
+    except ImportBlocked as blocked:
+        for issue in blocked.issues:
+            command.stderr.write(f"  {issue.message}")
+        raise CommandError("Nothing was imported.") from blocked
+    command.stdout.write(command.style.SUCCESS(f"Imported {file.name}: {written}"))
+    if plan is not None:
+        command.stdout.write(f"Plan: {plan.title} ({plan.get_absolute_url()})")
+    return plan
+
+
+def show(command, result: dict) -> None:
+    out = command.stdout
+    info = result["file"]
+    out.write(f"{info['name']}: {info['read_as']}, {info['rows']} rows")
+    if info.get("header_row"):
+        out.write(f"Column names in row {info['header_row']}")
+    for column in result.get("columns", []):
+        out.write(
+            f"  {column['letter']}: {column['heading'] or '(no heading)'} -> {column['label']}"
+        )
+    counts = result.get("counts") or {}
+    for name, value in counts.items():
+        if isinstance(value, dict):
+            out.write(
+                f"{name.replace('_', ' ').capitalize()}: {value['create']} new, "
+                f"{value['change']} changed, {value['same']} unchanged"
+            )
+        else:
+            out.write(f"{name.replace('_', ' ').capitalize()}: {value}")
+    for lead in result.get("leads", []):
+        if lead["status"] != "matched":
+            out.write(f'Lead "{lead["written"]}" will be created as {lead["person"]}')
+    for issue in result.get("warnings", []):
+        out.write(
+            f"Warning{' row ' + str(issue['row']) if issue['row'] else ''}: {issue['message']}"
+        )
+    for issue in result.get("errors", []):
+        command.stderr.write(
+            f"Problem{' row ' + str(issue['row']) if issue['row'] else ''}: {issue['message']}"
+        )

@@ -1,0 +1,207 @@
+"""Forms of the import pages: upload a plan or measure values, and map unrecognised columns."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from pathlib import PurePath
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.models import Organisation
+from plans.models import Plan
+from transfer.imports.headers import IGNORE, FieldSet
+from transfer.imports.reading import limit, megabytes
+
+DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+EXTENSIONS = (".xlsx", ".csv")
+
+
+def no_hidden_characters(value: str) -> str:
+    """Refuse invisible formatting characters (e.g. U+202E), which can disguise text."""
+    if any(unicodedata.category(ch) == "Cf" and ch != "\u200d" for ch in value):
+        raise ValidationError(
+            "Remove invisible formatting characters (such as right-to-left overrides)."
+        )
+    return value.strip()
+
+
+def financial_year_start(today: date) -> date:
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+class SpreadsheetField(forms.FileField):
+    """A .xlsx or .csv no bigger than ``IMPORT_MAX_UPLOAD_BYTES``, checked before it is read."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Spreadsheet")
+        kwargs.setdefault(
+            "help_text",
+            f"An Excel workbook (.xlsx) or a CSV file (.csv), up to "
+            f"{megabytes(limit('IMPORT_MAX_UPLOAD_BYTES'))} and "
+            f"{limit('IMPORT_MAX_ROWS'):,} rows. The first sheet of a workbook is read.",
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "required": "Choose a spreadsheet to upload",
+                "empty": "The file is empty",
+                "invalid": "Choose a spreadsheet to upload",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload is None:
+            return upload
+        suffix = PurePath(upload.name).suffix.lower()
+        if suffix not in EXTENSIONS:
+            if suffix == ".xls":
+                raise ValidationError(
+                    "Old Excel .xls files cannot be read: save it as an Excel Workbook (.xlsx)"
+                )
+            raise ValidationError(
+                f"The file must be an Excel workbook (.xlsx) or a CSV file (.csv), "
+                f"not {suffix or 'a file with no extension'}"
+            )
+        max_bytes = limit("IMPORT_MAX_UPLOAD_BYTES")
+        if upload.size > max_bytes:
+            raise ValidationError(
+                f"The file is {megabytes(upload.size)}; the largest that can be imported is "
+                f"{megabytes(max_bytes)}"
+            )
+        return upload
+
+
+class PlanUploadForm(forms.Form):
+    file = SpreadsheetField()
+    mode = forms.ChoiceField(
+        label="What should the import do?",
+        choices=[
+            ("new", "Create a new plan"),
+            ("update", "Update an existing plan (actions are matched by their number)"),
+        ],
+        initial="new",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to create a new plan or update one"},
+    )
+    plan = forms.ModelChoiceField(
+        label="Plan to update",
+        queryset=Plan.objects.select_related("organisation").order_by("title"),
+        required=False,
+        empty_label="Choose a plan",
+    )
+    organisation = forms.ModelChoiceField(
+        label="Organisation that owns the plan",
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label="Choose an organisation",
+    )
+    title = forms.CharField(label="Title of the plan", max_length=250, required=False)
+    version_label = forms.CharField(
+        label="Version (optional)",
+        max_length=100,
+        required=False,
+        help_text='For example, "Draft April 2023".',
+    )
+    kind = forms.ChoiceField(
+        label="Kind of plan", choices=Plan.Kind.choices, initial=Plan.Kind.IMPROVEMENT_PLAN
+    )
+    numbering = forms.ChoiceField(
+        label="How the plan numbers its actions",
+        choices=Plan.Numbering.choices,
+        initial=Plan.Numbering.HIERARCHICAL,
+        help_text="Rows without a number in the file are numbered this way.",
+    )
+    start = forms.DateField(
+        label="Period start",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 1/4/2023.",
+        error_messages={"invalid": "Enter the period start as a date, for example 1/4/2023"},
+    )
+    end = forms.DateField(
+        label="Period end",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 31/3/2024.",
+        error_messages={"invalid": "Enter the period end as a date, for example 31/3/2024"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        start = financial_year_start(timezone.localdate())
+        self.fields["start"].initial = start.strftime("%d/%m/%Y")
+        self.fields["end"].initial = date(start.year + 1, 3, 31).strftime("%d/%m/%Y")
+
+    def clean_title(self):
+        return no_hidden_characters(self.cleaned_data["title"])
+
+    def clean_version_label(self):
+        return no_hidden_characters(self.cleaned_data["version_label"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("mode") == "update":
+            if not data.get("plan"):
+                self.add_error("plan", "Choose the plan to update")
+        elif data.get("mode") == "new":
+            if not data.get("organisation"):
+                self.add_error("organisation", "Choose the organisation that owns the plan")
+            if not data.get("title") and "title" not in self.errors:
+                self.add_error("title", "Enter the title of the plan")
+            for name, label in (("start", "period start"), ("end", "period end")):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(name, f"Enter the {label}")
+            if data.get("start") and data.get("end") and data["start"] >= data["end"]:
+                self.add_error("end", "The period end must be after its start")
+        return data
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        if data["mode"] == "update":
+            return {"mode": "update", "plan": data["plan"].pk}
+        return {
+            "mode": "new",
+            "organisation": data["organisation"].pk,
+            "title": data["title"],
+            "version_label": data["version_label"],
+            "kind": data["kind"],
+            "numbering": data["numbering"],
+            "start": data["start"].isoformat(),
+            "end": data["end"].isoformat(),
+        }
+
+
+class MeasureUploadForm(forms.Form):
+    file = SpreadsheetField(
+        help_text=(
+            "An Excel workbook (.xlsx) or a CSV file (.csv) with columns Measure code, Period "
+            "(or Period start and Period end), Value, and optionally Numerator, Denominator, "
+            "England, Region, Statistical neighbours and Note."
+        )
+    )
+
+    def options(self) -> dict:
+        return {}
+
+
+class MappingForm(forms.Form):
+    """One choice per column the importer did not recognise."""
+
+    def __init__(self, *args, unknown: list[dict], fields: FieldSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        for column in unknown:
+            self.fields[f"col_{column['letter']}"] = forms.ChoiceField(
+                label=f'Column {column["letter"]}: "{column["heading"]}"',
+                choices=fields.choices(),
+                error_messages={"required": f"Choose what column {column['letter']} holds"},
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            name.removeprefix("col_"): value or IGNORE for name, value in self.cleaned_data.items()
+        }

@@ -1,0 +1,295 @@
+"""Find the header row and match its column names to fields.
+
+Names are compared after normalising case, spacing and punctuation ("Lead Officer(s)" is "lead
+officer"), against each field's synonyms. A column the importer does not recognise is listed for
+the administrator to map to a field or to ignore (``mapping``, keyed by column letter) before the
+import can go ahead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from openpyxl.utils import get_column_letter
+
+from transfer.imports.reading import cell_text
+
+IGNORE = "ignore"
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    synonyms: tuple[str, ...]
+    prefixes: tuple[str, ...] = ()
+    help: str = ""
+
+
+def normalise_header(text) -> str:
+    text = cell_text(text).lower().replace("&", " and ")
+    text = re.sub(r"\(s\)", "", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Column:
+    index: int
+    heading: str  # as written
+    field: str | None  # a Field key, IGNORE, or None when not recognised
+
+    @property
+    def letter(self) -> str:
+        return get_column_letter(self.index + 1)
+
+
+@dataclass
+class HeaderMatch:
+    row_number: int
+    columns: list[Column]
+    by_field: dict[str, int] = field(default_factory=dict)
+    unknown: list[Column] = field(default_factory=list)
+    unlabelled: list[Column] = field(default_factory=list)
+    duplicates: list[tuple[str, list[Column]]] = field(default_factory=list)
+    normalised: list[str] = field(default_factory=list)
+    position: int = 0  # index of the header row in the table's rows
+
+    def is_repeat(self, cells: list) -> bool:
+        """A later row that repeats the header (printed on every page of the original)."""
+        wanted = [(i, n) for i, n in enumerate(self.normalised) if n]
+        same = sum(1 for i, n in wanted if i < len(cells) and normalise_header(cells[i]) == n)
+        return same >= max(2, (len(wanted) + 1) // 2)
+
+
+class FieldSet:
+    """The fields of one kind of import and the names councils give them."""
+
+    def __init__(self, fields: list[Field], required: tuple[str, ...], ignored: tuple[str, ...]):
+        self.fields = fields
+        self.required = required
+        self.ignored = tuple(normalise_header(name) for name in ignored)
+        self._lookup = {}
+        for f in fields:
+            self._lookup[normalise_header(f.label)] = f.key
+            for name in f.synonyms:
+                self._lookup[normalise_header(name)] = f.key
+
+    def label(self, key: str) -> str:
+        if key == IGNORE:
+            return "Ignore this column"
+        return next((f.label for f in self.fields if f.key == key), key)
+
+    def choices(self) -> list[tuple[str, str]]:
+        return [("", "Choose…"), (IGNORE, "Ignore this column")] + [
+            (f.key, f.label) for f in self.fields
+        ]
+
+    def recognise(self, heading) -> str | None:
+        name = normalise_header(heading)
+        if not name:
+            return None
+        if name in self._lookup:
+            return self._lookup[name]
+        if name in self.ignored:
+            return IGNORE
+        for f in self.fields:
+            if any(name.startswith(normalise_header(p)) for p in f.prefixes):
+                return f.key
+        return None
+
+    def find_header(
+        self, rows: list[tuple[int, list]], mapping: dict[str, str] | None = None, scan: int = 30
+    ) -> HeaderMatch | None:
+        """The first row (of the first ``scan``) naming at least two known fields."""
+        mapping = mapping or {}
+        for position, (number, cells) in enumerate(rows[:scan]):
+            known = {self.recognise(c) for c in cells} - {None, IGNORE}
+            if len(known) >= 2 or (known and self.required[0] in known and len(cells) == 1):
+                return self.match(number, cells, mapping, position)
+        return None
+
+    def match(self, number: int, cells: list, mapping: dict[str, str], position: int = 0):
+        columns = []
+        for index, heading in enumerate(cells):
+            text = cell_text(heading)
+            letter = get_column_letter(index + 1)
+            chosen = mapping.get(letter) or self.recognise(text)
+            columns.append(Column(index, text, chosen))
+        header = HeaderMatch(
+            number, columns, normalised=[normalise_header(c) for c in cells], position=position
+        )
+        seen: dict[str, list[Column]] = {}
+        for column in columns:
+            if column.field is None:
+                if column.heading:
+                    header.unknown.append(column)
+                else:
+                    header.unlabelled.append(column)
+            elif column.field != IGNORE:
+                seen.setdefault(column.field, []).append(column)
+        for key, cols in seen.items():
+            if len(cols) > 1:
+                header.duplicates.append((key, cols))
+            header.by_field[key] = cols[0].index
+        return header
+
+
+# -- plans --------------------------------------------------------------------------------------
+PLAN_FIELDS = FieldSet(
+    [
+        Field(
+            "priority",
+            "Priority / improvement area",
+            (
+                "Priority",
+                "Priorities",
+                "Improvement area",
+                "Improvement areas",
+                "Area",
+                "Priority area",
+                "Theme",
+                "Improvement theme",
+                "Strategic priority",
+                "Principle",
+            ),
+            help='A priority per row, e.g. "1 Our People"; blank means the same as above.',
+        ),
+        Field("priority_number", "Priority number", ("Priority no", "Area no", "Priority ref")),
+        Field("outcome", "Outcome", ("Outcomes", "Outcome area", "Strategic outcome")),
+        Field("outcome_number", "Outcome number", ("Outcome no", "Outcome ref")),
+        Field("objective", "Objective", ("Objectives", "Aim", "Aims")),
+        Field("objective_number", "Objective number", ("Objective no", "Objective ref")),
+        Field(
+            "number",
+            "Action number",
+            ("No", "Action no", "Number", "Ref", "Reference", "Ref no", "Action ref", "Action id"),
+        ),
+        Field(
+            "action",
+            "Action",
+            (
+                "Actions",
+                "Action description",
+                "Description",
+                "Key action",
+                "Key actions",
+                "What we will do",
+                "Activity",
+                "Task",
+            ),
+        ),
+        Field(
+            "success_criteria",
+            "Success criteria",
+            (
+                "Success criterion",
+                "Success measures",
+                "Measures of success",
+                "Success measure",
+                "Success indicators",
+                "What success looks like",
+                "Evidence of success",
+                "Impact",
+            ),
+        ),
+        Field(
+            "lead",
+            "Lead officer",
+            (
+                "Lead",
+                "Leads",
+                "Lead officers",
+                "Responsible officer",
+                "Responsible officers",
+                "Responsible",
+                "Responsibility",
+                "Owner",
+                "Action owner",
+                "Accountable officer",
+                "Lead person",
+                "Who",
+            ),
+        ),
+        Field(
+            "timescale",
+            "Timescale",
+            (
+                "Timescales",
+                "Due",
+                "Due date",
+                "Due by",
+                "Deadline",
+                "Target date",
+                "By when",
+                "When",
+                "Completion date",
+                "Date due",
+            ),
+        ),
+        Field(
+            "rag",
+            "RAG rating",
+            (
+                "RAG",
+                "RAG status",
+                "BRAG",
+                "BRAG rating",
+                "Rating",
+                "Status",
+                "Current RAG",
+                "Current rating",
+                "RAG rating current",
+            ),
+        ),
+        Field(
+            "commentary",
+            "Latest commentary",
+            ("Commentary", "Progress update", "Latest update", "Update", "Progress commentary"),
+            help="Kept with the initial RAG rating.",
+        ),
+        Field(
+            "links",
+            "Links",
+            ("Link", "Links to strategy", "Related plans", "Related documents", "Strategy links"),
+            prefixes=("Links to",),
+        ),
+        Field("tags", "Tags", ("Tag", "Labels", "Categories")),
+        Field(
+            "supporting",
+            "Supporting officers",
+            ("Supporting officer", "Supported by", "Support officers", "Other officers"),
+        ),
+        Field(
+            "partners",
+            "Partners",
+            ("Partner", "Partner agencies", "Partner organisations", "Key partners"),
+        ),
+    ],
+    required=("action",),
+    ignored=("Updated", "Last updated", "Update date", "Date of update", "Overdue"),
+)
+
+# -- measure values -----------------------------------------------------------------------------
+MEASURE_FIELDS = FieldSet(
+    [
+        Field("code", "Measure code", ("Code", "Measure", "Measure ref", "Indicator code", "KPI")),
+        Field("label", "Period", ("Period label", "Period name", "Label", "Reporting period")),
+        Field("period_start", "Period start", ("Start", "From", "Start date", "Period from")),
+        Field("period_end", "Period end", ("End", "To", "End date", "Period to", "As at")),
+        Field("value", "Value", ("Figure", "Result", "Actual", "Rate", "Percentage")),
+        Field("numerator", "Numerator", ("Count", "Number")),
+        Field("denominator", "Denominator", ("Population", "Base", "Out of")),
+        Field("england", "England", ("England average", "National", "National average")),
+        Field("region", "Region", ("Regional", "Regional average", "North East")),
+        Field(
+            "statistical_neighbours",
+            "Statistical neighbours",
+            ("Statistical neighbour average", "Statistical neighbours average", "SN", "Stat nbrs"),
+        ),
+        Field("note", "Note", ("Notes", "Comment", "Comments")),
+    ],
+    required=("code", "value"),
+    ignored=("Measure title", "Title", "Unit", "Polarity", "Frequency"),
+)

@@ -1,0 +1,399 @@
+"""Import measure values (and England, region and statistical-neighbour comparators) from a
+.csv or .xlsx: one row per measure per period, with the same preview and all-or-nothing commit as
+plans.
+
+Columns (matched by name, see ``headers.MEASURE_FIELDS``): measure code, period (label, start,
+end), value, numerator, denominator, England, Region, Statistical neighbours, note. A period
+may be given by its dates, or by a label the timescale reader understands ("2023/24 Q2",
+"March 2024", "As at 28 February 2018"). A value for a measure and period that is already there
+is updated when it differs and left alone when it does not, so importing a file twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Upper
+
+from actions.timescales import TimescaleKind, parse_timescale
+from measures.models import Comparator, Measure, MeasureValue
+from transfer.imports.headers import MEASURE_FIELDS
+from transfer.imports.plan_rows import Issue, squash
+from transfer.imports.reading import Table, cell_text
+
+PLACES = Decimal("0.0001")
+COMPARATOR_FIELDS = {
+    "england": Comparator.Kind.ENGLAND,
+    "region": Comparator.Kind.REGION,
+    "statistical_neighbours": Comparator.Kind.STATISTICAL_NEIGHBOURS,
+}
+MONTHS = "January February March April May June July August September October November December"
+
+
+def fmt_date(d: date) -> str:
+    return f"{d.day} {MONTHS.split()[d.month - 1]} {d.year}"
+
+
+class CellError(ValueError):
+    pass
+
+
+def to_decimal(value, what: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellError(f"The {what} must be a number.")
+    if isinstance(value, (int, float)):
+        number = Decimal(str(value))
+    else:
+        text = squash(str(value)).replace(",", "").rstrip("%").strip()
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise CellError(f'The {what} "{squash(str(value))[:30]}" is not a number.') from exc
+    if not number.is_finite():
+        raise CellError(f"The {what} must be a number.")
+    number = number.quantize(PLACES, rounding=ROUND_HALF_UP)
+    if abs(number) >= Decimal(10) ** 10:
+        raise CellError(f"The {what} is too large.")
+    return number
+
+
+def to_date(value, what: str) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    parsed = parse_timescale(cell_text(value))
+    if parsed.kind == TimescaleKind.DATE:
+        return parsed.start
+    raise CellError(
+        f'The {what} "{squash(cell_text(value))[:30]}" is not a date (write it as 31/03/2024).'
+    )
+
+
+def period_from_label(label: str) -> tuple[date, date] | None:
+    text = re.sub(r"^\s*as\s+at\s+", "", label, flags=re.IGNORECASE)
+    parsed = parse_timescale(text)
+    if parsed.kind in (
+        TimescaleKind.DATE,
+        TimescaleKind.MONTH,
+        TimescaleKind.QUARTER,
+        TimescaleKind.FINANCIAL_YEAR,
+        TimescaleKind.RANGE,
+        TimescaleKind.PHASE,
+    ):
+        return parsed.start, parsed.end
+    return None
+
+
+@dataclass
+class ValueRow:
+    row: int
+    measure: Measure
+    label: str
+    start: date
+    end: date
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    note: str
+    comparators: dict[str, Decimal] = field(default_factory=dict)
+
+
+class MeasureValuesImporter:
+    def __init__(self, *, table: Table, options: dict):
+        self.table = table
+        self.options = options
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.header = None
+        self.rows: list[ValueRow] = []
+        self.result: dict = {}
+
+    def error(self, row, message):
+        self.errors.append(Issue(row, message))
+
+    def prepare(self) -> dict:
+        self.header = MEASURE_FIELDS.find_header(self.table.rows, self.options.get("mapping"))
+        if self.header is None:
+            self.error(
+                None,
+                "No header row was found in the first 30 rows. The sheet needs a row of column "
+                "names such as Measure code, Period, Value.",
+            )
+            return self.build_result()
+        header = self.header
+        for key, columns in header.duplicates:
+            self.error(
+                header.row_number,
+                f"Columns {' and '.join(c.letter for c in columns)} are both read as "
+                f"{MEASURE_FIELDS.label(key)}: map one of them to something else, or ignore it.",
+            )
+        for column in header.unknown:
+            self.error(
+                header.row_number,
+                f'Column {column.letter} ("{squash(column.heading)[:60]}") is not recognised: '
+                "choose what it holds, or ignore it.",
+            )
+        if "code" not in header.by_field:
+            self.error(header.row_number, "No Measure code column was found.")
+        if not {"value", "numerator"} & set(header.by_field):
+            self.error(header.row_number, "No Value column was found.")
+        if not {"label", "period_start", "period_end"} & set(header.by_field):
+            self.error(header.row_number, "No Period, Period start or Period end column was found.")
+        if self.errors:
+            return self.build_result()
+        self.read_rows(self.table.rows[header.position + 1 :])
+        self.compare()
+        return self.build_result()
+
+    def cell(self, cells, key):
+        index = self.header.by_field.get(key)
+        if index is None or index >= len(cells):
+            return None
+        return cells[index]
+
+    def read_rows(self, rows):
+        codes = {
+            squash(cell_text(self.cell(cells, "code"))).upper()
+            for _, cells in rows
+            if not self.header.is_repeat(cells)
+        }
+        codes.discard("")
+        self.measures = {
+            m.code_upper: m
+            for m in Measure.objects.annotate(code_upper=Upper("code")).filter(code_upper__in=codes)
+        }
+        seen: dict[tuple[int, date], int] = {}
+        for number, cells in rows:
+            if self.header.is_repeat(cells):
+                continue
+            code = squash(cell_text(self.cell(cells, "code")))
+            if not code:
+                self.error(number, "This row has no measure code.")
+                continue
+            measure = self.measures.get(code.upper())
+            if measure is None:
+                self.error(number, f'No measure has the code "{code[:30]}".')
+                continue
+            try:
+                row = self.read_row(number, cells, measure)
+            except CellError as exc:
+                self.error(number, str(exc))
+                continue
+            key = (measure.pk, row.start)
+            if key in seen:
+                self.error(
+                    number,
+                    f"{measure.code} has two values for the period starting "
+                    f"{fmt_date(row.start)}: rows {seen[key]} and {number}. Keep one.",
+                )
+                continue
+            seen[key] = number
+            self.rows.append(row)
+        if not self.rows and not self.errors:
+            self.error(None, "There are no values under the header row.")
+
+    def read_row(self, number, cells, measure) -> ValueRow:
+        label = squash(cell_text(self.cell(cells, "label")))
+        start = to_date(self.cell(cells, "period_start"), "period start")
+        end = to_date(self.cell(cells, "period_end"), "period end")
+        if start is None and end is None:
+            window = period_from_label(label) if label else None
+            if window is None:
+                raise CellError(
+                    f'The period "{label[:40]}" could not be read: give its start and end dates.'
+                    if label
+                    else "This row has no period: give a period, or its start and end dates."
+                )
+            start, end = window
+        start = start or end
+        end = end or start
+        if end < start:
+            raise CellError("The period ends before it starts.")
+        if not label:
+            label = f"As at {fmt_date(start)}" if start == end else f"{start} to {end}"
+        if len(label) > 100:
+            raise CellError("The period label is longer than 100 characters.")
+        row = ValueRow(
+            row=number,
+            measure=measure,
+            label=label,
+            start=start,
+            end=end,
+            value=to_decimal(self.cell(cells, "value"), "value"),
+            numerator=to_decimal(self.cell(cells, "numerator"), "numerator"),
+            denominator=to_decimal(self.cell(cells, "denominator"), "denominator"),
+            note=squash(cell_text(self.cell(cells, "note")))[:500],
+        )
+        for key in COMPARATOR_FIELDS:
+            value = to_decimal(self.cell(cells, key), MEASURE_FIELDS.label(key))
+            if value is not None:
+                row.comparators[key] = value
+        candidate = MeasureValue(
+            measure=measure,
+            period_start=start,
+            period_end=end,
+            label=label,
+            value=row.value,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            note=row.note,
+        )
+        try:
+            candidate.clean()
+            candidate.clean_fields(exclude=["measure", "population", "recorded_by"])
+        except ValidationError as exc:
+            messages = [m for ms in exc.message_dict.values() for m in ms]
+            raise CellError(" ".join(messages)) from exc
+        row.value = Decimal(candidate.value).quantize(PLACES, rounding=ROUND_HALF_UP)
+        return row
+
+    def compare(self):
+        ids = {r.measure.pk for r in self.rows}
+        starts = {r.start for r in self.rows}
+        self.existing = {
+            (v.measure_id, v.period_start): v
+            for v in MeasureValue.objects.filter(measure_id__in=ids, period_start__in=starts)
+        }
+        self.existing_comparators = {
+            (c.measure_id, c.kind, c.period_start): c
+            for c in Comparator.objects.filter(
+                measure_id__in=ids,
+                period_start__in=starts,
+                kind__in=list(COMPARATOR_FIELDS.values()),
+            )
+        }
+        has_note = "note" in self.header.by_field
+        self.plan = []
+        for r in self.rows:
+            existing = self.existing.get((r.measure.pk, r.start))
+            changes = []
+            if existing is not None:
+                for name, new in (
+                    ("period end", r.end != existing.period_end),
+                    ("period", r.label != existing.label),
+                    ("value", r.value != existing.value),
+                    ("numerator", r.numerator != existing.numerator),
+                    ("denominator", r.denominator != existing.denominator),
+                    ("note", has_note and r.note != existing.note),
+                ):
+                    if new:
+                        changes.append(name)
+            comparator_changes = []
+            for key, value in r.comparators.items():
+                c = self.existing_comparators.get((r.measure.pk, COMPARATOR_FIELDS[key], r.start))
+                if c is None or c.value != value or c.period_end != r.end or c.label != r.label:
+                    comparator_changes.append(MEASURE_FIELDS.label(key))
+            status = "create" if existing is None else ("change" if changes else "same")
+            if status == "same" and comparator_changes:
+                status = "change"
+            self.plan.append((r, existing, changes, comparator_changes, status))
+
+    def build_result(self) -> dict:
+        header = self.header
+        rows = [
+            {
+                "row": r.row,
+                "code": r.measure.code,
+                "label": r.label,
+                "start": r.start.isoformat(),
+                "end": r.end.isoformat(),
+                "value": str(r.value.normalize()) if r.value is not None else "",
+                "status": status,
+                "changes": changes + [f"{c} comparator" for c in comparators],
+            }
+            for r, _, changes, comparators, status in getattr(self, "plan", [])
+        ]
+        counts = {"create": 0, "change": 0, "same": 0}
+        for row in rows:
+            counts[row["status"]] += 1
+        self.result = {
+            "kind": "measure_values",
+            "file": {
+                "name": self.table.filename,
+                "read_as": self.table.describe(),
+                "rows": len(self.table.rows),
+                "header_row": header.row_number if header else None,
+            },
+            "columns": [
+                {
+                    "letter": c.letter,
+                    "heading": c.heading,
+                    "field": c.field or "",
+                    "label": MEASURE_FIELDS.label(c.field) if c.field else "Not recognised",
+                }
+                for c in (header.columns if header else [])
+                if c.heading or c.field
+            ],
+            "unknown": [
+                {"letter": c.letter, "heading": c.heading}
+                for c in (header.unknown if header else [])
+            ],
+            "needs_mapping": bool(
+                header
+                and (
+                    header.unknown
+                    or "code" not in header.by_field
+                    or not {"value", "numerator"} & set(header.by_field)
+                )
+            ),
+            "errors": [i.as_dict() for i in sorted(self.errors, key=lambda i: i.row or 0)],
+            "warnings": [i.as_dict() for i in sorted(self.warnings, key=lambda i: i.row or 0)],
+            "counts": {"values": counts},
+            "values": rows,
+            "can_commit": not self.errors and bool(rows),
+        }
+        return self.result
+
+    def commit(self, *, user=None) -> dict:
+        """Write every value and comparator in one transaction, or nothing."""
+        from transfer.imports.plan_changes import ImportBlocked
+
+        with transaction.atomic():
+            self.errors, self.warnings, self.rows = [], [], []
+            self.prepare()
+            if self.errors:
+                raise ImportBlocked(self.errors)
+            reason = f"Imported from {self.table.filename}"[:100]
+            written = {"created": 0, "changed": 0, "comparators": 0}
+            for r, existing, changes, _, status in self.plan:
+                if status != "same" and (existing is None or changes):
+                    value = existing or MeasureValue(measure=r.measure, period_start=r.start)
+                    value.period_end = r.end
+                    value.label = r.label
+                    value.value = r.value
+                    value.numerator = r.numerator
+                    value.denominator = r.denominator
+                    if "note" in self.header.by_field or existing is None:
+                        value.note = r.note
+                    if existing is None:
+                        value.recorded_by = user
+                    value._change_reason = reason
+                    value.save()
+                    written["created" if existing is None else "changed"] += 1
+                for key, number in r.comparators.items():
+                    kind = COMPARATOR_FIELDS[key]
+                    c = self.existing_comparators.get((r.measure.pk, kind, r.start))
+                    if c is not None and (c.value, c.period_end, c.label) == (
+                        number,
+                        r.end,
+                        r.label,
+                    ):
+                        continue
+                    c = c or Comparator(measure=r.measure, kind=kind, period_start=r.start)
+                    c.value, c.period_end, c.label = number, r.end, r.label
+                    c._change_reason = reason
+                    c.save()
+                    written["comparators"] += 1
+            self.result["committed"] = written
+            return written

@@ -1,0 +1,980 @@
+"""Compare a parsed plan spreadsheet with the database, preview the changes, and commit them.
+
+``PlanImporter(table=..., options=...)`` reads the file (``prepare``), which gives ``result``: a
+JSON-ready preview of what will be created or changed, with errors and warnings by row. Nothing
+is written until ``commit``, which reads everything again inside one ``transaction.atomic()``
+and either writes it all or, on any error, nothing. Only objects whose fields actually change
+are saved, so importing the same file twice changes nothing, not even the history tables.
+
+Options (kept in ``PlanImport.options`` between the preview and the commit):
+
+- ``mode``: "new" (create a plan) or "update" (update the plan ``plan``, matching actions by
+  number);
+- for a new plan: ``organisation`` (pk), ``title``, ``kind``, ``numbering``, ``start``, ``end``
+  (ISO dates), ``version_label``;
+- ``mapping``: {column letter: field key or "ignore"} for headers the importer did not recognise;
+- ``tag_pattern``: the regular expression for tags written in the text (Ofsted Improvement
+  Action N by default).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
+
+from actions.models import Action, ActionLink, RagDefinition, StatusUpdate, SubAction, Tag
+from actions.services import status_update_record
+from actions.timescales import parse_timescale
+from core.models import Organisation, Person
+from core.rag import Rating, split
+from plans.models import Plan
+from priorities.models import Objective, Outcome, Priority
+from transfer.imports.headers import PLAN_FIELDS
+from transfer.imports.plan_rows import (
+    DEFAULT_TAG_PATTERN,
+    Issue,
+    PAction,
+    ParsedPlan,
+    PlanRowReader,
+    squash,
+)
+from transfer.imports.reading import Table
+
+ROLE_WORDS = (
+    "director",
+    "head of",
+    "manager",
+    "chief",
+    "lead member",
+    "officer",
+    "team",
+    "service",
+    "board",
+    "partner",
+    "agencies",
+)
+PREVIEW_TEXT = 140
+
+
+class ImportBlocked(Exception):
+    """The file has errors (listed in ``issues``), so nothing was written."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(f"{len(issues)} problem(s) in the file: nothing was imported.")
+        self.issues = issues
+
+
+@dataclass
+class LeadChoice:
+    person: Person | None  # an existing person
+    new_name: str  # or the name of a person to create ("" for no lead)
+    lead_text: str
+
+    @property
+    def key(self):
+        if self.person is not None:
+            return ("person", self.person.pk)
+        if self.new_name:
+            return ("new", self.new_name.lower())
+        return None
+
+
+def lead_parts(cell: str) -> list[str]:
+    parts = re.split(r"\s*(?:\n|,|;|/|&|\+|\band\b)\s*", cell, flags=re.IGNORECASE)
+    return [squash(p) for p in parts if squash(p)]
+
+
+def looks_like_role(name: str) -> bool:
+    lowered = name.lower()
+    return (name.isupper() and len(name) <= 10) or any(w in lowered for w in ROLE_WORDS)
+
+
+def short(text: str, n: int = PREVIEW_TEXT) -> str:
+    text = squash(text)
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class PlanImporter:
+    def __init__(self, *, table: Table, options: dict):
+        self.table = table
+        self.options = options
+        self.mode = options.get("mode", "new")
+        self.errors: list[Issue] = []
+        self.warnings: list[Issue] = []
+        self.header = None
+        self.parsed: ParsedPlan | None = None
+        self.plan: Plan | None = None
+        self.organisation: Organisation | None = None
+        self.result: dict = {}
+
+    # == reading ===========================================================================
+    def prepare(self) -> dict:
+        """Read the file and compare it with the database; returns the preview (``result``)."""
+        self.load_target()
+        mapping = self.options.get("mapping") or {}
+        self.header = PLAN_FIELDS.find_header(self.table.rows, mapping)
+        if self.header is None:
+            self.errors.append(
+                Issue(
+                    None,
+                    "No header row was found in the first 30 rows. The sheet needs a row of "
+                    "column names such as Action, Success criteria, Lead officer, Timescale.",
+                )
+            )
+            return self.build_result()
+        self.check_header()
+        if self.errors and "action" not in self.header.by_field:
+            return self.build_result()
+        rating_words = {}
+        if self.organisation is not None:
+            for definition in RagDefinition.objects.filter(organisation=self.organisation):
+                rating_words[squash(definition.label).lower()] = definition.rating
+        numbering = self.plan.numbering if self.plan else self.options.get("numbering")
+        reader = PlanRowReader(
+            self.header,
+            numbering=numbering or Plan.Numbering.HIERARCHICAL,
+            rating_words=rating_words,
+            tag_pattern=self.options.get("tag_pattern") or DEFAULT_TAG_PATTERN,
+        )
+        self.parsed = reader.read(self.table.rows[self.header.position + 1 :])
+        self.errors.extend(self.parsed.errors)
+        self.warnings.extend(self.parsed.warnings)
+        if not self.parsed.actions and not self.parsed.priorities:
+            self.errors.append(Issue(None, "There are no actions under the header row."))
+        self.resolve()
+        return self.build_result()
+
+    def load_target(self):
+        if self.mode == "update":
+            self.plan = (
+                Plan.objects.select_related("organisation")
+                .filter(pk=self.options.get("plan"))
+                .first()
+            )
+            if self.plan is None:
+                self.errors.append(Issue(None, "The plan to update no longer exists."))
+            else:
+                self.organisation = self.plan.organisation
+        else:
+            self.organisation = Organisation.objects.filter(
+                pk=self.options.get("organisation")
+            ).first()
+            if self.organisation is None:
+                self.errors.append(Issue(None, "Choose the organisation that owns the plan."))
+
+    def check_header(self):
+        header = self.header
+        for key, columns in header.duplicates:
+            letters = " and ".join(c.letter for c in columns)
+            self.errors.append(
+                Issue(
+                    header.row_number,
+                    f"Columns {letters} are both read as {PLAN_FIELDS.label(key)}: map one of "
+                    "them to something else, or ignore it.",
+                )
+            )
+        for column in header.unknown:
+            self.errors.append(
+                Issue(
+                    header.row_number,
+                    f'Column {column.letter} ("{short(column.heading, 60)}") is not recognised: '
+                    "choose what it holds, or ignore it.",
+                )
+            )
+        if "action" not in header.by_field:
+            self.errors.append(
+                Issue(
+                    header.row_number,
+                    "No Action column was found: choose which column holds the actions.",
+                )
+            )
+        unlabelled = [
+            c
+            for c in header.unlabelled
+            if any(
+                c.index < len(cells) and cells[c.index] not in (None, "")
+                for _, cells in self.table.rows[header.position + 1 :]
+            )
+        ]
+        for column in unlabelled:
+            self.warnings.append(
+                Issue(
+                    header.row_number,
+                    f"Column {column.letter} has no heading, so what is in it is not imported.",
+                )
+            )
+
+    # == comparing with the database =========================================================
+    def resolve(self):
+        self.existing_priorities = {}
+        self.existing_outcomes = {}
+        self.existing_objectives = {}
+        self.existing_actions = {}
+        if self.plan is not None:
+            self.existing_priorities = {
+                p.number: p for p in Priority.objects.filter(plan=self.plan)
+            }
+            self.existing_outcomes = {
+                (o.priority.number, o.number): o
+                for o in Outcome.objects.filter(priority__plan=self.plan).select_related("priority")
+            }
+            self.existing_objectives = {
+                (o.priority.number, o.number): o
+                for o in Objective.objects.filter(priority__plan=self.plan).select_related(
+                    "priority", "outcome"
+                )
+            }
+            self.existing_actions = {
+                a.number: a
+                for a in Action.objects.filter(plan=self.plan)
+                .select_related("priority", "outcome", "objective", "lead")
+                .prefetch_related(
+                    "tags",
+                    "supporting_officers",
+                    "partners",
+                    Prefetch("links", queryset=ActionLink.objects.order_by("order", "pk")),
+                    Prefetch("sub_actions", queryset=SubAction.objects.order_by("order", "pk")),
+                )
+                .annotate(has_updates=Exists(StatusUpdate.objects.filter(action=OuterRef("pk"))))
+            }
+        self.resolve_people()
+        self.resolve_tags()
+        self.resolve_partners()
+        self.compare()
+
+    def resolve_people(self):
+        cells = {a.lead for a in self.parsed.actions if a.lead}
+        candidates = {name.lower() for a in self.parsed.actions for name in a.supporting}
+        for cell in cells:
+            candidates.add(cell.lower())
+            candidates.update(p.lower() for p in lead_parts(cell))
+        self.people: dict[str, Person] = {}
+        if candidates:
+            org_id = self.organisation.pk if self.organisation else None
+            rows = (
+                Person.objects.annotate(lname=Lower("name"))
+                .filter(lname__in=candidates)
+                .annotate(
+                    mine=Case(
+                        When(organisation_id=org_id, then=Value(0)),
+                        default=Value(1),
+                        output_field=IntegerField(),
+                    )
+                )
+                .order_by("mine", "pk")
+            )
+            for person in rows:
+                self.people.setdefault(person.lname, person)
+        self.lead_choices: dict[int, LeadChoice] = {}
+        self.lead_summary: dict[str, dict] = {}
+        for action in self.parsed.actions:
+            if not action.lead:
+                continue
+            current = self.existing_actions.get(action.number)
+            choice = self.choose_lead(action.lead, current.lead if current else None)
+            self.lead_choices[action.row] = choice
+            entry = self.lead_summary.setdefault(
+                action.lead,
+                {
+                    "written": action.lead,
+                    "status": "matched" if choice.person else "created",
+                    "person": choice.person.name if choice.person else choice.new_name,
+                    "rows": [],
+                },
+            )
+            entry["rows"].append(action.row)
+            if len(choice.new_name) > 200:
+                self.errors.append(Issue(action.row, "The lead officer's name is too long."))
+        self.supporting_choices: dict[int, list[LeadChoice]] = {}
+        for action in self.parsed.actions:
+            choices = []
+            for name in action.supporting:
+                person = self.people.get(name.lower())
+                choice = LeadChoice(person, "" if person else name, "")
+                choices.append(choice)
+                entry = self.lead_summary.setdefault(
+                    name,
+                    {
+                        "written": name,
+                        "status": "matched" if person else "created",
+                        "person": person.name if person else name,
+                        "rows": [],
+                    },
+                )
+                entry["rows"].append(action.row)
+            self.supporting_choices[action.row] = choices
+
+    def resolve_partners(self):
+        names = {n for a in self.parsed.actions for n in a.partners}
+        self.organisations: dict[str, Organisation] = {}
+        if names:
+            for org in Organisation.objects.annotate(lname=Lower("name")).filter(
+                lname__in={n.lower() for n in names}
+            ):
+                self.organisations.setdefault(org.lname, org)
+        self.new_organisations = sorted(
+            {n for n in names if n.lower() not in self.organisations}, key=str.lower
+        )
+
+    def choose_lead(self, cell: str, current: Person | None) -> LeadChoice:
+        parts = lead_parts(cell)
+        candidates = [cell] + [p for p in parts if p.lower() != cell.lower()]
+        if current is not None and any(c.lower() == current.name.lower() for c in candidates):
+            return LeadChoice(current, "", "" if cell == current.name else cell)
+        for candidate in candidates:
+            person = self.people.get(candidate.lower())
+            if person is not None:
+                return LeadChoice(person, "", "" if cell == person.name else cell)
+        name = cell if len(parts) <= 1 else parts[0]
+        return LeadChoice(None, name, "" if name == cell else cell)
+
+    def resolve_tags(self):
+        names = {t for a in self.parsed.actions for t in a.tags}
+        lowered = {n.lower() for n in names}
+        self.tags: dict[str, Tag] = {}
+        if lowered:
+            for tag in Tag.objects.annotate(lname=Lower("name")).filter(lname__in=lowered):
+                self.tags.setdefault(tag.lname, tag)
+        self.new_tags = sorted({n for n in names if n.lower() not in self.tags}, key=str.lower)
+
+    # -- per-object comparison ---------------------------------------------------------------
+    def compare(self):
+        parsed = self.parsed
+        self.structure = []
+        self.priority_changes = {}
+        for p in parsed.priorities:
+            existing = self.existing_priorities.get(p.number)
+            changes = []
+            if existing is not None:
+                if existing.title != p.title:
+                    changes.append("title")
+                if p.statement and existing.statement != p.statement:
+                    changes.append("statement")
+            self.priority_changes[p.number] = changes
+            self.structure.append(self.node("priority", p, existing, changes))
+        self.outcome_changes = {}
+        for o in parsed.outcomes:
+            existing = self.existing_outcomes.get((o.priority, o.number))
+            changes = ["title"] if existing is not None and existing.title != o.title else []
+            self.outcome_changes[(o.priority, o.number)] = changes
+            self.structure.append(self.node("outcome", o, existing, changes))
+        self.objective_changes = {}
+        for o in parsed.objectives:
+            existing = self.existing_objectives.get((o.priority, o.number))
+            changes = []
+            if existing is not None:
+                if existing.title != o.title:
+                    changes.append("title")
+                if (existing.outcome.number if existing.outcome else None) != o.outcome:
+                    changes.append("outcome")
+            self.objective_changes[(o.priority, o.number)] = changes
+            self.structure.append(self.node("objective", o, existing, changes))
+
+        self.action_rows = []
+        self.action_changes = {}
+        self.updates_to_record = []
+        for a in parsed.actions:
+            existing = self.existing_actions.get(a.number)
+            changes = self.action_diff(a, existing) if existing is not None else []
+            self.action_changes[a.row] = changes
+            if a.rating:
+                if existing is None or not existing.has_updates:
+                    self.updates_to_record.append(a)
+                elif existing.rating != a.rating:
+                    self.warnings.append(
+                        Issue(
+                            a.row,
+                            f"The file gives action {a.number} the rating "
+                            f"{Rating(a.rating).label}, but its current rating is "
+                            f"{Rating(existing.rating).label}. Ratings are given in updates, so "
+                            "the current rating is kept.",
+                        )
+                    )
+            self.action_rows.append(
+                {
+                    "row": a.row,
+                    "number": a.number,
+                    "description": short(a.description),
+                    "lead": a.lead,
+                    "timescale": a.timescale,
+                    "rating": Rating(a.rating).label if a.rating else "",
+                    "rating_value": a.rating or "",
+                    "subs": len(a.subs),
+                    "tags": a.tags,
+                    "status": "create" if existing is None else ("change" if changes else "same"),
+                    "changes": changes,
+                }
+            )
+        if self.plan is not None:
+            in_file = {a.number for a in parsed.actions}
+            missing = [n for n in self.existing_actions if n not in in_file]
+            if missing:
+                self.warnings.append(
+                    Issue(
+                        None,
+                        f"{len(missing)} action(s) of the plan are not in the file "
+                        f"({', '.join(sorted(missing)[:10])}{'…' if len(missing) > 10 else ''}); "
+                        "they are left as they are.",
+                    )
+                )
+            if any(not a.numbered_in_file for a in parsed.actions):
+                self.warnings.append(
+                    Issue(
+                        None,
+                        "Some rows have no action number, so they are numbered by their order in "
+                        "the file: a row inserted above others changes the numbers below it. "
+                        "Export the plan to get a file with its numbers.",
+                    )
+                )
+
+    def node(self, kind, item, existing, changes):
+        return {
+            "kind": kind,
+            "row": item.row,
+            "number": item.number,
+            "title": short(item.title),
+            "status": "create" if existing is None else ("change" if changes else "same"),
+            "changes": changes,
+        }
+
+    def action_diff(self, a: PAction, x: Action) -> list[str]:
+        fields = self.parsed.fields
+        changes = []
+        if x.priority.number != a.priority:
+            changes.append("priority")
+        if (x.outcome.number if x.outcome else None) != a.outcome:
+            changes.append("outcome")
+        if (x.objective.number if x.objective else None) != a.objective:
+            changes.append("objective")
+        if x.description != a.description:
+            changes.append("description")
+        if "success_criteria" in fields and x.success_criteria != a.success_criteria:
+            changes.append("success criteria")
+        if "lead" in fields:
+            choice = self.lead_choices.get(a.row)
+            lead_id = choice.person.pk if choice and choice.person else None
+            new_name = choice.new_name if choice else ""
+            lead_text = choice.lead_text if choice else ""
+            if x.lead_id != lead_id or new_name or x.lead_text != lead_text:
+                changes.append("lead officer")
+        if "timescale" in fields and x.timescale_text != parse_timescale(a.timescale).text:
+            changes.append("timescale")
+        if x.sequence != a.sequence:
+            changes.append("order")
+        current_tags = {t.name.lower() for t in x.tags.all()}
+        wanted = {t.lower() for t in a.tags}
+        if ("tags" in fields and current_tags != wanted) or (
+            "tags" not in fields and not wanted <= current_tags
+        ):
+            changes.append("tags")
+        if "links" in fields and [link.title for link in x.links.all()] != a.links:
+            changes.append("links")
+        if "supporting" in fields:
+            choices = self.supporting_choices.get(a.row, [])
+            if any(c.person is None for c in choices) or {c.person.pk for c in choices} != {
+                p.pk for p in x.supporting_officers.all()
+            }:
+                changes.append("supporting officers")
+        if "partners" in fields and {n.lower() for n in a.partners} != {
+            o.name.lower() for o in x.partners.all()
+        }:
+            changes.append("partners")
+        if self.sub_rows(x) != self.wanted_subs(a, x):
+            changes.append("sub-items")
+        return changes
+
+    def sub_rows(self, x: Action):
+        return [
+            (s.description, s.timescale_text, s.lead_text, s.links, s.complete)
+            for s in x.sub_actions.all()
+        ]
+
+    def wanted_subs(self, a: PAction, x: Action | None = None):
+        keep_complete = "rag" not in self.parsed.fields and x is not None
+        existing = list(x.sub_actions.all()) if x is not None else []
+        rows = []
+        for i, s in enumerate(a.subs):
+            complete = s.complete
+            if keep_complete:
+                complete = existing[i].complete if i < len(existing) else False
+            rows.append(
+                (
+                    s.description,
+                    parse_timescale(s.timescale).text,
+                    s.lead_text,
+                    "\n".join(s.links),
+                    complete,
+                )
+            )
+        return rows
+
+    # == the preview =========================================================================
+    def build_result(self) -> dict:
+        header = self.header
+        columns = []
+        unknown = []
+        if header is not None:
+            for c in header.columns:
+                if not c.heading and c.field is None:
+                    continue
+                columns.append(
+                    {
+                        "letter": c.letter,
+                        "heading": c.heading,
+                        "field": c.field or "",
+                        "label": PLAN_FIELDS.label(c.field) if c.field else "Not recognised",
+                    }
+                )
+            unknown = [{"letter": c.letter, "heading": c.heading} for c in header.unknown]
+        counts = {}
+        if self.parsed is not None:
+            counts = self.counts()
+        errors = sorted(self.errors, key=lambda i: i.row or 0)
+        warnings = sorted(self.warnings, key=lambda i: i.row or 0)
+        self.result = {
+            "kind": "plan",
+            "mode": self.mode,
+            "file": {
+                "name": self.table.filename,
+                "read_as": self.table.describe(),
+                "rows": len(self.table.rows),
+                "header_row": header.row_number if header else None,
+                "repeated_headers": self.parsed.repeated_headers if self.parsed else 0,
+            },
+            "plan": self.plan_summary(),
+            "columns": columns,
+            "unknown": unknown,
+            "needs_mapping": bool(unknown)
+            or (header is not None and "action" not in header.by_field),
+            "errors": [i.as_dict() for i in errors],
+            "warnings": [i.as_dict() for i in warnings],
+            "counts": counts,
+            "leads": sorted(
+                getattr(self, "lead_summary", {}).values(), key=lambda e: e["written"].lower()
+            ),
+            "new_tags": getattr(self, "new_tags", []),
+            "new_organisations": getattr(self, "new_organisations", []),
+            "structure": getattr(self, "structure", []),
+            "actions": getattr(self, "action_rows", []),
+            "priority_label": self.parsed.priority_label if self.parsed else "",
+            "can_commit": not errors and self.parsed is not None,
+        }
+        return self.result
+
+    def plan_summary(self) -> dict:
+        if self.plan is not None:
+            return {"pk": self.plan.pk, "title": self.plan.title, "slug": self.plan.slug}
+        return {
+            "pk": None,
+            "title": self.options.get("title", ""),
+            "organisation": self.organisation.name if self.organisation else "",
+        }
+
+    def counts(self) -> dict:
+        def tally(items):
+            out = {"create": 0, "change": 0, "same": 0}
+            for item in items:
+                out[item["status"]] += 1
+            return out
+
+        structure = getattr(self, "structure", [])
+        return {
+            "priorities": tally(s for s in structure if s["kind"] == "priority"),
+            "outcomes": tally(s for s in structure if s["kind"] == "outcome"),
+            "objectives": tally(s for s in structure if s["kind"] == "objective"),
+            "actions": tally(getattr(self, "action_rows", [])),
+            "sub_actions": sum(len(a.subs) for a in self.parsed.actions),
+            "people_to_create": len(
+                {
+                    e["person"].lower()
+                    for e in getattr(self, "lead_summary", {}).values()
+                    if e["status"] != "matched"
+                }
+            ),
+            "tags_to_create": len(getattr(self, "new_tags", [])),
+            "organisations_to_create": len(getattr(self, "new_organisations", [])),
+            "ratings": len(getattr(self, "updates_to_record", [])),
+        }
+
+    # == writing ===========================================================================
+    def commit(self, *, user=None) -> Plan:
+        """Write everything in one transaction, or nothing (``ImportBlocked`` on errors)."""
+        with transaction.atomic():
+            self.errors, self.warnings = [], []
+            self.prepare()
+            if self.errors:
+                raise ImportBlocked(self.errors)
+            return Writer(self, user).write()
+
+
+class Writer:
+    """Applies a prepared ``PlanImporter``; runs inside its transaction."""
+
+    def __init__(self, importer: PlanImporter, user):
+        self.i = importer
+        self.user = user
+        self.reason = f"Imported from {importer.table.filename}"[:100]
+        self.created = defaultdict(int)
+        self.changed = defaultdict(int)
+
+    def save(self, obj, kind, created):
+        obj._change_reason = self.reason
+        obj.save()
+        (self.created if created else self.changed)[kind] += 1
+
+    def write(self) -> Plan:
+        i = self.i
+        plan = i.plan or self.create_plan()
+        self.plan = plan
+        people = self.create_people()
+        tags = self.create_tags()
+        self.organisations = self.create_organisations()
+        self.people = people
+        self.tags = tags
+        priorities = self.write_priorities(plan)
+        outcomes = self.write_outcomes(priorities)
+        objectives = self.write_objectives(priorities, outcomes)
+        self.write_actions(plan, priorities, outcomes, objectives, people, tags)
+        i.result["committed"] = {"created": dict(self.created), "changed": dict(self.changed)}
+        return plan
+
+    def create_plan(self) -> Plan:
+        o = self.i.options
+        title = squash(o.get("title", "")) or "Imported plan"
+        base = slugify(title)[:90] or "plan"
+        taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        plan = Plan(
+            slug=slug,
+            title=title[:250],
+            kind=o.get("kind") or Plan.Kind.IMPROVEMENT_PLAN,
+            organisation=self.i.organisation,
+            start=date.fromisoformat(o["start"]),
+            end=date.fromisoformat(o["end"]),
+            version_label=o.get("version_label", "")[:100],
+            numbering=o.get("numbering") or Plan.Numbering.HIERARCHICAL,
+            priority_label=(self.i.parsed.priority_label or "Priority")[:60],
+        )
+        self.save(plan, "plans", True)
+        return plan
+
+    def create_people(self) -> dict:
+        made = {}
+        org = self.i.organisation
+        choices = list(self.i.lead_choices.values())
+        for supporting in self.i.supporting_choices.values():
+            choices.extend(supporting)
+        for choice in choices:
+            if choice.person is not None or not choice.new_name:
+                continue
+            key = choice.new_name.lower()
+            if key in made:
+                continue
+            base = slugify(choice.new_name)[:70] or "person"
+            taken = set(Person.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            person = Person.objects.create(
+                slug=slug,
+                name=choice.new_name,
+                is_role=looks_like_role(choice.new_name),
+                organisation=org,
+            )
+            made[key] = person
+            self.created["people"] += 1
+        return made
+
+    def create_tags(self) -> dict:
+        tags = dict(self.i.tags)
+        for name in self.i.new_tags:
+            tags[name.lower()] = Tag.objects.create(name=name)
+            self.created["tags"] += 1
+        return tags
+
+    def create_organisations(self) -> dict:
+        organisations = dict(self.i.organisations)
+        for name in self.i.new_organisations:
+            organisations[name.lower()] = Organisation.objects.create(
+                name=name, kind=Organisation.Kind.OTHER
+            )
+            self.created["organisations"] += 1
+        return organisations
+
+    def write_priorities(self, plan) -> dict:
+        out = {}
+        existing = self.i.existing_priorities
+        next_order = max((p.order for p in existing.values()), default=-1) + 1
+        for p in self.i.parsed.priorities:
+            obj = existing.get(p.number)
+            if obj is None:
+                obj = Priority(
+                    plan=plan,
+                    number=p.number,
+                    title=p.title,
+                    statement=p.statement,
+                    order=next_order,
+                )
+                next_order += 1
+                self.save(obj, "priorities", True)
+            elif self.i.priority_changes[p.number]:
+                obj.title = p.title
+                if p.statement:
+                    obj.statement = p.statement
+                self.save(obj, "priorities", False)
+            out[p.number] = obj
+        return out
+
+    def write_outcomes(self, priorities) -> dict:
+        out = {}
+        existing = self.i.existing_outcomes
+        orders = defaultdict(lambda: -1)
+        for (pn, _), o in existing.items():
+            orders[pn] = max(orders[pn], o.order)
+        for o in self.i.parsed.outcomes:
+            key = (o.priority, o.number)
+            obj = existing.get(key)
+            if obj is None:
+                orders[o.priority] += 1
+                obj = Outcome(
+                    priority=priorities[o.priority],
+                    number=o.number,
+                    title=o.title,
+                    order=orders[o.priority],
+                )
+                self.save(obj, "outcomes", True)
+            elif self.i.outcome_changes[key]:
+                obj.title = o.title
+                self.save(obj, "outcomes", False)
+            out[key] = obj
+        return out
+
+    def write_objectives(self, priorities, outcomes) -> dict:
+        out = {}
+        existing = self.i.existing_objectives
+        orders = defaultdict(lambda: -1)
+        for (pn, _), o in existing.items():
+            orders[pn] = max(orders[pn], o.order)
+        for o in self.i.parsed.objectives:
+            key = (o.priority, o.number)
+            obj = existing.get(key)
+            outcome = outcomes.get((o.priority, o.outcome)) if o.outcome else None
+            if obj is None:
+                orders[o.priority] += 1
+                obj = Objective(
+                    priority=priorities[o.priority],
+                    outcome=outcome,
+                    number=o.number,
+                    title=o.title,
+                    order=orders[o.priority],
+                )
+                self.save(obj, "objectives", True)
+            elif self.i.objective_changes[key]:
+                obj.title = o.title
+                obj.outcome = outcome
+                self.save(obj, "objectives", False)
+            out[key] = obj
+        return out
+
+    def lead_for(self, a: PAction, people) -> tuple[Person | None, str]:
+        choice = self.i.lead_choices.get(a.row)
+        if choice is None:
+            return None, ""
+        if choice.person is not None:
+            return choice.person, choice.lead_text
+        return people[choice.new_name.lower()], choice.lead_text
+
+    def write_actions(self, plan, priorities, outcomes, objectives, people, tags):
+        """Existing actions are saved one by one, and only when they change. New ones are
+        created in bulk with their history (an action with tags is saved on its own, so that
+        its history records the tags), then their links, sub-actions, supporting officers
+        and partners in bulk, then their initial ratings through ``status_update_record``."""
+        i = self.i
+        to_rate = {a.row for a in i.updates_to_record}
+        new: list[tuple[PAction, Action]] = []
+        bulk: list[Action] = []
+        saved: dict[int, Action] = {}
+        for a in i.parsed.actions:
+            existing = i.existing_actions.get(a.number)
+            lead, lead_text = self.lead_for(a, people)
+            outcome = outcomes.get((a.priority, a.outcome)) if a.outcome else None
+            objective = objectives.get((a.priority, a.objective)) if a.objective else None
+            if existing is None:
+                action = Action(
+                    plan=plan,
+                    priority=priorities[a.priority],
+                    outcome=outcome,
+                    objective=objective,
+                    number=a.number,
+                    sequence=a.sequence,
+                    description=a.description,
+                    success_criteria=a.success_criteria,
+                    lead=lead,
+                    lead_text=lead_text,
+                    timescale_text=a.timescale,
+                )
+                if a.tags:
+                    self.save(action, "actions", True)
+                    action.tags.set([tags[t.lower()] for t in a.tags])
+                else:
+                    action.apply_timescale()  # what Action.save would do
+                    bulk.append(action)
+                new.append((a, action))
+            else:
+                self.update_action(a, existing, priorities, outcome, objective, lead, lead_text)
+                saved[a.row] = existing
+        if bulk:
+            bulk_create_with_history(
+                bulk,
+                Action,
+                batch_size=500,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+            self.created["actions"] += len(bulk)
+        self.write_new_details(new)
+        for a, action in new:
+            saved[a.row] = action
+        for a in i.parsed.actions:
+            if a.row not in to_rate:
+                continue
+            lifecycle, confidence = split(a.rating)
+            status_update_record(
+                action=saved[a.row],
+                lifecycle=lifecycle,
+                confidence=confidence,
+                commentary=a.commentary or f"Rating imported from {i.table.filename}."[:4000],
+                author=self.user,
+            )
+            self.created["ratings"] += 1
+
+    def update_action(self, a, action, priorities, outcome, objective, lead, lead_text):
+        fields = self.i.parsed.fields
+        changes = self.i.action_changes[a.row]
+        if not changes:
+            return
+        action.priority = priorities[a.priority]
+        action.outcome = outcome
+        action.objective = objective
+        action.description = a.description
+        action.sequence = a.sequence
+        if "success_criteria" in fields:
+            action.success_criteria = a.success_criteria
+        if "lead" in fields:
+            action.lead, action.lead_text = lead, lead_text
+        if "timescale" in fields:
+            action.timescale_text = a.timescale
+        related = {"tags", "links", "sub-items", "supporting officers", "partners"}
+        if set(changes) - related:
+            self.save(action, "actions", False)
+        else:
+            self.changed["actions"] += 1
+        if "tags" in changes:
+            wanted = {self.tags[t.lower()] for t in a.tags}
+            if "tags" not in fields:
+                wanted |= set(action.tags.all())
+            action.tags.set(wanted)
+        self.write_people_and_partners(action, a, changes)
+        if "links" in changes:
+            action.links.all().delete()
+            ActionLink.objects.bulk_create(
+                ActionLink(action=action, title=title, order=n) for n, title in enumerate(a.links)
+            )
+        if "sub-items" in changes:
+            self.write_subs(action, a, list(action.sub_actions.all()))
+
+    def write_new_details(self, new: list[tuple[PAction, Action]]):
+        """Links, sub-actions (with their history), supporting officers and partners of the new
+        actions, each kind in one bulk insert."""
+        links, subs, supporting, partners = [], [], [], []
+        for a, action in new:
+            links.extend(
+                ActionLink(action=action, title=title, order=n) for n, title in enumerate(a.links)
+            )
+            for n, row in enumerate(self.i.wanted_subs(a)):
+                description, timescale, lead_text, sub_links, complete = row
+                sub = SubAction(
+                    action=action,
+                    order=n,
+                    description=description,
+                    timescale_text=timescale,
+                    lead_text=lead_text,
+                    links=sub_links,
+                    complete=complete,
+                )
+                sub.apply_timescale()
+                subs.append(sub)
+            for choice in self.i.supporting_choices.get(a.row, []):
+                person = choice.person or self.people[choice.new_name.lower()]
+                supporting.append(
+                    Action.supporting_officers.through(action_id=action.pk, person_id=person.pk)
+                )
+            for name in a.partners:
+                partners.append(
+                    Action.partners.through(
+                        action_id=action.pk, organisation_id=self.organisations[name.lower()].pk
+                    )
+                )
+        ActionLink.objects.bulk_create(links, batch_size=500)
+        if subs:
+            bulk_create_with_history(
+                subs,
+                SubAction,
+                batch_size=500,
+                default_user=self.user,
+                default_change_reason=self.reason,
+            )
+            self.created["sub_actions"] += len(subs)
+        Action.supporting_officers.through.objects.bulk_create(supporting, batch_size=500)
+        Action.partners.through.objects.bulk_create(partners, batch_size=500)
+
+    def write_people_and_partners(self, action, a: PAction, changes):
+        fields = self.i.parsed.fields
+        if "supporting" in fields and "supporting officers" in changes:
+            action.supporting_officers.set(
+                [
+                    c.person if c.person is not None else self.people[c.new_name.lower()]
+                    for c in self.i.supporting_choices.get(a.row, [])
+                ]
+            )
+        if "partners" in fields and "partners" in changes:
+            action.partners.set([self.organisations[n.lower()] for n in a.partners])
+
+    def write_subs(self, action, a: PAction, existing: list[SubAction]):
+        wanted = self.i.wanted_subs(a, action if existing else None)
+        for n, (description, timescale, lead_text, links, complete) in enumerate(wanted):
+            if n < len(existing):
+                sub = existing[n]
+                if (
+                    sub.description,
+                    sub.timescale_text,
+                    sub.lead_text,
+                    sub.links,
+                    sub.complete,
+                ) == (description, timescale, lead_text, links, complete) and sub.order == n:
+                    continue
+                created = False
+            else:
+                sub = SubAction(action=action)
+                created = True
+            sub.order = n
+            sub.description = description
+            sub.timescale_text = timescale
+            sub.lead_text = lead_text
+            sub.links = links
+            sub.complete = complete
+            self.save(sub, "sub_actions", created)
+        for sub in existing[len(wanted) :]:
+            sub._change_reason = self.reason
+            sub.delete()
+            self.changed["sub_actions_removed"] += 1

@@ -1,0 +1,148 @@
+"""Writes around an import: keep the uploaded file with its preview, change its column mapping,
+and commit it (all or nothing), leaving an audit record. Views and the management commands call
+these."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from core import audit
+from core.models import AuditEvent
+from plans.models import Plan
+from transfer.imports.measure_rows import MeasureValuesImporter
+from transfer.imports.plan_changes import ImportBlocked, PlanImporter
+from transfer.imports.plan_rows import Issue
+from transfer.imports.reading import ImportFileError, read_table
+from transfer.models import PlanImport
+
+logger = logging.getLogger(__name__)
+
+IMPORTERS = {
+    PlanImport.Kind.PLAN: PlanImporter,
+    PlanImport.Kind.MEASURE_VALUES: MeasureValuesImporter,
+}
+
+
+class AlreadyImported(Exception):
+    """The upload has been committed already (a second click on the button, say)."""
+
+
+def importer_for(*, kind: str, filename: str, content: bytes, options: dict):
+    """A prepared importer for a file; ``ImportFileError`` when the file cannot be read."""
+    table = read_table(filename=filename, content=content)
+    importer = IMPORTERS[kind](table=table, options=options)
+    importer.prepare()
+    return importer
+
+
+def plan_import_upload(
+    *, user, kind: str, filename: str, content: bytes, options: dict
+) -> PlanImport:
+    """Read an uploaded file and keep it with its preview. Raises ``ImportFileError`` (nothing is
+    kept) when the file cannot be read at all; problems in its rows are in the preview."""
+    importer = importer_for(kind=kind, filename=filename, content=content, options=options)
+    return PlanImport.objects.create(
+        kind=kind,
+        uploaded_by=user,
+        filename=filename[:255],
+        content=content,
+        options=options,
+        result=importer.result,
+        plan_id=options.get("plan") if options.get("mode") == "update" else None,
+    )
+
+
+def plan_import_remap(*, plan_import: PlanImport, mapping: dict[str, str]) -> PlanImport:
+    """Record what the administrator says unrecognised columns hold, and preview again."""
+    options = dict(plan_import.options)
+    options["mapping"] = {**options.get("mapping", {}), **mapping}
+    importer = importer_for(
+        kind=plan_import.kind,
+        filename=plan_import.filename,
+        content=bytes(plan_import.content),
+        options=options,
+    )
+    plan_import.options = options
+    plan_import.result = importer.result
+    plan_import.save(update_fields=["options", "result"])
+    return plan_import
+
+
+def plan_import_commit(*, plan_import: PlanImport, user) -> PlanImport:
+    """Commit an upload in one transaction. On any problem nothing is written, the upload is
+    marked failed with the reasons, and ``ImportBlocked`` is raised."""
+    if plan_import.status == PlanImport.Status.COMMITTED:
+        raise AlreadyImported
+    try:
+        _commit(plan_import, user)
+    except ImportBlocked as blocked:
+        plan_import.refresh_from_db()
+        plan_import.status = PlanImport.Status.FAILED
+        plan_import.result = {
+            **plan_import.result,
+            "errors": [i.as_dict() for i in blocked.issues],
+            "can_commit": False,
+        }
+        plan_import.save(update_fields=["status", "result"])
+        raise
+    plan_import.refresh_from_db()
+    return plan_import
+
+
+def _commit(plan_import: PlanImport, user) -> None:
+    try:
+        with transaction.atomic():
+            # Claim the upload first, so two clicks cannot import it twice.
+            claimed = PlanImport.objects.filter(
+                pk=plan_import.pk,
+                status__in=[PlanImport.Status.PREVIEWED, PlanImport.Status.FAILED],
+            ).update(status=PlanImport.Status.COMMITTED, committed_at=timezone.now())
+            if not claimed:
+                raise AlreadyImported
+            importer = IMPORTERS[plan_import.kind](
+                table=read_table(filename=plan_import.filename, content=bytes(plan_import.content)),
+                options=plan_import.options,
+            )
+            outcome = importer.commit(user=user)
+            plan = outcome if isinstance(outcome, Plan) else None
+            plan_import.refresh_from_db()
+            plan_import.result = importer.result
+            plan_import.plan = plan or plan_import.plan
+            plan_import.save(update_fields=["result", "plan"])
+            audit.record(
+                AuditEvent.Kind.IMPORT,
+                user=user,
+                summary=import_summary(plan_import),
+                **({} if user is not None else {"username": "manage.py"}),
+                upload=plan_import.pk,
+                file=plan_import.filename,
+                what=plan_import.kind,
+                plan=plan.pk if plan else None,
+                written=importer.result.get("committed", {}),
+            )
+    except (DatabaseError, ValidationError, ImportFileError, ValueError, KeyError) as exc:
+        # Anything the preview did not foresee: the transaction is rolled back, nothing is kept.
+        logger.exception("Import %s failed while writing", plan_import.pk)
+        raise ImportBlocked(
+            [Issue(None, f"The import could not be written, so nothing was imported: {exc}")]
+        ) from exc
+
+
+def import_summary(plan_import: PlanImport) -> str:
+    written = plan_import.result.get("committed", {})
+    if plan_import.kind == PlanImport.Kind.PLAN:
+        created = written.get("created", {})
+        changed = written.get("changed", {})
+        return (
+            f"Imported {plan_import.filename} into "
+            f"{plan_import.plan.title if plan_import.plan else 'a plan'}: "
+            f"{created.get('actions', 0)} actions created, {changed.get('actions', 0)} changed"
+        )
+    return (
+        f"Imported measure values from {plan_import.filename}: {written.get('created', 0)} "
+        f"created, {written.get('changed', 0)} changed"
+    )

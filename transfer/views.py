@@ -1,0 +1,245 @@
+"""Import (administrators: upload, preview, map columns, commit) and export (anyone who can see
+the plan: .xlsx and .csv downloads, each logged)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core.permissions import is_administrator, require
+from plans.models import Plan
+from plans.permissions import can_view_plan
+from transfer.exports import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    log_export,
+    measures_csv_bytes,
+    measures_xlsx_bytes,
+    plan_csv_bytes,
+    plan_xlsx_bytes,
+)
+from transfer.imports.forms import MappingForm, MeasureUploadForm, PlanUploadForm
+from transfer.imports.headers import MEASURE_FIELDS, PLAN_FIELDS
+from transfer.imports.plan_changes import ImportBlocked
+from transfer.imports.reading import ImportFileError
+from transfer.imports.services import (
+    AlreadyImported,
+    plan_import_commit,
+    plan_import_remap,
+    plan_import_upload,
+)
+from transfer.models import PlanImport
+
+
+class AdministratorRequiredMixin(LoginRequiredMixin):
+    """Signed-in administrators only: others are sent to sign in (302) or refused (403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        require(is_administrator(request.user))
+        return super().dispatch(request, *args, **kwargs)
+
+
+def plural(label: str) -> str:
+    """ "Priority" -> "Priorities", "Improvement area" -> "Improvement areas"."""
+    if label.endswith("y") and label[-2:-1] not in "aeiou":
+        return label[:-1] + "ies"
+    return label + "s"
+
+
+# == imports ================================================================================
+class ImportIndexView(AdministratorRequiredMixin, View):
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request):
+        imports = (
+            PlanImport.objects.select_related("uploaded_by", "plan")
+            .defer("content", "result", "options")
+            .order_by("-uploaded_at")[:25]
+        )
+        return render(request, "imports/index.html", {"imports": imports})
+
+
+class UploadView(AdministratorRequiredMixin, View):
+    http_method_names = ["get", "post", "head", "options"]
+    form_class = PlanUploadForm
+    kind = PlanImport.Kind.PLAN
+    template_name = "imports/upload_plan.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": self.form_class()})
+
+    def post(self, request):
+        form = self.form_class(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                plan_import = plan_import_upload(
+                    user=request.user,
+                    kind=self.kind,
+                    filename=upload.name,
+                    content=upload.read(),
+                    options=form.options(),
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("imports:preview", pk=plan_import.pk)
+        return render(request, self.template_name, {"form": form})
+
+
+class PlanUploadView(UploadView):
+    pass
+
+
+class MeasureUploadView(UploadView):
+    form_class = MeasureUploadForm
+    kind = PlanImport.Kind.MEASURE_VALUES
+    template_name = "imports/upload_measures.html"
+
+
+def mapping_form(plan_import: PlanImport, data=None) -> MappingForm | None:
+    result = plan_import.result
+    if plan_import.status == PlanImport.Status.COMMITTED or not result.get("needs_mapping"):
+        return None
+    columns = result.get("unknown") or [
+        {"letter": c["letter"], "heading": c["heading"]} for c in result.get("columns", [])
+    ]
+    fields = PLAN_FIELDS if plan_import.kind == PlanImport.Kind.PLAN else MEASURE_FIELDS
+    initial = {f"col_{c['letter']}": c["field"] for c in result.get("columns", []) if c["field"]}
+    return MappingForm(data, unknown=columns, fields=fields, initial=initial)
+
+
+class ImportPreviewView(AdministratorRequiredMixin, View):
+    """The preview; a POST records the mapping of unrecognised columns and previews again."""
+
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_object(self, pk) -> PlanImport:
+        return get_object_or_404(PlanImport.objects.select_related("plan", "uploaded_by"), pk=pk)
+
+    def get(self, request, pk):
+        plan_import = self.get_object(pk)
+        return self.show(request, plan_import, mapping_form(plan_import))
+
+    def post(self, request, pk):
+        plan_import = self.get_object(pk)
+        form = mapping_form(plan_import, request.POST)
+        if form is None:
+            return redirect("imports:preview", pk=plan_import.pk)
+        if not form.is_valid():
+            return self.show(request, plan_import, form)
+        try:
+            plan_import_remap(plan_import=plan_import, mapping=form.mapping())
+        except ImportFileError as exc:
+            messages.error(request, str(exc))
+        return redirect("imports:preview", pk=plan_import.pk)
+
+    def show(self, request, plan_import, form):
+        result = plan_import.result
+        fields = PLAN_FIELDS if plan_import.kind == PlanImport.Kind.PLAN else MEASURE_FIELDS
+        context = {
+            "plan_import": plan_import,
+            "result": result,
+            "mapping_form": form,
+            "field_help": [(f.label, f.synonyms[:4]) for f in fields.fields],
+            "committed": plan_import.status == PlanImport.Status.COMMITTED,
+        }
+        counts = result.get("counts") or {}
+        context["priorities_label"] = plural(result.get("priority_label") or "Priority")
+        if plan_import.kind == PlanImport.Kind.PLAN and counts:
+            context["counts_rows"] = [
+                (context["priorities_label"], counts["priorities"]),
+                ("Outcomes", counts["outcomes"]),
+                ("Objectives", counts["objectives"]),
+                ("Actions", counts["actions"]),
+            ]
+        template = (
+            "imports/preview_plan.html"
+            if plan_import.kind == PlanImport.Kind.PLAN
+            else "imports/preview_measures.html"
+        )
+        return render(request, template, context)
+
+
+class ImportCommitView(AdministratorRequiredMixin, View):
+    http_method_names = ["post", "options"]
+
+    def post(self, request, pk):
+        plan_import = get_object_or_404(PlanImport.objects.select_related("plan"), pk=pk)
+        try:
+            plan_import = plan_import_commit(plan_import=plan_import, user=request.user)
+        except AlreadyImported:
+            messages.info(request, "This file has already been imported; nothing more was done.")
+            return redirect(done_url(plan_import))
+        except ImportBlocked as blocked:
+            messages.error(
+                request,
+                f"Nothing was imported: {len(blocked.issues)} problem(s) need putting right "
+                "first. They are listed below.",
+            )
+            return redirect("imports:preview", pk=plan_import.pk)
+        messages.success(request, f"Imported {plan_import.filename}.")
+        return redirect(done_url(plan_import))
+
+
+def done_url(plan_import: PlanImport) -> str:
+    if plan_import.plan_id:
+        return plan_import.plan.get_absolute_url()
+    if plan_import.kind == PlanImport.Kind.MEASURE_VALUES:
+        return reverse("measures:list")
+    return reverse("imports:preview", kwargs={"pk": plan_import.pk})
+
+
+# == exports ================================================================================
+def download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class PlanExportView(LoginRequiredMixin, View):
+    http_method_names = ["get", "head", "options"]
+    fmt = "xlsx"
+
+    def get(self, request, slug):
+        plan = get_object_or_404(Plan.objects.select_related("organisation"), slug=slug)
+        require(can_view_plan(request.user, plan))
+        if self.fmt == "xlsx":
+            content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
+            content_type = XLSX_CONTENT_TYPE
+        else:
+            content = plan_csv_bytes(plan)
+            content_type = CSV_CONTENT_TYPE
+        log_export(
+            user=request.user,
+            request=request,
+            summary=f"Exported {plan.title} as .{self.fmt}",
+            detail={"plan": plan.pk, "slug": plan.slug, "format": self.fmt},
+        )
+        return download(content, filename=f"{plan.slug}.{self.fmt}", content_type=content_type)
+
+
+class MeasuresExportView(LoginRequiredMixin, View):
+    http_method_names = ["get", "head", "options"]
+    fmt = "xlsx"
+
+    def get(self, request):
+        if self.fmt == "xlsx":
+            content, content_type = measures_xlsx_bytes(), XLSX_CONTENT_TYPE
+        else:
+            content, content_type = measures_csv_bytes(), CSV_CONTENT_TYPE
+        log_export(
+            user=request.user,
+            request=request,
+            summary=f"Exported outcome measures as .{self.fmt}",
+            detail={"measures": "all", "format": self.fmt},
+        )
+        return download(content, filename=f"measures.{self.fmt}", content_type=content_type)
