@@ -1,7 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from core import views as core_views
+
+MOVED_ADMIN_MODELS = {
+    "core": ["organisation", "person", "auditevent"],
+    "boards": ["board", "boardmembership", "meeting", "issuedpack"],
+    "transfer": ["planimport"],
+}
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -14,5 +21,13 @@ urlpatterns = [
     path("explore/", include("actions.urls_explorer")),
     path("imports/", include("transfer.urls_imports")),
     path("exports/", include("transfer.urls_exports")),
+    *(
+        # Admin pages of the models that left the plans app keep working at their old address.
+        re_path(
+            rf"^admin/plans/(?P<model>{'|'.join(models)})/(?P<rest>.*)$",
+            RedirectView.as_view(url=f"/admin/{app}/%(model)s/%(rest)s", query_string=True),
+        )
+        for app, models in MOVED_ADMIN_MODELS.items()
+    ),
     path("admin/", admin.site.urls),
 ]

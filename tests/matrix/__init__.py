@@ -2,7 +2,7 @@
 
 Every named URL of the site (all but the Django admin, which has its own tests) must have an
 entry in one of this package's modules (``MATRIX`` lists of ``Entry``); the test in
-``tests/test_permission_matrix.py`` fails when a URL is added without one.
+``tests/config/test_permission_matrix.py`` fails when a URL is added without one.
 
 Actors are built from the demo data:
 - anonymous: not signed in

@@ -4,7 +4,7 @@ The preview and commit pages need an upload; ``an_upload`` makes one (a small va
 new plan, uploaded by the demo administrator) inside the test's own transaction."""
 
 from core.models import Organisation
-from tests.factories_transfer import csv_bytes, new_plan_options, simple_rows
+from tests.factories.transfer import csv_bytes, new_plan_options, simple_rows
 from tests.matrix import Entry, statuses
 from transfer.models import PlanImport
 

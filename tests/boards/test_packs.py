@@ -21,18 +21,8 @@ from core.models import AuditEvent
 from core.roles import Role
 from measures.services import measure_value_correct
 from tests import factories
-from tests.factories_boards import (
-    EXPECTED,
-    M1,
-    M2,
-    M3,
-    add_measure,
-    build_board_plan,
-    history_scenario,
-    london,
-    rate,
-    recorded_at,
-)
+from tests.factories.boards import add_measure, london, rate, recorded_at
+from tests.scenarios.boards import EXPECTED, M1, M2, M3, build_board_plan, history_scenario
 
 pytestmark = pytest.mark.django_db
 

@@ -17,16 +17,8 @@ from boards.asat import (
 )
 from core.rag import Rating
 from tests import factories
-from tests.factories_boards import (
-    EXPECTED,
-    M1,
-    M2,
-    M3,
-    history_scenario,
-    london,
-    rate,
-    recorded_at,
-)
+from tests.factories.boards import london, rate, recorded_at
+from tests.scenarios.boards import EXPECTED, M1, M2, M3, history_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -200,7 +192,7 @@ def test_as_at_takes_a_fixed_number_of_queries(n_actions, django_assert_max_num_
 def test_a_moment_gives_the_same_positions_alone_and_with_other_moments():
     """Candidates are kept per moment: an update whose given date was corrected later, or one
     bulk-inserted and edited afterwards, must not leak from one moment into another's answer."""
-    from tests.factories_boards import recorded_at as at
+    from tests.factories.boards import recorded_at as at
 
     corrected = factories.action(timescale_text="Ongoing")
     moved = rate(corrected, "red", london(2023, 5, 5, 12))

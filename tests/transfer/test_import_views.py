@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from measures.models import MeasureValue
 from plans.models import Plan
 from tests import factories
-from tests.factories_transfer import HEADER, csv_bytes, simple_rows, xlsx_bytes
+from tests.factories.transfer import HEADER, csv_bytes, simple_rows, xlsx_bytes
 from transfer.exports import plan_xlsx_bytes
 from transfer.models import PlanImport
 

@@ -11,7 +11,7 @@ from core.roles import Role
 from measures.models import Measure
 from plans.models import Plan
 from tests import factories
-from tests.factories_boards import london, rate
+from tests.factories.boards import london, rate
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from config.middleware import LAST_ACTIVITY, SIGNED_IN_AT, SessionTimeout
 from core.models import AuditEvent
 from tests import factories
-from tests.test_settings import run_manage
+from tests.config.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 

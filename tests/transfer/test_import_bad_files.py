@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from tests.factories_transfer import HEADER, csv_bytes, xlsx_bytes
+from tests.factories.transfer import HEADER, csv_bytes, xlsx_bytes
 from transfer.imports import reading
 from transfer.imports.reading import ImportFileError, read_table
 

@@ -10,15 +10,15 @@ from django.urls import reverse
 from actions.models import StatusUpdate
 from core.models import AuditEvent, Organisation, Person
 from plans.models import Plan
-from tests.factories_transfer import new_plan_options, structure
-from tests.test_import_views import upload
+from tests.factories.transfer import new_plan_options, structure
+from tests.transfer.test_import_views import upload
 from transfer.imports.plan_changes import PlanImporter
 from transfer.imports.reading import read_table
 from transfer.models import PlanImport
 
 pytestmark = pytest.mark.django_db
 
-WORKBOOK = Path(__file__).resolve().parent / "data" / "improvement_plan_realistic.xlsx"
+WORKBOOK = Path(__file__).resolve().parents[1] / "data" / "improvement_plan_realistic.xlsx"
 
 
 def stockton():
@@ -131,7 +131,7 @@ def test_the_realistic_workbook_goes_from_upload_to_plan_and_back(client, demo_d
 def test_realistic_workbook_into_the_demo_plan_changes_nothing(demo_data):
     """The demo plan was built from the same table: updating it from the workbook finds every
     action by its number and nothing to change."""
-    from tests.factories_transfer import table_counts
+    from tests.factories.transfer import table_counts
 
     demo = Plan.objects.get(slug="stockton-improvement-plan-2023")
     importer = preview({"mode": "update", "plan": demo.pk})

@@ -20,8 +20,8 @@ from django.db.models import CharField, Value
 from django.db.models.functions import Cast, Concat, Left
 from django.urls import reverse
 
+from tests.config.test_permission_matrix import client_for, objs  # noqa: F401 - the matrix's objects
 from tests.matrix import all_entries
-from tests.test_permission_matrix import client_for, objs  # noqa: F401 - the matrix's objects
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from measures.models import Measure
 from plans.models import Plan, PlanLink
 from priorities.models import KeyIssue, Objective, PlanStatement
 from tests import factories
-from tests.factories_boards import add_measure, board_for, build_board_plan, london, rate
+from tests.factories.boards import add_measure, board_for, london, rate
+from tests.scenarios.boards import build_board_plan
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ leads and timescales as written, tags, links, and sub-actions with their timesca
 import pytest
 
 from plans.models import Plan
-from tests.factories_transfer import new_plan_options, structure, table_counts
+from tests.factories.transfer import new_plan_options, structure, table_counts
 from transfer.exports import plan_csv_bytes, plan_xlsx_bytes
 from transfer.imports.plan_changes import PlanImporter
 from transfer.imports.reading import read_table

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from actions.models import Action, StatusUpdate
 from tests import factories
-from tests.factories_boards import london, rate
+from tests.factories.boards import london, rate
 
 pytestmark = pytest.mark.django_db
 

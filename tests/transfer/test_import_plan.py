@@ -9,7 +9,7 @@ from core.models import Person
 from core.rag import Rating
 from plans.models import Plan
 from tests import factories
-from tests.factories_transfer import (
+from tests.factories.transfer import (
     HEADER,
     csv_bytes,
     new_plan_options,

@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from tests import factories
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.test_settings import run_manage
+from tests.config.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
 

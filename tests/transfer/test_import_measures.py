@@ -8,7 +8,7 @@ import pytest
 
 from measures.models import Comparator, Measure, MeasureValue
 from tests import factories
-from tests.factories_transfer import csv_bytes, table_counts, xlsx_bytes
+from tests.factories.transfer import csv_bytes, table_counts, xlsx_bytes
 from transfer.exports import measures_xlsx_bytes
 from transfer.imports.measure_rows import MeasureValuesImporter
 from transfer.imports.plan_changes import ImportBlocked
