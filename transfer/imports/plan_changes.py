@@ -251,6 +251,12 @@ class PlanImporter:
         self.compare()
 
     def resolve_people(self):
+        self.load_people()
+        self.resolve_leads()
+        self.resolve_supporting()
+
+    def load_people(self):
+        """Existing people whose names the file uses (the organisation's own first)."""
         cells = {a.lead for a in self.parsed.actions if a.lead}
         candidates = {name.lower() for a in self.parsed.actions for name in a.supporting}
         for cell in cells:
@@ -273,6 +279,8 @@ class PlanImporter:
             )
             for person in rows:
                 self.people.setdefault(person.lname, person)
+
+    def resolve_leads(self):
         self.lead_choices: dict[int, LeadChoice] = {}
         self.lead_summary: dict[str, dict] = {}
         for action in self.parsed.actions:
@@ -293,6 +301,8 @@ class PlanImporter:
             entry["rows"].append(action.row)
             if len(choice.new_name) > 200:
                 self.errors.append(Issue(action.row, "The lead officer's name is too long."))
+
+    def resolve_supporting(self):
         self.supporting_choices: dict[int, list[LeadChoice]] = {}
         for action in self.parsed.actions:
             choices = []
@@ -347,6 +357,12 @@ class PlanImporter:
 
     # -- per-object comparison ---------------------------------------------------------------
     def compare(self):
+        self.compare_structure()
+        self.compare_actions()
+        if self.plan is not None:
+            self.warn_about_numbering()
+
+    def compare_structure(self):
         parsed = self.parsed
         self.structure = []
         self.priority_changes = {}
@@ -378,6 +394,8 @@ class PlanImporter:
             self.objective_changes[(o.priority, o.number)] = changes
             self.structure.append(self.node("objective", o, existing, changes))
 
+    def compare_actions(self):
+        parsed = self.parsed
         self.action_rows = []
         self.action_changes = {}
         self.updates_to_record = []
@@ -413,27 +431,30 @@ class PlanImporter:
                     "changes": changes,
                 }
             )
-        if self.plan is not None:
-            in_file = {a.number for a in parsed.actions}
-            missing = [n for n in self.existing_actions if n not in in_file]
-            if missing:
-                self.warnings.append(
-                    Issue(
-                        None,
-                        f"{len(missing)} action(s) of the plan are not in the file "
-                        f"({', '.join(sorted(missing)[:10])}{'…' if len(missing) > 10 else ''}); "
-                        "they are left as they are.",
-                    )
+
+    def warn_about_numbering(self):
+        """Updating a plan: actions left out of the file, and rows numbered by their order."""
+        parsed = self.parsed
+        in_file = {a.number for a in parsed.actions}
+        missing = [n for n in self.existing_actions if n not in in_file]
+        if missing:
+            self.warnings.append(
+                Issue(
+                    None,
+                    f"{len(missing)} action(s) of the plan are not in the file "
+                    f"({', '.join(sorted(missing)[:10])}{'…' if len(missing) > 10 else ''}); "
+                    "they are left as they are.",
                 )
-            if any(not a.numbered_in_file for a in parsed.actions):
-                self.warnings.append(
-                    Issue(
-                        None,
-                        "Some rows have no action number, so they are numbered by their order in "
-                        "the file: a row inserted above others changes the numbers below it. "
-                        "Export the plan to get a file with its numbers.",
-                    )
+            )
+        if any(not a.numbered_in_file for a in parsed.actions):
+            self.warnings.append(
+                Issue(
+                    None,
+                    "Some rows have no action number, so they are numbered by their order in "
+                    "the file: a row inserted above others changes the numbers below it. "
+                    "Export the plan to get a file with its numbers.",
                 )
+            )
 
     def node(self, kind, item, existing, changes):
         return {
@@ -800,7 +821,6 @@ class Writer:
         its history records the tags), then their links, sub-actions, supporting officers
         and partners in bulk, then their initial ratings through ``status_update_record``."""
         i = self.i
-        to_rate = {a.row for a in i.updates_to_record}
         new: list[tuple[PAction, Action]] = []
         bulk: list[Action] = []
         saved: dict[int, Action] = {}
@@ -845,6 +865,12 @@ class Writer:
         self.write_new_details(new)
         for a, action in new:
             saved[a.row] = action
+        self.record_initial_ratings(saved)
+
+    def record_initial_ratings(self, saved: dict[int, Action]) -> None:
+        """The ratings the file gives actions that have no update yet, as their first update."""
+        i = self.i
+        to_rate = {a.row for a in i.updates_to_record}
         for a in i.parsed.actions:
             if a.row not in to_rate:
                 continue
