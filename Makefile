@@ -7,7 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast test-browser lint format check clean
+.PHONY: help install run demo test test-fast test-browser lint lint-imports typecheck import-graph \
+	format check clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,15 +35,37 @@ test: install ## Run the whole suite (DATABASE_URL=postgres://... for PostgreSQL
 test-fast: install ## The suite without browser tests
 	$(PY) -m pytest -m "not browser"
 
-lint: install ## ruff
-	$(VENV)/bin/ruff check .
+test-browser: install ## Only the browser tests (headless Chromium)
+	$(PY) -m pytest -m browser
+
+lint: install ## ruff check, ruff format --check, import contracts, mypy (all run; fails if any fails)
+	@status=0; \
+	$(VENV)/bin/ruff check . || status=1; \
+	$(VENV)/bin/ruff format --check . || status=1; \
+	$(VENV)/bin/lint-imports || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	exit $$status
+
+lint-imports: install ## The import contracts between apps (pyproject.toml, ADR 0008)
+	$(VENV)/bin/lint-imports
+
+typecheck: install ## mypy with django-stubs (pyproject.toml, ADR 0008)
+	$(VENV)/bin/mypy
+
+import-graph: install ## Print the import graph between apps; fails on a cycle
+	$(PY) -m devtools.import_graph
+
+format: install ## Apply ruff's safe fixes, then format the code with ruff
+	$(VENV)/bin/ruff check --fix --exit-zero .
+	$(VENV)/bin/ruff format .
 
 check: install ## Django checks and migrations up to date
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
 clean: ## Remove the virtualenv, the SQLite database and caches
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache .ruff_cache staticfiles \
+	  .mypy_cache .import_linter_cache .grimp_cache
 
 # Benchmark (issue 7): PostgreSQL on 127.0.0.1:5432, locust in its own virtualenv (gevent stays out
 # of .venv). Drops and recreates improvement_plans_bench and improvement_plans_bench_small.

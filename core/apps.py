@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
@@ -5,7 +7,7 @@ from django.db.models.signals import post_migrate
 ADMINISTERED_APPS = ("core", "plans", "priorities", "actions", "measures", "boards", "transfer")
 
 
-def grant_administrator_permissions(sender, using="default", **kwargs):
+def grant_administrator_permissions(sender: Any, using: str = "default", **kwargs: Any) -> None:
     """Make sure the four role groups exist and give the Administrators group every permission
     on the plan records (add, change, delete, view), so that an administrator needs a staff
     account in that group, not superuser status. Run after every migrate (Django creates the
@@ -28,7 +30,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Organisations, people and the audit log"
 
-    def ready(self):
+    def ready(self) -> None:
         from core import audit  # noqa: F401 - connects the sign-in audit receivers
 
         post_migrate.connect(

@@ -18,13 +18,18 @@ reads the same whether or not the account exists.
 
 import ipaddress
 import logging
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.serializers.json import DjangoJSONEncoder
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from core.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 logger = logging.getLogger("core.audit")
 
@@ -33,7 +38,7 @@ _MAX_PATH = AuditEvent._meta.get_field("path").max_length
 _MAX_USERNAME = AuditEvent._meta.get_field("username").max_length
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's IP address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (each appending
     to X-Forwarded-For) the address the nearest trusted proxy saw; otherwise REMOTE_ADDR.
     Also django-axes' ``AXES_CLIENT_IP_CALLABLE``, so lockouts and the log agree."""
@@ -55,7 +60,7 @@ def client_ip(request) -> str | None:
         return None
 
 
-def _plain(detail: dict) -> dict:
+def _plain(detail: dict[str, Any]) -> dict[str, Any]:
     """Detail values as JSON-safe plain data (model instances become their primary keys)."""
     out = {}
     for key, value in detail.items():
@@ -65,11 +70,17 @@ def _plain(detail: dict) -> dict:
     return out
 
 
-def _needs_encoding(value) -> bool:
+def _needs_encoding(value: object) -> bool:
     return not isinstance(value, str | int | float | bool | list | dict | type(None))
 
 
-def record(kind, request=None, user=None, summary: str = "", **detail) -> AuditEvent:
+def record(
+    kind: str,
+    request: HttpRequest | None = None,
+    user: "User | AnonymousUser | None" = None,
+    summary: str = "",
+    **detail: Any,
+) -> AuditEvent:
     """Write one audit event.
 
     ``kind`` is an ``AuditEvent.Kind``; ``user`` defaults to the request's signed-in user;
@@ -97,12 +108,14 @@ def record(kind, request=None, user=None, summary: str = "", **detail) -> AuditE
 
 # Sign-in, failed sign-in and sign-out ---------------------------------------------------------
 @receiver(user_logged_in, dispatch_uid="core.audit.signed_in")
-def _signed_in(sender, request, user, **kwargs):
+def _signed_in(sender: Any, request: HttpRequest, user: "User", **kwargs: Any) -> None:
     record(AuditEvent.Kind.SIGN_IN, request=request, user=user, summary="Signed in")
 
 
 @receiver(user_login_failed, dispatch_uid="core.audit.sign_in_failed")
-def _sign_in_failed(sender, credentials, request=None, **kwargs):
+def _sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     typed = credentials.get("username") or credentials.get(
         getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"), ""
     )
@@ -119,7 +132,9 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 @receiver(user_logged_out, dispatch_uid="core.audit.signed_out")
-def _signed_out(sender, request, user, **kwargs):
+def _signed_out(
+    sender: Any, request: HttpRequest | None, user: "User | None", **kwargs: Any
+) -> None:
     if user is None:  # signing out when not signed in
         return
     reason = getattr(request, "sign_out_reason", "") if request is not None else ""

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def council(request):
+def council(request: HttpRequest) -> dict[str, Any]:
     """The council's name and service name for every page, and the navigation for the user."""
     return {
         "council_name": settings.COUNCIL_NAME,
@@ -11,14 +14,14 @@ def council(request):
     }
 
 
-def _is_administrator(request) -> bool:
+def _is_administrator(request: HttpRequest) -> bool:
     from core.permissions import is_administrator
 
     user = getattr(request, "user", None)
     return bool(user is not None and is_administrator(user))
 
 
-def navigation(request) -> list[dict]:
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation: what this user may use, with the current section marked."""
     from django.urls import reverse
 

@@ -1,10 +1,14 @@
 """Links for long lists: built without a ``reverse()`` per row, and to the pages of a list."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.paginator import Page
+from django.http import HttpRequest
 from django.urls import reverse
 
 
-def url_for_each(url_name: str, kwarg: str = "pk"):
+def url_for_each(url_name: str, kwarg: str = "pk") -> Callable[[Any], str]:
     """A function giving ``reverse(url_name, kwargs={kwarg: value})`` for primary keys and slugs
     (values that go into a path as they are), reversing only once: reversing per row is a
     measurable part of rendering a long list."""
@@ -16,13 +20,13 @@ def url_for_each(url_name: str, kwarg: str = "pk"):
     return lambda value: f"{head}{value}{tail}"
 
 
-def page_links(request, page: Page, param: str = "page") -> dict:
+def page_links(request: HttpRequest, page: Page, param: str = "page") -> dict[str, Any]:
     """Links to the other pages of a list, keeping the filters of the query string: previous,
     next, and the page numbers around the current one with the first and last (gaps as
     ellipses)."""
     params = request.GET.copy()
 
-    def href(number: int) -> str:
+    def href(number: int | str) -> str:
         params[param] = str(number)
         return "?" + params.urlencode()
 

@@ -33,7 +33,7 @@ class Organisation(models.Model):
         db_table = "plans_organisation"
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -67,7 +67,7 @@ class Person(models.Model):
         ordering = ["name"]
         verbose_name_plural = "people"
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.job_title and not self.is_role:
             return f"{self.name} ({self.job_title})"
         return self.name
@@ -103,5 +103,5 @@ class AuditEvent(models.Model):
         db_table = "plans_auditevent"
         ordering = ["-at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"

@@ -12,38 +12,45 @@ Roles (Django groups, see ``core.roles``):
 - viewer: reads every plan.
 """
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
 
 from core.roles import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def _groups(user) -> set[str]:
+    from core.models import Person
+
+
+def _groups(user: "User | AnonymousUser") -> set[str]:
     if not user.is_authenticated:
         return set()
     cached = getattr(user, "_role_names", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
-        user._role_names = cached
+        user._role_names = cached  # type: ignore[attr-defined]  # a cache on the instance
     return cached
 
 
-def is_administrator(user) -> bool:
+def is_administrator(user: "User | AnonymousUser") -> bool:
     return user.is_authenticated and (user.is_superuser or Role.ADMINISTRATOR in _groups(user))
 
 
-def is_officer(user) -> bool:
+def is_officer(user: "User | AnonymousUser") -> bool:
     return Role.OFFICER in _groups(user)
 
 
-def is_board_member(user) -> bool:
+def is_board_member(user: "User | AnonymousUser") -> bool:
     return Role.BOARD_MEMBER in _groups(user)
 
 
-def is_viewer(user) -> bool:
+def is_viewer(user: "User | AnonymousUser") -> bool:
     return Role.VIEWER in _groups(user)
 
 
-def person_of(user):
+def person_of(user: "User | AnonymousUser") -> "Person | None":
     """The Person record linked to a user, or None."""
     if not user.is_authenticated:
         return None
@@ -53,7 +60,7 @@ def person_of(user):
         return None
 
 
-def reads_all_plans(user) -> bool:
+def reads_all_plans(user: "User | AnonymousUser") -> bool:
     return is_administrator(user) or is_officer(user) or is_viewer(user)
 
 

@@ -5,6 +5,8 @@ confidence* (red, amber, green). Together they give the BRAG rating shown everyw
 complete. Each organisation words what every colour means (``RagDefinition``).
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 
 
@@ -77,7 +79,7 @@ def split(rating: str) -> tuple[str, str]:
     return Lifecycle.IN_PROGRESS, Confidence(rating).value
 
 
-def worst(ratings) -> str | None:
+def worst(ratings: Iterable[str]) -> str | None:
     """The most severe rating of an iterable, or None when it is empty."""
     ratings = list(ratings)
     return min(ratings, key=lambda r: SEVERITY[Rating(r)]) if ratings else None

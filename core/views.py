@@ -3,7 +3,7 @@ statement."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.cache import cache_control
@@ -14,7 +14,7 @@ from core.permissions import is_administrator, is_officer
 
 @login_required
 @require_GET
-def home(request):
+def home(request: HttpRequest) -> HttpResponseBase:
     """Officers start at "My actions" (when that page exists); board members, administrators
     and viewers at the portfolio."""
     if is_officer(request.user) and not is_administrator(request.user):
@@ -27,7 +27,7 @@ def home(request):
 
 @require_GET
 @cache_control(max_age=300)
-def theme_css(request):
+def theme_css(request: HttpRequest) -> HttpResponse:
     """The council's brand colour, from settings, as a stylesheet (no inline styles: CSP)."""
     colour = settings.COUNCIL_COLOUR
     if not (
@@ -40,5 +40,5 @@ def theme_css(request):
 
 
 @require_GET
-def accessibility(request):
+def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")

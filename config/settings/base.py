@@ -189,7 +189,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features the service never uses, switched off (config.middleware).
-PERMISSIONS_POLICY = {
+PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in [
         "accelerometer",
