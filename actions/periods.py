@@ -15,7 +15,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import ReportingPeriod
-from boards.models import Meeting
 from plans.models import Plan
 
 
@@ -101,7 +100,12 @@ def meeting_dates_for(plans) -> dict[int, list[date]]:
     ids = [p.pk for p in plans if p.reporting_cadence == Plan.Cadence.BOARD]
     result: dict[int, list[date]] = {pk: [] for pk in ids}
     if ids:
-        rows = Meeting.objects.filter(board__plans__in=ids).values_list("board__plans", "date")
+        # Read from the plan's side: boards sit above actions, so their models are not imported.
+        rows = (
+            Plan.objects.filter(pk__in=ids, boards__meetings__isnull=False)
+            .order_by("boards", "boards__meetings__date")
+            .values_list("pk", "boards__meetings__date")
+        )
         for plan_id, day in rows:
             result[plan_id].append(day)
     return result

@@ -872,7 +872,7 @@ class Writer:
         i = self.i
         to_rate = {a.row for a in i.updates_to_record}
         for a in i.parsed.actions:
-            if a.row not in to_rate:
+            if a.row not in to_rate or not a.rating:
                 continue
             lifecycle, confidence = split(a.rating)
             status_update_record(
