@@ -318,3 +318,20 @@ def test_the_client_secret_comes_from_the_environment_only(stockton, monkeypatch
     stockton.client_secret_variable = "SECRET_KEY"  # never any other variable
     with pytest.raises(ValidationError):
         stockton.full_clean()
+
+
+# Admin -----------------------------------------------------------------------------------------
+def test_only_superusers_manage_single_sign_on(client, stockton):
+    administrator = factories.user(role="Administrators", is_staff=True)
+    client.force_login(administrator)
+    assert client.get("/admin/accounts/organisationsignin/").status_code == 403
+    assert (
+        client.get(f"/admin/accounts/organisationsignin/{stockton.pk}/change/").status_code == 403
+    )
+    root = get_user_model().objects.create_superuser("root", "root@x.org", PASSWORD)
+    client.force_login(root)
+    page = client.get(f"/admin/accounts/organisationsignin/{stockton.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "SSO_CLIENT_SECRET_STOCKTON" in html and "stockton-test-secret" not in html
+    assert client.get("/admin/accounts/externalidentity/").status_code == 200
