@@ -14,7 +14,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import ExternalIdentity, OrganisationSignIn
@@ -150,17 +150,27 @@ def find_user(config: OrganisationSignIn, claims: dict, create: bool):
         )
         user.set_unusable_password()
         user.save()
-    if person is not None and person.user_id is None:
+    if (
+        person is not None
+        and person.user_id is None
+        and not Person.objects.filter(user=user).exists()
+    ):
         person.user = user
         person.save(update_fields=["user"])
-    ExternalIdentity.objects.create(
-        user=user,
-        organisation=config.organisation,
-        issuer=issuer,
-        subject=subject,
-        tenant_id=str(claims.get(settings.SSO_TENANT_CLAIM) or ""),
-        email=email,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: two first sign-ins at once make one link
+            ExternalIdentity.objects.create(
+                user=user,
+                organisation=config.organisation,
+                issuer=issuer,
+                subject=subject,
+                tenant_id=str(claims.get(settings.SSO_TENANT_CLAIM) or ""),
+                email=email,
+            )
+    except IntegrityError:
+        raise SignInRefused(
+            "concurrent_sign_in", "You are already signing in in another window. Sign in again."
+        ) from None
     return user
 
 

@@ -335,3 +335,21 @@ def test_only_superusers_manage_single_sign_on(client, stockton):
     html = page.content.decode()
     assert "SSO_CLIENT_SECRET_STOCKTON" in html and "stockton-test-secret" not in html
     assert client.get("/admin/accounts/externalidentity/").status_code == 200
+
+
+def test_a_user_with_a_person_elsewhere_is_not_given_a_second_one(
+    client, stockton, oidc_provider, sso_sign_in
+):
+    user = factories.user(email="pat@stockton.gov.uk")
+    first = Person.objects.create(slug="pat-1", name="Pat", email="pat@stockton.gov.uk", user=user)
+    second = Person.objects.create(
+        slug="pat-2", name="Pat", email="pat@stockton.gov.uk", organisation=stockton.organisation
+    )
+    oidc_provider.set_account(
+        "pat", tid=TENANT, oid="oid-pat", roles=["Viewer"], email="pat@stockton.gov.uk"
+    )
+    assert sso_sign_in(client, "pat").response.status_code == 302
+    assert signed_in_user(client) == user
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.user == user and second.user is None
