@@ -51,6 +51,12 @@ def client_for(config: OrganisationSignIn):
     ``SSO_METADATA_CACHE_SECONDS`` so that the discovery document and the keys are not fetched
     on every sign-in (unknown key ids make Authlib fetch the keys again)."""
     secret = config.client_secret()
+    if config.client_secret_variable and secret is None:
+        logger.warning(
+            "%s is not set: the provider of %s will refuse the sign-in",
+            config.client_secret_variable,
+            config.slug,
+        )
     key = (config.pk, config.discovery_url, config.client_id, secret)
     now = time.monotonic()
     with _clients_lock:

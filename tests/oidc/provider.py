@@ -5,6 +5,7 @@ Needs ``node`` and ``npm ci`` run once in ``tests/oidc`` (``.ci/run`` does both)
 the tests that use it are skipped, unless ``REQUIRE_OIDC=1`` (as in CI), which fails them.
 """
 
+import atexit
 import json
 import os
 import re
@@ -42,6 +43,8 @@ class TestProvider:
         response.raise_for_status()
 
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -83,7 +86,9 @@ def start_provider(clients: list[dict], accounts: dict | None = None) -> TestPro
             issuer = line.split()[1]
             # Keep reading its output so that the pipe never fills up.
             _drain(process)
-            return TestProvider(process, issuer, config_file)
+            provider = TestProvider(process, issuer, config_file)
+            atexit.register(provider.stop)  # even if the session ends abruptly
+            return provider
     process.kill()
     pytest.fail("the test provider did not start:\n" + "".join(lines))
 
