@@ -8,7 +8,7 @@ PORT ?= 8000
 
 .DEFAULT_GOAL := help
 .PHONY: help install run demo test test-fast test-browser lint lint-imports typecheck import-graph \
-	format check clean
+	test-provider format check clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -29,10 +29,15 @@ run: demo ## Set everything up and serve on http://127.0.0.1:8000
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install ## Run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
+test-provider: ## Install the test OpenID Connect provider (tests/oidc; skipped without npm)
+	@if command -v npm >/dev/null 2>&1; then \
+	  test -d tests/oidc/node_modules/oidc-provider || (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error); \
+	else echo "npm not found: the single sign-on tests will be skipped"; fi
+
+test: install test-provider ## Run the whole suite (DATABASE_URL=postgres://... for PostgreSQL)
 	$(PY) -m pytest
 
-test-fast: install ## The suite without browser tests
+test-fast: install test-provider ## The suite without browser tests
 	$(PY) -m pytest -m "not browser"
 
 test-browser: install ## Only the browser tests (headless Chromium)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from accounts.policy import check_local_password_allowed, sign_in_options
 from config.middleware import seconds_remaining, touch_session
 
 
@@ -39,6 +40,10 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your user name"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        check_local_password_allowed(self.request, user)  # organisations using only SSO
+
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
@@ -47,6 +52,7 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT // 60
+        context["sso_options"] = sign_in_options()
         return context
 
 

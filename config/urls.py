@@ -15,6 +15,7 @@ urlpatterns = [
     path("theme.css", core_views.theme_css, name="theme_css"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("", include("config.urls_auth")),  # sign-in, sign-out, password reset, keep-alive
+    path("", include("accounts.urls")),  # single sign-on
     path("plans/", include("boards.urls")),  # the "plans" namespace: plan pages, boards, meetings
     path("actions/", include("actions.urls")),
     path("measures/", include("measures.urls")),

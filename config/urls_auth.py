@@ -7,11 +7,12 @@ Included from config/urls.py at the site root; the names are Django's own (``log
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from accounts.views import SignOutView
 from config import auth_views as views
 
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", SignOutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

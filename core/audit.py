@@ -109,7 +109,10 @@ def record(
 # Sign-in, failed sign-in and sign-out ---------------------------------------------------------
 @receiver(user_logged_in, dispatch_uid="core.audit.signed_in")
 def _signed_in(sender: Any, request: HttpRequest, user: "User", **kwargs: Any) -> None:
-    record(AuditEvent.Kind.SIGN_IN, request=request, user=user, summary="Signed in")
+    # Single sign-on (accounts.views) says how the user signed in through request.sign_in_detail.
+    detail = dict(getattr(request, "sign_in_detail", None) or {})
+    summary = detail.pop("summary", "Signed in")
+    record(AuditEvent.Kind.SIGN_IN, request=request, user=user, summary=summary, **detail)
 
 
 @receiver(user_login_failed, dispatch_uid="core.audit.sign_in_failed")

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "simple_history",
     # The product's apps, lowest layer first (docs/adr/0007-layers.md).
     "core",
+    "accounts",
     "plans",
     "priorities",
     "actions",
@@ -244,3 +245,11 @@ CSRF_FAILURE_VIEW = "config.auth_views.csrf_failure"
 
 # Password reset links last one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Single sign-on with OpenID Connect (accounts app; docs/adr/0011-single-sign-on.md). Providers
+# are set per organisation in the admin ("Organisation sign-ins"); client secrets come from
+# environment variables named there (SSO_CLIENT_SECRET_...), never from the database.
+SSO_HTTP_TIMEOUT = env.int("SSO_HTTP_TIMEOUT", default=10)  # seconds, calls to the provider
+SSO_METADATA_CACHE_SECONDS = env.int("SSO_METADATA_CACHE_SECONDS", default=3600)
+SSO_TENANT_CLAIM = "tid"  # Entra ID's tenant id
+SSO_ROLES_CLAIM = "roles"  # Entra ID's app roles

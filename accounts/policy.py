@@ -1,0 +1,60 @@
+"""Who may use the user name and password form, and which sign-in buttons the page offers.
+
+An organisation can switch local passwords off (``OrganisationSignIn.local_passwords_allowed``):
+then its people (users whose Person belongs to it, or who signed in through its provider) must
+use single sign-on. Superusers always keep the form: the break-glass account for when the
+identity provider is down or misconfigured.
+"""
+
+from django.core.exceptions import ValidationError
+
+from accounts.models import ExternalIdentity, OrganisationSignIn
+from core import audit
+from core.models import AuditEvent, Person
+
+
+def sign_in_options() -> list[OrganisationSignIn]:
+    """The single sign-on buttons for the sign-in page."""
+    return list(OrganisationSignIn.objects.filter(enabled=True).select_related("organisation"))
+
+
+def sso_only(user) -> OrganisationSignIn | None:
+    """The sign-in of an organisation of ``user`` that has switched local passwords off, if any."""
+    if user.is_superuser:
+        return None
+    organisations = set(
+        Person.objects.filter(user=user, organisation__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    ) | set(ExternalIdentity.objects.filter(user=user).values_list("organisation_id", flat=True))
+    if not organisations:
+        return None
+    return (
+        OrganisationSignIn.objects.filter(
+            organisation_id__in=organisations, local_passwords_allowed=False
+        )
+        .select_related("organisation")
+        .first()
+    )
+
+
+def check_local_password_allowed(request, user) -> None:
+    """Raise ``ValidationError`` (and log the refusal) when ``user`` must use single sign-on.
+    Called by the sign-in form after the password was found correct."""
+    config = sso_only(user)
+    if config is None:
+        return
+    audit.record(
+        AuditEvent.Kind.SIGN_IN_FAILED,
+        request=request,
+        user=None,
+        username=user.get_username(),
+        summary="Sign-in refused: local passwords are switched off for the organisation",
+        reason="local_passwords_off",
+        provider=config.slug,
+    )
+    raise ValidationError(
+        f"{config.organisation} staff sign in with their organisation's account, not a "
+        f"password. Use \u201c{config.label}\u201d.",
+        code="local_passwords_off",
+    )
