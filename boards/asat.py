@@ -30,13 +30,20 @@ from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
 from actions.timescales import TimescaleKind
-from core.rag import SEVERITY, Rating
+from core.presentation import (  # noqa: F401 - re-exported: boards.dashboards imports them here
+    IMPROVED,
+    RATING_TRAVEL,
+    UNCHANGED,
+    WORSENED,
+    rating_direction,
+)
+from core.rag import Rating
 
 LONDON = ZoneInfo("Europe/London")
 
-IMPROVED, WORSENED, UNCHANGED = "improved", "worsened", "unchanged"
-DIRECTION_WORDS = {IMPROVED: "Improved", WORSENED: "Worsened", UNCHANGED: "No change"}
-DIRECTION_ARROWS = {IMPROVED: "↑", WORSENED: "↓", UNCHANGED: "→"}
+# The direction of travel of a rating is core.presentation's (one vocabulary of arrows and words).
+DIRECTION_WORDS = {key: travel.word for key, travel in RATING_TRAVEL.items()}
+DIRECTION_ARROWS = {key: travel.arrow for key, travel in RATING_TRAVEL.items()}
 
 TIMESCALE_FIELDS = ("timescale_text", "timescale_kind", "timescale_due", "timescale_label")
 
@@ -48,19 +55,6 @@ def end_of_day(day: date) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return timezone.localtime(moment, LONDON).date()
-
-
-def rating_direction(before: str | None, after: str | None) -> str:
-    """'improved', 'worsened' or 'unchanged' from one rating to another (worse means more
-    severe: red, amber, not started, green, blue); '' when either is missing."""
-    if not before or not after:
-        return ""
-    b, a = SEVERITY[Rating(before)], SEVERITY[Rating(after)]
-    if a > b:
-        return IMPROVED
-    if a < b:
-        return WORSENED
-    return UNCHANGED
 
 
 @dataclass
