@@ -29,6 +29,7 @@ from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from actions.overdue import OVERDUE
 from actions.timescales import TimescaleKind
 from core.presentation import (  # noqa: F401 - re-exported: boards.dashboards imports them here
     IMPROVED,
@@ -82,13 +83,9 @@ class Position:
 
     @property
     def overdue(self) -> bool:
-        """Past its due date and not complete. Ongoing, recurring, blank and unread timescales
-        have no due date, so they are never overdue (same rule as ``Action.objects.overdue``)."""
-        return (
-            self.timescale_due is not None
-            and self.timescale_due < self.on
-            and self.rating != Rating.COMPLETE
-        )
+        """Past its due date (then) and not complete (then), on the day ``on``: the one rule,
+        ``actions.overdue.OVERDUE``, that ``Action.objects.overdue`` queries."""
+        return OVERDUE.holds(self, self.on)
 
     @property
     def timescale_unparsed(self) -> bool:
