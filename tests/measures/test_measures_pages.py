@@ -527,6 +527,26 @@ def test_add_value_form_shows_clear_errors_for_bad_input(owner_client, lac):
     assert "Choose the population estimate the rate is per 10,000 of." in html
 
 
+def test_hidden_characters_in_a_value_are_refused_and_named_not_stripped(owner_client, lac):
+    """core.text's one policy (the form used to strip them silently): refuse, and say which."""
+    population = PopulationEstimate.objects.get()
+    response = owner_client.post(
+        reverse("measures:add_value", kwargs={"code": lac.code}),
+        {
+            "period_start": "1/4/2018",
+            "period_end": "30/4/2018",
+            "numerator": "450",
+            "population": population.pk,
+            "note": "Checked\u202e by the team",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove the invisible formatting characters" in html
+    assert "U+202E (right-to-left override)" in html
+    assert MeasureValue.objects.filter(measure=lac).count() == 2
+
+
 def test_percentage_inconsistent_with_numerator_and_denominator_is_refused(client):
     owner = factories.officer()
     m = factories.measure(unit=Measure.Unit.PERCENTAGE, owner=owner.person)
