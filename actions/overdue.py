@@ -24,7 +24,8 @@ from core.rag import Rating
 
 
 class Condition(Protocol):
-    field: str
+    @property
+    def field(self) -> str: ...
 
     def q(self, today: date) -> Q: ...
 
