@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views import View
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from actions.filters import ActionFilter
@@ -24,8 +24,7 @@ from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
 from core.models import AuditEvent
 from core.permissions import reads_all_plans
-from core.rag import COLOURS, Rating
-from core.spreadsheets import safe_cell, safe_text
+from core.spreadsheets import safe_cell, safe_text, style_rag_cell
 from plans.permissions import plans_visible_to
 
 PER_PAGE = 25
@@ -185,10 +184,7 @@ class ActionExplorerView(LoginRequiredMixin, View):
                 cell = safe_cell(ws.cell(row=r, column=c), value)
                 if c == due_col and value is not None:
                     cell.number_format = "dd/mm/yyyy"
-            fill, text = COLOURS[Rating(action.rating)]
-            rating_cell = ws.cell(row=r, column=rating_col)
-            rating_cell.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
-            rating_cell.font = Font(bold=True, color=text.lstrip("#").upper())
+            style_rag_cell(ws.cell(row=r, column=rating_col), action.rating)
         ws.freeze_panes = "A2"
         if rows:
             ws.auto_filter.ref = ws.dimensions
@@ -206,10 +202,7 @@ class ActionExplorerView(LoginRequiredMixin, View):
         for org in organisations.values():
             for entry in table.legend(org):
                 safe_cell(key.cell(row=r, column=1), org.name)
-                cell = safe_cell(key.cell(row=r, column=2), entry.label)
-                fill, text = COLOURS[Rating(entry.rating)]
-                cell.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
-                cell.font = Font(bold=True, color=text.lstrip("#").upper())
+                style_rag_cell(safe_cell(key.cell(row=r, column=2), entry.label), entry.rating)
                 safe_cell(key.cell(row=r, column=3), entry.meaning)
                 r += 1
         out = io.BytesIO()

@@ -1,31 +1,15 @@
 """The RAG update form: the organisation's meaning beside each colour, commentary, the structured
 reason for red and amber, evidence, and an optional revised timescale."""
 
-import unicodedata
-
 from django import forms
 from django.core.exceptions import ValidationError
 
 from actions.timescales import TimescaleKind, parse_timescale
 from core.rag import Rating, split
+from core.text import clean_text  # hidden characters are refused, with their names
 
 COMMENTARY_LIMIT = 4000
 REASON_LIMIT = 2000
-
-# Characters that reorder or hide text on screen (e.g. U+202E right-to-left override).
-_FORBIDDEN_CATEGORIES = {"Cf"}
-_ALLOWED_FORMAT = {"\u200d"}  # zero-width joiner, used in emoji and some scripts
-
-
-def clean_text(value: str) -> str:
-    if any(
-        unicodedata.category(ch) in _FORBIDDEN_CATEGORIES and ch not in _ALLOWED_FORMAT
-        for ch in value
-    ):
-        raise ValidationError(
-            "Remove invisible formatting characters (such as right-to-left overrides)."
-        )
-    return value.strip()
 
 
 class StatusUpdateForm(forms.Form):

@@ -1,53 +1,9 @@
-"""The RAG legend: what each colour means to an organisation (its own words, or defaults)."""
+"""Keeping each organisation's copy of its RAG definitions (``Organisation.rag_legend``) up to
+date. Reading and showing a legend is ``core.presentation`` (``legend_for``, re-exported here)."""
 
-from dataclasses import dataclass
+from core.presentation import Legend, LegendEntry, legend_for
 
-from core.rag import COLOURS, DEFAULT_MEANINGS, Rating
-
-
-@dataclass(frozen=True)
-class LegendEntry:
-    rating: str
-    label: str
-    meaning: str
-    colour: str
-
-
-class Legend:
-    def __init__(self, entries: dict[str, LegendEntry]):
-        self._entries = entries
-
-    def __iter__(self):
-        return iter(self._entries[r.value] for r in Rating)
-
-    def label(self, rating) -> str:
-        return self._entries[Rating(rating).value].label
-
-    def meaning(self, rating) -> str:
-        return self._entries[Rating(rating).value].meaning
-
-
-def legend_for(organisation, definitions=None) -> Legend:
-    """The legend of an organisation: its own words where it has defined them, the defaults
-    otherwise. Without ``definitions`` (RagDefinitions already fetched), the organisation's copy
-    of its definitions (``Organisation.rag_legend``) is used: no query."""
-    entries = {
-        r.value: LegendEntry(r.value, r.label, DEFAULT_MEANINGS[r], COLOURS[r][0]) for r in Rating
-    }
-    if organisation is not None:
-        if definitions is None:
-            copy = organisation.rag_legend if isinstance(organisation.rag_legend, dict) else {}
-            words = [  # anything malformed (written by hand or SQL) falls back to the defaults
-                (rating, w.get("label"), w.get("meaning"))
-                for rating, w in copy.items()
-                if isinstance(w, dict) and w.get("label") and w.get("meaning")
-            ]
-        else:
-            words = [(d.rating, d.label, d.meaning) for d in definitions]
-        for rating, label, meaning in words:
-            if rating in entries:
-                entries[rating] = LegendEntry(rating, label, meaning, COLOURS[Rating(rating)][0])
-    return Legend(entries)
+__all__ = ["Legend", "LegendEntry", "legend_for", "legend_words", "refresh_rag_legends"]
 
 
 def legend_words(definitions) -> dict:

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actions.overdue import OVERDUE
 from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
 from actions.timescales import TimescaleKind, parse_timescale
 from core.models import Organisation, Person
@@ -194,11 +195,11 @@ class Action(TimescaleFields):
     # Status ------------------------------------------------------------------------------
     @property
     def is_overdue(self) -> bool:
-        return (
-            self.timescale_due is not None
-            and self.timescale_due < timezone.localdate()
-            and self.rating != Rating.COMPLETE
-        )
+        return self.overdue_on(timezone.localdate())
+
+    def overdue_on(self, day) -> bool:
+        """Overdue on a day, by the one rule (``actions.overdue.OVERDUE``)."""
+        return OVERDUE.holds(self, day)
 
     @property
     def lead_display(self) -> str:

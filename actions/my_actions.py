@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from actions.models import Action, StatusUpdate
 from actions.periods import Window, current_windows
 from actions.querysets import led_by_q, overdue_q
+from core.presentation import rating_badge
 from core.rag import Rating
 from plans.models import Plan
 
@@ -169,9 +170,7 @@ class MyActionsTable(tables.Table):
         )
 
     def render_rating(self, record):
-        from actions.templatetags.rag import rag_badge
-
-        return rag_badge(record.rating, self.legend)
+        return rating_badge(record.rating, self.legend)
 
     def render_due(self, record):
         text = record.action.timescale_text or "Not given"

@@ -6,14 +6,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from actions.overdue import OVERDUE
 from core.rag import Rating
 
 
 def overdue_q(today: date | None = None) -> Q:
-    """Past its due date and not complete. Ongoing, recurring, blank and unread timescales have
-    no due date, so they are never overdue."""
-    today = today or timezone.localdate()
-    return Q(timescale_due__lt=today) & ~Q(rating=Rating.COMPLETE)
+    """Past its due date and not complete (``actions.overdue.OVERDUE``, the one rule), as a
+    query; today in the current time zone unless a day is given."""
+    return OVERDUE.q(today or timezone.localdate())
 
 
 def led_by_q(person) -> Q:

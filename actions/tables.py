@@ -10,9 +10,8 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from actions.legend import legend_for
-from actions.templatetags.rag import rag_badge
 from actions.timescales import TimescaleKind
+from core.presentation import legend_for, rating_badge
 from core.rag import SEVERITY
 
 PLAN_ORDER = ("plan__title", "priority__order", "priority__pk", "sequence", "pk")
@@ -110,7 +109,7 @@ class ActionTable(tables.Table):
         return record.timescale_text
 
     def render_rating(self, record):
-        return rag_badge(record.rating, self.legend(record.plan.organisation))
+        return rating_badge(record.rating, self.legend(record.plan.organisation))
 
     def render_overdue(self, record):
         text = overdue_text(record)

@@ -26,6 +26,9 @@ from datetime import date
 
 from django.db import models
 
+from actions.overdue import OVERDUE
+from core.rag import Rating
+
 
 class TimescaleKind(models.TextChoices):
     DATE = "date", "Date"
@@ -325,12 +328,13 @@ def parse_timescale(text: str | None) -> ParsedTimescale:
 
 
 def is_overdue(parsed: ParsedTimescale, *, today: date, complete: bool) -> bool:
-    """Overdue = has a due date, the due date is before today, and the action is not complete.
+    """Overdue = has a due date, the due date is before today, and the action is not complete
+    (the one rule, ``actions.overdue.OVERDUE``, applied to a timescale as written).
 
     Ongoing, recurring, blank and unparsed timescales are never overdue.
     """
-    due = parsed.due_date
-    return due is not None and due < today and not complete
+    rating = Rating.COMPLETE.value if complete else ""
+    return OVERDUE.holds({"timescale_due": parsed.due_date, "rating": rating}, today)
 
 
 __all__ = ["TimescaleKind", "ParsedTimescale", "parse_timescale", "is_overdue", "normalise"]

@@ -8,7 +8,6 @@ from django.views import View
 from django.views.generic import DetailView
 
 from actions.forms import StatusUpdateForm
-from actions.legend import legend_for
 from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from actions.my_actions import my_actions, tables_for
 from actions.periods import current_windows, period_for_update
@@ -21,7 +20,7 @@ from actions.services import (
     status_update_revise,
 )
 from core.permissions import require
-from core.rag import SEVERITY
+from core.presentation import legend_for, rating_direction
 from plans.permissions import can_view_plan
 
 
@@ -56,23 +55,11 @@ class ActionDetailView(LoginRequiredMixin, DetailView):
         # Direction of travel: compare each update with the one before it.
         for i, newer in enumerate(updates):
             older = updates[i + 1] if i + 1 < len(updates) else None
-            newer.travel = direction(older.rating if older else None, newer.rating)
+            newer.travel = rating_direction(older.rating if older else None, newer.rating)
         context["updates"] = updates
         context["legend"] = legend_for(self.object.plan.organisation)
         context["can_update"] = can_update_action(self.request.user, self.object)
         return context
-
-
-def direction(before: str | None, after: str) -> str:
-    """'improved', 'worsened', 'unchanged' or '' (no earlier rating) between two ratings."""
-    if before is None:
-        return ""
-    b, a = SEVERITY[before], SEVERITY[after]
-    if a > b:
-        return "improved"
-    if a < b:
-        return "worsened"
-    return "unchanged"
 
 
 class MyActionsView(LoginRequiredMixin, View):

@@ -29,14 +29,22 @@ from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from actions.overdue import OVERDUE
 from actions.timescales import TimescaleKind
-from core.rag import SEVERITY, Rating
+from core.presentation import (  # noqa: F401 - re-exported: boards.dashboards imports them here
+    IMPROVED,
+    RATING_TRAVEL,
+    UNCHANGED,
+    WORSENED,
+    rating_direction,
+)
+from core.rag import Rating
 
 LONDON = ZoneInfo("Europe/London")
 
-IMPROVED, WORSENED, UNCHANGED = "improved", "worsened", "unchanged"
-DIRECTION_WORDS = {IMPROVED: "Improved", WORSENED: "Worsened", UNCHANGED: "No change"}
-DIRECTION_ARROWS = {IMPROVED: "↑", WORSENED: "↓", UNCHANGED: "→"}
+# The direction of travel of a rating is core.presentation's (one vocabulary of arrows and words).
+DIRECTION_WORDS = {key: travel.word for key, travel in RATING_TRAVEL.items()}
+DIRECTION_ARROWS = {key: travel.arrow for key, travel in RATING_TRAVEL.items()}
 
 TIMESCALE_FIELDS = ("timescale_text", "timescale_kind", "timescale_due", "timescale_label")
 
@@ -48,19 +56,6 @@ def end_of_day(day: date) -> datetime:
 
 def local_date(moment: datetime) -> date:
     return timezone.localtime(moment, LONDON).date()
-
-
-def rating_direction(before: str | None, after: str | None) -> str:
-    """'improved', 'worsened' or 'unchanged' from one rating to another (worse means more
-    severe: red, amber, not started, green, blue); '' when either is missing."""
-    if not before or not after:
-        return ""
-    b, a = SEVERITY[Rating(before)], SEVERITY[Rating(after)]
-    if a > b:
-        return IMPROVED
-    if a < b:
-        return WORSENED
-    return UNCHANGED
 
 
 @dataclass
@@ -88,13 +83,9 @@ class Position:
 
     @property
     def overdue(self) -> bool:
-        """Past its due date and not complete. Ongoing, recurring, blank and unread timescales
-        have no due date, so they are never overdue (same rule as ``Action.objects.overdue``)."""
-        return (
-            self.timescale_due is not None
-            and self.timescale_due < self.on
-            and self.rating != Rating.COMPLETE
-        )
+        """Past its due date (then) and not complete (then), on the day ``on``: the one rule,
+        ``actions.overdue.OVERDUE``, that ``Action.objects.overdue`` queries."""
+        return OVERDUE.holds(self, self.on)
 
     @property
     def timescale_unparsed(self) -> bool:

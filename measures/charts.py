@@ -19,11 +19,22 @@ from typing import Any, NotRequired, TypedDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-# GOV.UK palette.
-RED, AMBER, GREEN, BLUE = "#d4351c", "#f47738", "#00703c", "#1d70b8"
-GREY = "#b1b4b6"  # not started
-BLACK, WHITE = "#0b0c0c", "#ffffff"
-LIGHT_GREY, MID_GREY, GRID_COLOUR = "#f3f2f1", "#505a5f", "#dddddd"
+from core.presentation import (
+    BLACK,
+    MID_GREY,
+    PALETTE,
+    WHITE,
+    contrast_ratio,  # noqa: F401 - re-exported for the chart tests
+    text_colour_for,
+)
+from core.rag import Rating
+
+# The ratings' colours and the text colours are core.presentation's (the one palette).
+RED, AMBER, GREEN, BLUE, GREY = (
+    PALETTE[r].fill
+    for r in (Rating.RED, Rating.AMBER, Rating.GREEN, Rating.COMPLETE, Rating.NOT_STARTED)
+)
+LIGHT_GREY, GRID_COLOUR = "#f3f2f1", "#dddddd"  # chart furniture (no rating)
 TARGET_COLOUR, TARGET_DASH = BLACK, "8 4"
 #: (colour, dash pattern) pairs for comparator series, distinguishable without colour.
 COMPARATOR_STYLES = (("#505a5f", "6 4"), ("#912b88", "2 3"), ("#28a197", "10 3 2 3"))
@@ -149,30 +160,6 @@ def _svg(
         head.append(_tag("desc", {"id": f"{pid}-desc"}, escape(desc)))
     # Safe: every attribute value and text node was escaped by _tag()/escape().
     return mark_safe(_tag("svg", attrs, *head, *body))  # noqa: S308 # nosec B308 B703 - every text and attribute is escaped by _tag
-
-
-def _luminance(colour: str) -> float:
-    """WCAG relative luminance of a ``#rgb`` / ``#rrggbb`` colour."""
-    hexa = colour.lstrip("#")
-    if len(hexa) == 3:
-        hexa = "".join(c * 2 for c in hexa)
-    channels = [int(hexa[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast_ratio(a: str, b: str) -> float:
-    """WCAG contrast ratio between two hex colours."""
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def text_colour_for(fill: str) -> str:
-    """White or near-black text, whichever contrasts better with ``fill``."""
-    try:
-        return WHITE if contrast_ratio(fill, WHITE) >= contrast_ratio(fill, BLACK) else BLACK
-    except ValueError:
-        return BLACK
 
 
 def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:

@@ -2,26 +2,16 @@
 ``measures.services`` validate the figures and save."""
 
 import calendar
-import unicodedata
 from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.text import clean_text  # hidden characters are refused, with their names
 from measures.models import Measure, MeasureValue, PopulationEstimate
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 QUARTERS = {4: 1, 7: 2, 10: 3, 1: 4}  # UK financial-year quarters by starting month
-BIDI_CONTROLS = {"\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068"}
-
-
-def clean_text(text: str) -> str:
-    """Strip direction-override and other invisible control characters from typed text."""
-    return "".join(
-        ch
-        for ch in text
-        if ch not in BIDI_CONTROLS and unicodedata.category(ch) not in ("Cc", "Cf")
-    ).strip()
 
 
 def _is_month_end(day: date) -> bool:

@@ -18,12 +18,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from core.presentation import measure_travel
 from measures.charts import COMPARATOR_STYLES, format_number, line_chart, sparkline
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate
 from measures.status import (
-    DIRECTION_WORDS,
-    MOVEMENT_ARROWS,
-    MOVEMENT_WORDS,
     PREVIOUS_PERIOD,
     SAME_PERIOD_LAST_YEAR,
     MeasureStatus,
@@ -369,14 +367,10 @@ def measure_page(
 
 
 def travel(direction: str, moved: str) -> dict:
-    """A direction of travel as shown: its key, the word (improving/worsening, or up/down for a
-    monitored measure) and the arrow of the movement (decoration: the word carries the
-    meaning)."""
-    return {
-        "key": direction,
-        "word": DIRECTION_WORDS.get(direction, "") or MOVEMENT_WORDS.get(moved, ""),
-        "arrow": MOVEMENT_ARROWS.get(moved, ""),
-    }
+    """A direction of travel as shown (``core.presentation.measure_travel``): ``travel`` (the
+    arrow and word, for the ``travel`` tag), and its key, word and arrow."""
+    shown = measure_travel(direction, moved)
+    return {"travel": shown, "key": shown.key, "word": shown.word, "arrow": shown.arrow}
 
 
 def _direction(status: MeasureStatus, compare_with: str, publication: bool = False) -> dict:

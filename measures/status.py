@@ -31,17 +31,32 @@ from decimal import Decimal
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from core.presentation import (
+    AMBER,
+    DOWN,
+    GREEN,
+    IMPROVING,
+    MEASURE_DIRECTION_WORDS,
+    MOVEMENT_ARROWS,
+    MOVEMENT_WORDS,
+    NO_CHANGE,
+    RED,
+    SAME,
+    UP,
+    WORSENING,
+    MeasureState,
+    Travel,
+    measure_direction,
+    measure_state,
+    measure_travel,
+)
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 
-GREEN, AMBER, RED = "green", "amber", "red"
-IMPROVING, WORSENING, NO_CHANGE = "improving", "worsening", "no_change"
 PREVIOUS_PERIOD, SAME_PERIOD_LAST_YEAR = "previous", "last_year"
 COMPARE_WITH = (PREVIOUS_PERIOD, SAME_PERIOD_LAST_YEAR)
 
-DIRECTION_WORDS = {IMPROVING: "Improving", WORSENING: "Worsening", NO_CHANGE: "No change"}
-MOVEMENT_ARROWS = {"up": "▲", "down": "▼", "same": "▶"}  # the arrow shows which way it moved
-MOVEMENT_WORDS = {"up": "Up", "down": "Down", "same": "No change"}
-RAG_WORDS = {GREEN: "On or better than target", AMBER: "Near target", RED: "Off target"}
+# The words and arrows are core.presentation's (one vocabulary for every output).
+DIRECTION_WORDS = MEASURE_DIRECTION_WORDS
 
 
 @dataclass
@@ -69,22 +84,37 @@ class MeasureStatus:
         return self.previous
 
     @property
+    def travel(self) -> Travel:
+        """The direction of travel as shown: the arrow of the movement (up, down, level) and the
+        word (improving/worsening by polarity, or up/down for a monitored measure)."""
+        return measure_travel(self.direction, self.movement)
+
+    @property
     def direction_word(self) -> str:
         return DIRECTION_WORDS.get(self.direction, "")
 
     @property
     def direction_arrow(self) -> str:
-        """▲ when the value rose, ▼ when it fell (the word says whether that is better)."""
-        return MOVEMENT_ARROWS.get(self.movement, "")
+        """↑ when the value rose, ↓ when it fell (the word says whether that is better)."""
+        return self.travel.arrow
 
     @property
     def direction_text(self) -> str:
         """The word to show: improving/worsening, or up/down for a monitored measure."""
-        return self.direction_word or MOVEMENT_WORDS.get(self.movement, "")
+        return self.travel.word
+
+    @property
+    def state(self) -> MeasureState:
+        """Where the latest value stands against the target, in words (``core.presentation``)."""
+        return measure_state(
+            self.rag,
+            has_value=self.latest is not None,
+            monitored=self.measure.polarity == Measure.Polarity.MONITOR,
+        )
 
     @property
     def rag_word(self) -> str:
-        return RAG_WORDS.get(self.rag or "", "")
+        return self.state.label if self.rag else ""
 
 
 def rag_against_target(value, target_value, tolerance, polarity: str) -> str | None:
@@ -109,22 +139,20 @@ def movement(value, reference) -> str:
         return ""
     value, reference = Decimal(value), Decimal(reference)
     if value > reference:
-        return "up"
+        return UP
     if value < reference:
-        return "down"
-    return "same"
+        return DOWN
+    return SAME
 
 
 def direction_of_travel(value, reference, polarity: str) -> str:
     """Improving, worsening or no change from the reference value, by polarity (a fall in
     children looked after is an improvement when lower is better)."""
-    moved = movement(value, reference)
-    if not moved or polarity == Measure.Polarity.MONITOR:
-        return ""
-    if moved == "same":
-        return NO_CHANGE
-    better = "up" if polarity == Measure.Polarity.HIGHER else "down"
-    return IMPROVING if moved == better else WORSENING
+    higher_is_better: dict[str, bool] = {
+        Measure.Polarity.HIGHER: True,
+        Measure.Polarity.LOWER: False,
+    }
+    return measure_direction(movement(value, reference), higher_is_better.get(polarity))
 
 
 def _one_year_earlier(day: date) -> date:
@@ -425,6 +453,16 @@ def measure_status(measure: Measure, **kwargs) -> MeasureStatus:
 
 
 __all__ = [
+    # The vocabulary, from core.presentation (re-exported for the measures app's callers).
+    "GREEN",
+    "AMBER",
+    "RED",
+    "IMPROVING",
+    "WORSENING",
+    "NO_CHANGE",
+    "DIRECTION_WORDS",
+    "MOVEMENT_ARROWS",
+    "MOVEMENT_WORDS",
     "MeasureStatus",
     "measure_status",
     "measure_statuses",

@@ -1,29 +1,24 @@
-"""Template helpers for RAG ratings: always the word as well as the colour."""
+"""The ``rag`` template library: the tags of ``core.templatetags.presentation`` under the name
+the templates load (``{% load rag %}``). Words, colours and markup come from
+``core.presentation``; ``rag_badge`` is importable from here for Python that builds HTML."""
 
 from django import template
-from django.utils.html import format_html
 
-from actions.legend import legend_for
-from core.rag import Rating
+from core.templatetags.presentation import (
+    measure_badge,
+    measure_legend,
+    rag_badge,
+    rag_legend,
+    rating_travel,
+    travel,
+)
 
 register = template.Library()
+register.simple_tag(rag_badge)
+register.simple_tag(measure_badge)
+register.simple_tag(rating_travel)
+register.simple_tag(travel)
+register.inclusion_tag("includes/rag_legend.html")(rag_legend)
+register.inclusion_tag("includes/measure_legend.html")(measure_legend)
 
-
-@register.simple_tag
-def rag_badge(rating, legend=None):
-    """A coloured badge with the rating's word (the organisation's word when a legend is given)."""
-    if not rating:
-        return format_html('<span class="app-rag app-rag--not_started">{}</span>', "No rating")
-    try:
-        value = Rating(rating)
-    except ValueError:
-        return format_html("<span>{}</span>", rating)
-    label = value.label
-    if legend:
-        label = legend.label(value)
-    return format_html('<span class="app-rag app-rag--{}">{}</span>', value.value, label)
-
-
-@register.inclusion_tag("includes/rag_legend.html")
-def rag_legend(legend=None, heading_level=2):
-    return {"legend": legend or legend_for(None), "heading_level": heading_level}
+__all__ = ["rag_badge", "rag_legend", "register"]

@@ -113,7 +113,8 @@ def test_list_shows_latest_value_target_rag_word_direction_comparators_and_spark
     text = text_of(row)
     assert "141.1" in text and "As at 28 February 2018" in text
     assert "130.0" in text  # target
-    assert 'class="app-rag app-rag--amber">Amber</span>' in row  # 11.1 over, within 15
+    # 11.1 over, within 15: the measure state's word on amber (core.presentation)
+    assert 'class="app-rag app-rag--amber">Near target</span>' in row
     assert "Improving" in text and "since As at 28 February 2017" in text  # a fall is better
     assert "62.0" in text and "92.0" in text and "110.0" in text  # England, region, SNs
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in row and 'role="img"' in row
@@ -234,9 +235,9 @@ def test_list_pages_after_the_first_show_the_rag_word_and_colour(viewer_client):
         code: html[html.index(f">Listed measure {code}<") :].split("</tr>")[0]
         for code in ("22", "23", "24")
     }
-    assert 'class="app-rag app-rag--red">Red</span>' in rows["22"]
-    assert 'class="app-rag app-rag--amber">Amber</span>' in rows["23"]
-    assert 'class="app-rag app-rag--not_started">No rating</span>' in rows["24"]  # no target
+    assert 'class="app-rag app-rag--red">Off target</span>' in rows["22"]
+    assert 'class="app-rag app-rag--amber">Near target</span>' in rows["23"]
+    assert '<span class="app-muted">No target</span>' in rows["24"]  # no colour without one
     assert "Showing 21 to 25 of 25 measures" in text_of(html)
 
 
@@ -317,9 +318,10 @@ def test_unknown_comparators_are_said_to_be_not_known(viewer_client):
 def test_measure_page_shows_rag_word_and_direction_both_ways(viewer_client, lac):
     html = viewer_client.get(lac.get_absolute_url()).content.decode()
     text = text_of(html)
-    assert 'class="app-rag app-rag--amber">Amber</span>' in html and "Near target" in text
-    assert "Since the previous period ▼ Improving (from 149.2 in As at 28 February 2017)" in text
-    assert "Since the same period last year ▼ Improving" in text
+    assert 'class="app-rag app-rag--amber">Near target</span>' in html
+    assert "Worse than target, but within its tolerance" in text
+    assert "Since the previous period ↓ Improving (from 149.2 in As at 28 February 2017)" in text
+    assert "Since the same period last year ↓ Improving" in text
 
 
 def small_count_measure(for_publication=True):
@@ -416,7 +418,7 @@ def test_monitored_measure_has_no_rag_and_says_up_or_down(viewer_client):
     row = html[html.index("Against target</dt>") :]
     row = row[: row.index("</div>")]
     assert "Monitored only" in text and "app-rag" not in row  # no RAG though it is over target
-    assert "▲ Up" in text
+    assert "↑ Up" in text
 
 
 def test_user_text_on_measure_pages_is_escaped(viewer_client):
@@ -523,6 +525,26 @@ def test_add_value_form_shows_clear_errors_for_bad_input(owner_client, lac):
     assert "Enter a real date, for example 31/3/2024." in html
     assert "Count of children must be a number" in html
     assert "Choose the population estimate the rate is per 10,000 of." in html
+
+
+def test_hidden_characters_in_a_value_are_refused_and_named_not_stripped(owner_client, lac):
+    """core.text's one policy (the form used to strip them silently): refuse, and say which."""
+    population = PopulationEstimate.objects.get()
+    response = owner_client.post(
+        reverse("measures:add_value", kwargs={"code": lac.code}),
+        {
+            "period_start": "1/4/2018",
+            "period_end": "30/4/2018",
+            "numerator": "450",
+            "population": population.pk,
+            "note": "Checked\u202e by the team",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Remove the invisible formatting characters" in html
+    assert "U+202E (right-to-left override)" in html
+    assert MeasureValue.objects.filter(measure=lac).count() == 2
 
 
 def test_percentage_inconsistent_with_numerator_and_denominator_is_refused(client):

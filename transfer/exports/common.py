@@ -10,8 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.models import AuditEvent
-from core.rag import COLOURS, Rating
-from core.spreadsheets import safe_cell, safe_text
+from core.spreadsheets import rag_style, safe_cell, safe_text
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -27,14 +26,7 @@ THIN = Side(style="thin", color="B1B4B6")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 
 
-def rag_fill(rating: str) -> tuple[PatternFill, Font]:
-    """The fill and font of a RAG cell: the rating's colour, and text that contrasts with it."""
-    fill, text = COLOURS[Rating(rating)]
-    fill, text = fill.lstrip("#").upper(), text.lstrip("#").upper()
-    return (
-        PatternFill(fill_type="solid", start_color=fill, end_color=fill),
-        Font(bold=True, color=text),
-    )
+rag_fill = rag_style  # the fill and font of a RAG cell (core.spreadsheets)
 
 
 def write_cell(ws, row: int, column: int, value, *, style=None):

@@ -24,9 +24,9 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
 
-from actions.legend import legend_for
 from actions.models import Action, StatusUpdate
 from boards.selectors import plan_document
+from core.presentation import legend_for
 from core.rag import Rating
 from transfer.exports.common import (
     BOLD,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from pathlib import PurePath
 
@@ -11,21 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core.models import Organisation
+from core.text import clean_text
 from plans.models import Plan
 from transfer.imports.headers import IGNORE, FieldSet
 from transfer.imports.reading import limit, megabytes
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 EXTENSIONS = (".xlsx", ".csv")
-
-
-def no_hidden_characters(value: str) -> str:
-    """Refuse invisible formatting characters (e.g. U+202E), which can disguise text."""
-    if any(unicodedata.category(ch) == "Cf" and ch != "\u200d" for ch in value):
-        raise ValidationError(
-            "Remove invisible formatting characters (such as right-to-left overrides)."
-        )
-    return value.strip()
 
 
 def financial_year_start(today: date) -> date:
@@ -138,10 +129,10 @@ class PlanUploadForm(forms.Form):
         self.fields["end"].initial = date(start.year + 1, 3, 31).strftime("%d/%m/%Y")
 
     def clean_title(self):
-        return no_hidden_characters(self.cleaned_data["title"])
+        return clean_text(self.cleaned_data["title"])  # hidden characters refused
 
     def clean_version_label(self):
-        return no_hidden_characters(self.cleaned_data["version_label"])
+        return clean_text(self.cleaned_data["version_label"])
 
     def clean(self):
         data = super().clean()

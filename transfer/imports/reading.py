@@ -32,16 +32,13 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from core.text import without_hidden_characters
+
 logger = logging.getLogger(__name__)
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-# Invisible characters that reorder text on screen (U+202E right-to-left override and kin):
-# never part of a plan's words, and a way to disguise them, so they are dropped on reading.
-BIDI_CONTROLS = dict.fromkeys(
-    [0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069]
-)
 _ENTITY_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -96,7 +93,10 @@ def clean_value(value):
     """A cell value as the importers want it: text normalised, numbers and dates kept."""
     if isinstance(value, str):
         text = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-        text = text.translate(BIDI_CONTROLS).strip()
+        # Invisible characters (U+202E right-to-left override and kin) are never part of a
+        # plan's words and can disguise them; a file cannot be corrected cell by cell, so they
+        # are dropped on reading (core.text: the one definition, and why files differ).
+        text = without_hidden_characters(text).strip()
         if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
             text = text[1:]
         return text
