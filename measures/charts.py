@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, InvalidOperation
 from typing import Any, NotRequired, TypedDict
 
@@ -196,6 +197,35 @@ def rag_bar_summary(segments: Sequence[tuple[str, int, str]]) -> str:
     return f"{parts} ({total} action{'' if total == 1 else 's'})"
 
 
+def _empty_bar(width: float, height: float, baseline: float, size: float) -> list[str]:
+    frame = {"x": 0.5, "y": 0.5, "width": width - 1, "height": height - 1}
+    return [
+        _tag("rect", {**frame, "fill": LIGHT_GREY, "stroke": GREY}),
+        _text(width / 2, baseline, "No actions", size=size, anchor="middle"),
+    ]
+
+
+def _bar_segment(
+    label: str, count: int, total: int, colour: str, x: float, seg_width: float, height: float
+) -> list[str]:
+    shape = {"x": x, "y": 0, "width": seg_width, "height": height}
+    return [
+        _title(f"{label}: {count} of {total}"),
+        _tag("rect", {**shape, "fill": colour, "stroke": WHITE, "stroke-width": 1}),
+    ]
+
+
+def _segment_label(
+    label: str, count: int, colour: str, x: float, seg_width: float, baseline: float, size: float
+) -> list[str]:
+    """"Red 2" when it fits in the segment, else "2", else nothing."""
+    for text in (f"{label} {count}", str(count)):
+        if _text_width(text, size) <= seg_width - 8:
+            fill = text_colour_for(colour)
+            return [_text(x + seg_width / 2, baseline, text, size=size, anchor="middle", fill=fill)]
+    return []
+
+
 def rag_bar(
     segments: Sequence[tuple[str, int, str]],
     *,
@@ -219,53 +249,14 @@ def rag_bar(
     baseline = height / 2 + size * 0.35
     body: list[str] = []
     if not total:
-        body.append(
-            _tag(
-                "rect",
-                {
-                    "x": 0.5,
-                    "y": 0.5,
-                    "width": width - 1,
-                    "height": height - 1,
-                    "fill": LIGHT_GREY,
-                    "stroke": GREY,
-                },
-            )
-        )
-        body.append(_text(width / 2, baseline, "No actions", size=size, anchor="middle"))
+        body += _empty_bar(width, height, baseline, size)
     x = 0.0
     for label, count, colour in items:
         seg_width = width * count / total
-        parts = [
-            _title(f"{label}: {count} of {total}"),
-            _tag(
-                "rect",
-                {
-                    "x": x,
-                    "y": 0,
-                    "width": seg_width,
-                    "height": height,
-                    "fill": colour,
-                    "stroke": WHITE,
-                    "stroke-width": 1,
-                },
-            ),
-        ]
+        segment = _bar_segment(label, count, total, colour, x, seg_width, height)
         if show_labels:
-            for text in (f"{label} {count}", str(count)):
-                if _text_width(text, size) <= seg_width - 8:
-                    parts.append(
-                        _text(
-                            x + seg_width / 2,
-                            baseline,
-                            text,
-                            size=size,
-                            anchor="middle",
-                            fill=text_colour_for(colour),
-                        )
-                    )
-                    break
-        body.append(_tag("g", {"class": "segment"}, *parts))
+            segment += _segment_label(label, count, colour, x, seg_width, baseline, size)
+        body.append(_tag("g", {"class": "segment"}, *segment))
         x += seg_width
     return _svg(
         body,
@@ -306,27 +297,8 @@ def nice_ticks(lo: Number, hi: Number, n: int = 5) -> list[float]:
     return [float(k * step) for k in range(int(first), int(last) + 1)]
 
 
-def line_chart(
-    series: Sequence[Series],
-    *,
-    title: str,
-    id_prefix: str,
-    x_labels: Sequence[str],
-    y_label: str = "",
-    target: Series | None = None,
-    width: float = 640,
-    height: float = 280,
-    y_min: Number | None = None,
-    y_max: Number | None = None,
-) -> SafeString:
-    """A multi-series line chart with nice y ticks, gridlines and a legend below.
-
-    ``None`` values leave gaps (the line breaks). Points are marked with circles
-    titled "2023/24: 141.1" unless a series sets ``markers=False`` (isolated
-    points are always marked). ``target`` is drawn as a dashed line without
-    markers. ``y_min``/``y_max`` are values the y axis must include (e.g. 0).
-    ``height`` is the overall height; it grows only if the legend needs room.
-    """
+def _chart_lines(series: Sequence[Series], target: Series | None) -> list[dict]:
+    """The series and the target as lines with their drawing settings filled in."""
     lines = [
         dict(
             s,
@@ -348,6 +320,11 @@ def line_chart(
                 kind="target",
             )
         )
+    return lines
+
+
+def _padded(lines: list[dict], x_labels: Sequence[str]) -> tuple[int, list[str]]:
+    """Pad every line's values and the labels to one length; read the values as numbers."""
     count = max([len(x_labels)] + [len(line.get("values") or []) for line in lines])
     labels = [str(label) for label in x_labels] + [""] * (count - len(x_labels))
     for line in lines:
@@ -356,14 +333,42 @@ def line_chart(
         line["nums"] = [_num(v) for v in line["raw"]]
         if not re.fullmatch(r"[\d.\s,]*", str(line["dash"] or "")):
             line["dash"] = ""
-    data = [v for line in lines for v in line["nums"] if v is not None]
-    bounds = data + [float(v) for v in (y_min, y_max) if v is not None]
-    ticks = nice_ticks(min(bounds, default=0), max(bounds, default=1), 5)
-    tick_texts = [format_number(t) for t in ticks]
+    return count, labels
 
-    # Layout: y-axis label | tick labels | plot; x labels and legend below.
-    left = 10 + (20 if y_label else 0) + max(_text_width(t, 12) for t in tick_texts)
-    right, top, x_axis_h, row_h = 16, 12, 30, 20
+
+@dataclass
+class _Frame:
+    """Where the plot sits: y-axis label | tick labels | plot, with x labels and legend below."""
+
+    width: float
+    left: float
+    top: float
+    plot_w: float
+    plot_h: float
+    total_h: float
+    count: int
+    ticks: list[float]
+    inset: float = 12
+    x_axis_h: float = 30
+    row_h: float = 20
+
+    @property
+    def bottom(self) -> float:
+        return self.top + self.plot_h
+
+    def x_of(self, i: int) -> float:
+        if self.count <= 1:
+            return self.left + self.plot_w / 2
+        return self.left + self.inset + (self.plot_w - 2 * self.inset) * i / (self.count - 1)
+
+    def y_of(self, v: float) -> float:
+        return self.bottom - (v - self.ticks[0]) / (self.ticks[-1] - self.ticks[0]) * self.plot_h
+
+
+def _legend_places(
+    lines: list[dict], left: float, width: float, right: float
+) -> list[tuple[float, int, dict]]:
+    """Each legend item's x and row: items flow left to right and wrap."""
     legend: list[tuple[float, int, dict]] = []
     lx, row = left, 0
     for line in lines:
@@ -372,145 +377,149 @@ def line_chart(
             lx, row = left, row + 1
         legend.append((lx, row, line))
         lx += item_w
-    legend_h = (row + 1) * row_h + 6 if legend else 0
-    plot_h = max(60.0, height - top - x_axis_h - legend_h)
-    total_h = max(height, top + plot_h + x_axis_h + legend_h)
-    plot_w, inset = width - left - right, 12
-    bottom = top + plot_h
+    return legend
 
-    def x_of(i: int) -> float:
-        if count <= 1:
-            return left + plot_w / 2
-        return left + inset + (plot_w - 2 * inset) * i / (count - 1)
 
-    def y_of(v: float) -> float:
-        return bottom - (v - ticks[0]) / (ticks[-1] - ticks[0]) * plot_h
-
+def _y_axis(frame: _Frame, tick_texts: list[str], y_label: str) -> list[str]:
+    """Gridlines with their values (the x axis and the zero line stronger), and the y label."""
     body: list[str] = []
+    ticks = frame.ticks
     for tick, text in zip(ticks, tick_texts, strict=True):
-        ty = y_of(tick)
+        ty = frame.y_of(tick)
         strong = tick == ticks[0] or (tick == 0 and ticks[0] < 0)  # x axis and zero line
+        line = {"x1": frame.left, "y1": ty, "x2": frame.left + frame.plot_w, "y2": ty}
         stroke = MID_GREY if strong else GRID_COLOUR
-        body.append(
-            _tag(
-                "line",
-                {
-                    "x1": left,
-                    "y1": ty,
-                    "x2": left + plot_w,
-                    "y2": ty,
-                    "stroke": stroke,
-                    "stroke-width": 1,
-                },
-            )
-        )
-        body.append(_text(left - 6, ty + 4, text, anchor="end"))
+        body.append(_tag("line", {**line, "stroke": stroke, "stroke-width": 1}))
+        body.append(_text(frame.left - 6, ty + 4, text, anchor="end"))
     if y_label:
-        cy = top + plot_h / 2
-        body.append(
-            _text(14, cy, y_label, anchor="middle", extra={"transform": f"rotate(-90 14 {_n(cy)})"})
-        )
+        cy = frame.top + frame.plot_h / 2
+        rotate = {"transform": f"rotate(-90 14 {_n(cy)})"}
+        body.append(_text(14, cy, y_label, anchor="middle", extra=rotate))
+    return body
+
+
+def _x_axis(frame: _Frame, labels: list[str]) -> list[str]:
+    """Ticks and labels along the x axis: at most eight, always including the last."""
+    body: list[str] = []
+    count, bottom = frame.count, frame.bottom
     step = math.ceil(count / 8) if count else 1
     for i, label in enumerate(labels):
-        if (count - 1 - i) % step == 0:
-            body.append(
-                _tag(
-                    "line",
-                    {
-                        "x1": x_of(i),
-                        "y1": bottom,
-                        "x2": x_of(i),
-                        "y2": bottom + 5,
-                        "stroke": MID_GREY,
-                        "stroke-width": 1,
-                    },
-                )
-            )
-            half = _text_width(label, 12) / 2  # keep long end labels inside the viewBox
-            body.append(
-                _text(
-                    min(max(x_of(i), half + 2), width - half - 2),
-                    bottom + 18,
-                    label,
-                    anchor="middle",
-                )
-            )
-    if not data:
-        body.append(_text(left + plot_w / 2, top + plot_h / 2, "No data", anchor="middle"))
-
-    for line in lines:
-        points = [None if v is None else (x_of(i), y_of(v)) for i, v in enumerate(line["nums"])]
-        runs = _runs(points)
-        if not runs:
+        if (count - 1 - i) % step:
             continue
-        width_px = 2 if line["kind"] == "target" else 2.5
-        parts = [
-            _title(str(line["name"])),
-            _tag(
-                "path",
-                {
-                    "d": _path_d(runs),
-                    "fill": "none",
-                    "stroke": line["colour"],
-                    "stroke-width": width_px,
-                    "stroke-dasharray": line["dash"] or None,
-                    "stroke-linejoin": "round",
-                },
-            ),
-        ]
-        lone = {run[0] for run in runs if len(run) == 1}
-        for i, point in enumerate(points):
-            if point is not None and (line["markers"] or point in lone):
-                value = f"{labels[i]}: {format_number(line['raw'][i])}"
-                parts.append(
-                    _tag(
-                        "circle",
-                        {
-                            "cx": point[0],
-                            "cy": point[1],
-                            "r": 4,
-                            "fill": line["colour"],
-                            "stroke": WHITE,
-                            "stroke-width": 1,
-                        },
-                        _title(value),
-                    )
-                )
-        body.append(_tag("g", {"class": line["kind"]}, *parts))
+        x = frame.x_of(i)
+        tick = {"x1": x, "y1": bottom, "x2": x, "y2": bottom + 5}
+        body.append(_tag("line", {**tick, "stroke": MID_GREY, "stroke-width": 1}))
+        half = _text_width(label, 12) / 2  # keep long end labels inside the viewBox
+        lx = min(max(x, half + 2), frame.width - half - 2)
+        body.append(_text(lx, bottom + 18, label, anchor="middle"))
+    return body
 
+
+def _marker(x: float, y: float, colour: str, *children: str) -> str:
+    attrs = {"cx": x, "cy": y, "r": 4, "fill": colour, "stroke": WHITE, "stroke-width": 1}
+    return _tag("circle", attrs, *children)
+
+
+def _line_group(frame: _Frame, line: dict, labels: list[str]) -> str | None:
+    """One line as a path (broken where values are missing) with its titled markers."""
+    points = [
+        None if v is None else (frame.x_of(i), frame.y_of(v)) for i, v in enumerate(line["nums"])
+    ]
+    runs = _runs(points)
+    if not runs:
+        return None
+    path = {
+        "d": _path_d(runs),
+        "fill": "none",
+        "stroke": line["colour"],
+        "stroke-width": 2 if line["kind"] == "target" else 2.5,
+        "stroke-dasharray": line["dash"] or None,
+        "stroke-linejoin": "round",
+    }
+    parts = [_title(str(line["name"])), _tag("path", path)]
+    lone = {run[0] for run in runs if len(run) == 1}
+    for i, point in enumerate(points):
+        if point is not None and (line["markers"] or point in lone):
+            value = f"{labels[i]}: {format_number(line['raw'][i])}"
+            parts.append(_marker(point[0], point[1], line["colour"], _title(value)))
+    return _tag("g", {"class": line["kind"]}, *parts)
+
+
+def _legend(frame: _Frame, legend: list[tuple[float, int, dict]]) -> list[str]:
+    body: list[str] = []
     for lx, row, line in legend:
-        ly = bottom + x_axis_h + row * row_h + 10
-        parts = [
-            _tag(
-                "line",
-                {
-                    "x1": lx,
-                    "y1": ly,
-                    "x2": lx + 30,
-                    "y2": ly,
-                    "stroke": line["colour"],
-                    "stroke-width": 2.5,
-                    "stroke-dasharray": line["dash"] or None,
-                },
-            )
-        ]
+        ly = frame.bottom + frame.x_axis_h + row * frame.row_h + 10
+        sample = {
+            "x1": lx,
+            "y1": ly,
+            "x2": lx + 30,
+            "y2": ly,
+            "stroke": line["colour"],
+            "stroke-width": 2.5,
+            "stroke-dasharray": line["dash"] or None,
+        }
+        parts = [_tag("line", sample)]
         if line["markers"]:
-            parts.append(
-                _tag(
-                    "circle",
-                    {
-                        "cx": lx + 15,
-                        "cy": ly,
-                        "r": 4,
-                        "fill": line["colour"],
-                        "stroke": WHITE,
-                        "stroke-width": 1,
-                    },
-                )
-            )
+            parts.append(_marker(lx + 15, ly, line["colour"]))
         parts.append(_text(lx + 38, ly + 4, str(line["name"])))
         body.append(_tag("g", {"class": "legend-item"}, *parts))
-    return _svg(body, title=title, id_prefix=id_prefix, width=width, height=total_h)
+    return body
+
+
+def line_chart(
+    series: Sequence[Series],
+    *,
+    title: str,
+    id_prefix: str,
+    x_labels: Sequence[str],
+    y_label: str = "",
+    target: Series | None = None,
+    width: float = 640,
+    height: float = 280,
+    y_min: Number | None = None,
+    y_max: Number | None = None,
+) -> SafeString:
+    """A multi-series line chart with nice y ticks, gridlines and a legend below.
+
+    ``None`` values leave gaps (the line breaks). Points are marked with circles
+    titled "2023/24: 141.1" unless a series sets ``markers=False`` (isolated
+    points are always marked). ``target`` is drawn as a dashed line without
+    markers. ``y_min``/``y_max`` are values the y axis must include (e.g. 0).
+    ``height`` is the overall height; it grows only if the legend needs room.
+    """
+    lines = _chart_lines(series, target)
+    count, labels = _padded(lines, x_labels)
+    data = [v for line in lines for v in line["nums"] if v is not None]
+    bounds = data + [float(v) for v in (y_min, y_max) if v is not None]
+    ticks = nice_ticks(min(bounds, default=0), max(bounds, default=1), 5)
+    tick_texts = [format_number(t) for t in ticks]
+
+    left = 10 + (20 if y_label else 0) + max(_text_width(t, 12) for t in tick_texts)
+    right, top, x_axis_h, row_h = 16, 12, 30, 20
+    legend = _legend_places(lines, left, width, right)
+    legend_h = (max(row for _, row, _ in legend) + 1) * row_h + 6 if legend else 0
+    plot_h = max(60.0, height - top - x_axis_h - legend_h)
+    frame = _Frame(
+        width=width,
+        left=left,
+        top=top,
+        plot_w=width - left - right,
+        plot_h=plot_h,
+        total_h=max(height, top + plot_h + x_axis_h + legend_h),
+        count=count,
+        ticks=ticks,
+    )
+    body = _y_axis(frame, tick_texts, y_label) + _x_axis(frame, labels)
+    if not data:
+        body.append(
+            _text(left + frame.plot_w / 2, top + plot_h / 2, "No data", anchor="middle")
+        )
+    for line in lines:
+        group = _line_group(frame, line, labels)
+        if group is not None:
+            body.append(group)
+    body += _legend(frame, legend)
+    return _svg(body, title=title, id_prefix=id_prefix, width=width, height=frame.total_h)
 
 
 # --- sparkline ---------------------------------------------------------------

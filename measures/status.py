@@ -382,6 +382,21 @@ def measure_statuses(
     ids = [m.pk for m in measures]
     if not ids:
         return []
+    values_by, targets_by, comparators_by = _history_by_measure(
+        ids, as_at=as_at, recent=recent, with_comparators=with_comparators
+    )
+    cache_measure = MeasureValue.measure.field.set_cached_value
+    statuses = []
+    for m in measures:
+        values = values_by[m.pk]
+        for v in values:
+            cache_measure(v, m)  # no query for v.measure later
+        statuses.append(_status_of(m, values, targets_by[m.pk], comparators_by[m.pk], compare_with))
+    return statuses
+
+
+def _history_by_measure(ids, *, as_at, recent, with_comparators):
+    """Values, targets and comparators of the measures, by measure id (at most five queries)."""
     targets = Target.objects.filter(measure_id__in=ids).order_by("period_start")
     comparators = Comparator.objects.filter(measure_id__in=ids).order_by("period_start", "kind")
     if as_at is not None:
@@ -404,47 +419,38 @@ def measure_statuses(
         targets_by[t.measure_id].append(t)
     for c in comparators:
         comparators_by[c.measure_id].append(c)
+    return values_by, targets_by, comparators_by
 
-    cache_measure = MeasureValue.measure.field.set_cached_value
-    statuses = []
-    for m in measures:
-        values = values_by[m.pk]
-        for v in values:
-            cache_measure(v, m)  # no query for v.measure later
-        latest = values[-1] if values else None
-        previous = values[-2] if len(values) > 1 else None
-        last_year = same_period_last_year(latest, values) if latest else None
-        target = target_for(latest, targets_by[m.pk]) if latest else None
-        reference = last_year if compare_with == SAME_PERIOD_LAST_YEAR else previous
-        statuses.append(
-            MeasureStatus(
-                measure=m,
-                latest=latest,
-                previous=previous,
-                same_period_last_year=last_year,
-                target=target,
-                rag=rag_against_target(
-                    latest.value if latest else None,
-                    target.value if target else None,
-                    target.amber_tolerance if target else 0,
-                    m.polarity,
-                ),
-                direction=direction_of_travel(
-                    latest.value if latest else None,
-                    reference.value if reference else None,
-                    m.polarity,
-                ),
-                comparators=comparators_for(latest, comparators_by[m.pk]) if latest else {},
-                values=values,
-                targets=targets_by[m.pk],
-                all_comparators=comparators_by[m.pk],
-                compare_with=compare_with,
-                movement=movement(
-                    latest.value if latest else None, reference.value if reference else None
-                ),
-            )
-        )
-    return statuses
+
+def _status_of(m: Measure, values, targets, comparators, compare_with: str) -> MeasureStatus:
+    """One measure's status from its values (oldest first), targets and comparators."""
+    latest = values[-1] if values else None
+    previous = values[-2] if len(values) > 1 else None
+    last_year = same_period_last_year(latest, values) if latest else None
+    target = target_for(latest, targets) if latest else None
+    reference = last_year if compare_with == SAME_PERIOD_LAST_YEAR else previous
+    latest_value = latest.value if latest else None
+    reference_value = reference.value if reference else None
+    return MeasureStatus(
+        measure=m,
+        latest=latest,
+        previous=previous,
+        same_period_last_year=last_year,
+        target=target,
+        rag=rag_against_target(
+            latest_value,
+            target.value if target else None,
+            target.amber_tolerance if target else 0,
+            m.polarity,
+        ),
+        direction=direction_of_travel(latest_value, reference_value, m.polarity),
+        comparators=comparators_for(latest, comparators) if latest else {},
+        values=values,
+        targets=targets,
+        all_comparators=comparators,
+        compare_with=compare_with,
+        movement=movement(latest_value, reference_value),
+    )
 
 
 def measure_status(measure: Measure, **kwargs) -> MeasureStatus:
