@@ -55,26 +55,7 @@ def _prepare(
     if denominator is not None and denominator <= 0:
         errors["denominator"] = "The denominator must be greater than zero."
     if unit == Measure.Unit.RATE_PER_10000:
-        if population is None and denominator is None:
-            errors["population"] = "Choose the population estimate the rate is per 10,000 of."
-        if numerator is None:
-            errors["numerator"] = "Enter the count of children the rate is computed from."
-        if errors:
-            raise ValidationError(errors)
-        base = Decimal(population.count) if population is not None else denominator
-        if population is not None and denominator is not None and denominator != base:
-            raise ValidationError(
-                {"denominator": "Leave the denominator blank: it is the population estimate."}
-            )
-        computed = rate_per_10000(numerator, base)
-        if value is not None and abs(Decimal(value) - computed) > ONE_PLACE:
-            raise ValidationError(
-                {
-                    "value": f"{numerator:,f} of {base:,f} is {computed} per 10,000, "
-                    f"not {value}. Leave the value blank to have it computed."
-                }
-            )
-        return computed, numerator, base
+        return _prepare_rate(value, numerator, denominator, population, errors)
     if population is not None:
         errors["population"] = "Only a rate per 10,000 uses a population estimate."
     if (numerator is None) != (denominator is None):
@@ -102,6 +83,37 @@ def _prepare(
     if unit == Measure.Unit.PERCENTAGE and not (0 <= Decimal(value) <= 100):
         raise ValidationError({"value": "A percentage must be between 0 and 100."})
     return value, numerator, denominator
+
+
+def _prepare_rate(
+    value: Decimal | None,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    population: PopulationEstimate | None,
+    errors: dict[str, str],
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """A rate per 10,000: computed from the count and the population (an estimate, or a
+    denominator given instead); a value given as well must agree with it."""
+    if population is None and denominator is None:
+        errors["population"] = "Choose the population estimate the rate is per 10,000 of."
+    if numerator is None:
+        errors["numerator"] = "Enter the count of children the rate is computed from."
+    if errors:
+        raise ValidationError(errors)
+    base = Decimal(population.count) if population is not None else denominator
+    if population is not None and denominator is not None and denominator != base:
+        raise ValidationError(
+            {"denominator": "Leave the denominator blank: it is the population estimate."}
+        )
+    computed = rate_per_10000(numerator, base)
+    if value is not None and abs(Decimal(value) - computed) > ONE_PLACE:
+        raise ValidationError(
+            {
+                "value": f"{numerator:,f} of {base:,f} is {computed} per 10,000, "
+                f"not {value}. Leave the value blank to have it computed."
+            }
+        )
+    return computed, numerator, base
 
 
 def _check_period(period_start: date, period_end: date, label: str) -> None:
