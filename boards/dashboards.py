@@ -36,6 +36,7 @@ from boards.asat import (
     rating_direction,
 )
 from boards.models import Meeting
+from core.formatting import day_text, month_text, number_text, short_day_text
 from core.links import url_for_each
 from core.rag import COLOURS, Rating, worst
 from measures import charts
@@ -65,37 +66,7 @@ MEASURE_DIRECTION_WORDS = {
 MEASURE_DIRECTION_ARROWS = {"improving": "↑", "worsening": "↓", "no_change": "→"}
 
 
-# --- formatting -----------------------------------------------------------------------------
-
-
-def day_text(value, month: str = "%B") -> str:
-    """'18 May 2023' (no leading zero, locale-independent) for a date, or for a moment in the
-    current time zone; ``month="%b"`` abbreviates the month ('3 Sep 2024')."""
-    if not value:
-        return ""
-    if hasattr(value, "astimezone"):
-        value = _local_day(value, timezone.get_current_timezone())
-    return _date_text(value, month)
-
-
-def short_day_text(value) -> str:
-    """'3 Sep 2024': ``day_text`` with the month abbreviated (Django's 'j M Y')."""
-    return day_text(value, "%b")
-
-
-# Packs and dashboards print the same few hundred dates thousands of times.
-@lru_cache(maxsize=4096)
-def _date_text(value, month: str) -> str:
-    return f"{value.day} {value:{month} %Y}"
-
-
-@lru_cache(maxsize=4096)
-def _local_day(value, zone):
-    return timezone.localtime(value, zone).date()
-
-
-def number_text(value) -> str:
-    return "" if value is None else charts.format_number(value)
+# --- legends --------------------------------------------------------------------------------
 
 
 def legend_entries(legend: Legend) -> list[dict]:
@@ -531,9 +502,11 @@ def portfolio(user, today: date | None = None, page=None) -> dict:
                 "next_meeting_url": meeting_url(meeting["pk"]) if meeting else "",
                 "measures": off_target.get(plan.pk, {"off": 0, "outside": 0, "total": 0}),
                 "status": plan.get_status_display(),
-                "span": f"{plan.start:%b %Y} to {plan.end:%b %Y}"
-                if plan.start and plan.end
-                else "",
+                "span": (
+                    f"{month_text(plan.start, short=True)} to {month_text(plan.end, short=True)}"
+                    if plan.start and plan.end
+                    else ""
+                ),
                 "urls": {name: url(plan.slug) for name, url in links.items()},
             }
         )

@@ -38,7 +38,6 @@ from boards.dashboards import (
     REPORT_CRITERIA,
     action_row,
     changes_between,
-    day_text,
     exception_sections,
     legend_entries,
     legend_from_entries,
@@ -51,6 +50,7 @@ from boards.dashboards import (
 )
 from boards.models import BoardMembership, IssuedPack, Meeting
 from core import audit
+from core.formatting import day_text, moment_text, number_text
 from core.links import url_for_each
 from core.models import AuditEvent
 from core.rag import COLOURS, Rating
@@ -76,11 +76,6 @@ class PackAlreadyIssued(Exception):
     """A meeting's pack can be issued once only."""
 
 
-def moment_text(moment: datetime) -> str:
-    local = timezone.localtime(moment)
-    return f"{local:%H:%M} on {day_text(local.date())}"
-
-
 def pack_moment(meeting: Meeting, now: datetime | None = None) -> datetime:
     """The moment a pack shows the position at: the end of the meeting day (Europe/London), or
     now when the meeting has not happened yet."""
@@ -98,7 +93,7 @@ def _show(value, field: str, legend=None) -> str:
     if field == "rating":
         return legend.label(value) if legend else Rating(value).label
     if isinstance(value, Decimal):
-        return charts.format_number(value)
+        return number_text(value)
     if hasattr(value, "year"):
         return day_text(value)
     return str(value)
