@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from actions.models import ReportingPeriod
 from boards.models import Meeting
+from core.formatting import month_text
 from plans.models import Plan
 
 
@@ -40,7 +41,7 @@ class Window:
 def month_window(day: date) -> Window:
     start = day.replace(day=1)
     end = day.replace(day=monthrange(day.year, day.month)[1])
-    return Window(f"{start:%B %Y}", start, end, end + timedelta(days=grace_days()))
+    return Window(month_text(start), start, end, end + timedelta(days=grace_days()))
 
 
 def quarter_window(day: date) -> Window:

@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from actions.legend import legend_for
 from actions.templatetags.rag import rag_badge
 from actions.timescales import TimescaleKind
+from core.formatting import short_day_text
 from core.rag import SEVERITY
 
 PLAN_ORDER = ("plan__title", "priority__order", "priority__pk", "sequence", "pk")
@@ -105,7 +106,7 @@ class ActionTable(tables.Table):
             return format_html(
                 '{}<br><span class="govuk-body-s app-muted">due {}</span>',
                 record.timescale_text,
-                f"{record.timescale_due.day} {record.timescale_due:%b %Y}",
+                short_day_text(record.timescale_due),
             )
         return record.timescale_text
 

@@ -173,7 +173,7 @@ def _filename(meeting: Meeting, ext: str) -> str:
     board = "".join(c if c.isalnum() else "-" for c in meeting.board.name.lower()).strip("-")
     while "--" in board:
         board = board.replace("--", "-")
-    return f"{board}-pack-{meeting.date:%Y-%m-%d}.{ext}"
+    return f"{board}-pack-{meeting.date.isoformat()}.{ext}"
 
 
 class MeetingPdfView(MeetingMixin, View):

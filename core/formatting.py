@@ -44,7 +44,10 @@ Number = int | float | Decimal
 
 
 def london_time(moment: datetime) -> datetime:
-    """An aware moment on the wall clock in London (BST in summer, GMT in winter)."""
+    """A moment on the wall clock in London (BST in summer, GMT in winter). A naive moment (a
+    spreadsheet cell's) is taken to be on that clock already."""
+    if timezone.is_naive(moment):
+        return moment
     return timezone.localtime(moment, LONDON)
 
 

@@ -157,3 +157,9 @@ def test_none_and_blank_are_written_as_nothing():
     assert time_text(None) == moment_text(None) == ""
     assert numeric_day_text(None) == numeric_moment_text(None) == ""
     assert number_text(None) == rate_text(None) == percent_text(None) == ""
+
+
+def test_a_naive_moment_is_taken_as_on_the_london_clock_already():
+    cell = datetime(2024, 7, 1, 0, 30)  # as openpyxl reads a spreadsheet cell
+    assert numeric_moment_text(cell) == "01/07/2024 00:30"
+    assert day_text(cell) == "1 July 2024"

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from actions.legend import legend_for
 from actions.models import Action, StatusUpdate
 from boards.selectors import plan_document
+from core.formatting import day_text, london_day, time_text
 from core.rag import Rating
 from transfer.exports.common import (
     BOLD,
@@ -182,7 +183,7 @@ class _Rows:
             if rating:
                 values[COL["RAG rating"]] = self.legend.label(rating)
                 values[COL["Latest commentary"]] = update["commentary"]
-                values[COL["Updated"]] = timezone.localtime(update["at"]).date()
+                values[COL["Updated"]] = london_day(update["at"])
             values[COL["Links"]] = "\n".join(action.link_titles)
             values[COL["Tags"]] = "\n".join(action.tag_names)
             values[COL["Supporting officers"]] = "\n".join(self.supporting.get(action.pk, []))
@@ -239,8 +240,9 @@ def write_plan_sheet(
             org_line += f" · {plan.version_label}"
         write_cell(ws, row, 1, org_line)
         row += 1
-        moment = timezone.localtime(as_at) if as_at else timezone.localtime()
-        when = f"{'As at' if as_at else 'Exported'} {moment:%d %B %Y %H:%M}"
+        moment = as_at or timezone.now()
+        stamp = f"{day_text(moment, padded=True)} {time_text(moment)}"
+        when = f"{'As at' if as_at else 'Exported'} {stamp}"
         if exported_by:
             when += f" by {exported_by}"
         write_cell(ws, row, 1, when)
