@@ -29,18 +29,21 @@ from actions.models import Action, StatusUpdate
 from boards.selectors import plan_document
 from core.formatting import day_text, london_day, time_text
 from core.rag import Rating
-from transfer.exports.common import (
+from core.spreadsheets import (
     BOLD,
-    BOX,
-    HEADER_FILL,
+    HEADING,
     SECTION,
     SECTION_FILL,
     TITLE,
-    WRAP,
+    WRAPPED,
+    CellStyle,
     csv_bytes,
-    rag_fill,
+    rag_style,
     set_widths,
+    workbook_bytes,
     write_cell,
+    write_legend_rows,
+    write_row,
 )
 
 COLUMNS = [
@@ -233,7 +236,7 @@ def write_plan_sheet(
     """
     row = 1
     if title_rows:
-        write_cell(ws, row, 1, plan.title, style={"font": TITLE})
+        write_cell(ws, row, 1, plan.title, CellStyle(font=TITLE))
         row += 1
         org_line = plan.organisation.name
         if plan.version_label:
@@ -248,20 +251,13 @@ def write_plan_sheet(
         write_cell(ws, row, 1, when)
         row += 2
     header_row = row
-    for column, heading in enumerate(HEADINGS, start=1):
-        write_cell(
-            ws, row, column, heading, style={"font": BOLD, "fill": HEADER_FILL, "border": BOX}
-        )
+    write_row(ws, row, HEADINGS, style=HEADING)
     set_widths(ws, [width for _, width in COLUMNS])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     for kind, values, rating in plan_rows(plan, document=document, as_at=as_at):
         row += 1
-        for column, value in enumerate(values, start=1):
-            if value in ("", None):
-                continue
-            cell = write_cell(ws, row, column, value)
-            cell.alignment = WRAP
+        write_row(ws, row, values, style=WRAPPED, skip_blank=True)
         if kind == "section":
             ws.cell(row=row, column=1).font = SECTION
             for column in range(1, len(HEADINGS) + 1):
@@ -269,26 +265,20 @@ def write_plan_sheet(
         elif kind == "statement":
             ws.cell(row=row, column=1).font = BOLD
         if rating:
-            fill, font = rag_fill(rating)
             cell = ws.cell(row=row, column=COL["RAG rating"] + 1)
-            cell.fill, cell.font = fill, font
+            cell.fill, cell.font = rag_style(rating)
     return row
 
 
 def write_legend_sheet(ws, organisation, *, definitions=None) -> int:
     """What each RAG colour means to the organisation, each rating's word on its colour."""
     legend = legend_for(organisation, definitions)
-    write_cell(ws, 1, 1, "What the ratings mean", style={"font": TITLE})
-    write_cell(ws, 3, 1, "Rating", style={"font": BOLD, "fill": HEADER_FILL, "border": BOX})
-    write_cell(ws, 3, 2, "Meaning", style={"font": BOLD, "fill": HEADER_FILL, "border": BOX})
-    row = 3
-    for entry in legend:
-        row += 1
-        cell = write_cell(ws, row, 1, entry.label)
-        cell.fill, cell.font = rag_fill(entry.rating)
-        write_cell(ws, row, 2, entry.meaning).alignment = WRAP
+    write_cell(ws, 1, 1, "What the ratings mean", CellStyle(font=TITLE))
+    write_row(ws, 3, ["Rating", "Meaning"], style=HEADING)
+    entries = [(entry.rating, entry.label, entry.meaning) for entry in legend]
+    row = write_legend_rows(ws, 4, entries, meaning_style=WRAPPED)
     set_widths(ws, [16, 80])
-    return row
+    return row - 1
 
 
 def plan_workbook(plan, *, exported_by: str = "", as_at=None) -> Workbook:
@@ -302,11 +292,7 @@ def plan_workbook(plan, *, exported_by: str = "", as_at=None) -> Workbook:
 
 
 def plan_xlsx_bytes(plan, *, exported_by: str = "", as_at=None) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    plan_workbook(plan, exported_by=exported_by, as_at=as_at).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(plan_workbook(plan, exported_by=exported_by, as_at=as_at))
 
 
 def plan_csv_bytes(plan, *, as_at=None) -> bytes:
