@@ -476,7 +476,7 @@ def test_board_page_lists_members_cadence_plans_and_meetings_with_pack_status(cl
     board.save()
     chair = factories.person(name="Chair Person")
     BoardMembership.objects.create(board=board, person=chair, role="chair")
-    from boards.packs import pack_issue
+    from boards.packs.issuing import pack_issue
 
     pack_issue(meeting=Meeting.objects.get(board=board, date=date(2023, 5, 18)),
                issued_by=factories.admin_user())  # fmt: skip
