@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from boards import dashboards, selectors
+from boards import presenters
 from boards.models import Board, Meeting
 from boards.packs.context import meetings_for
 from boards.packs.html import for_display, render_pack_html
@@ -17,6 +17,9 @@ from boards.packs.pdf import pack_pdf
 from boards.packs.snapshot import build_pack
 from boards.packs.xlsx import pack_xlsx
 from boards.permissions import boards_visible_to, can_view_board
+from boards.selectors import boards as board_selectors
+from boards.selectors import dashboards as page_selectors
+from boards.selectors import plans as plan_selectors
 from core import audit
 from core.models import AuditEvent
 from core.permissions import is_administrator, reads_all_plans, require
@@ -33,7 +36,8 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(dashboards.portfolio(self.request.user, page=self.request.GET.get("page")))
+        portfolio = page_selectors.portfolio(self.request.user, page=self.request.GET.get("page"))
+        context.update(presenters.portfolio_page(portfolio))
         return context
 
 
@@ -42,7 +46,7 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return selectors.plans_for_listing(
+        return plan_selectors.plans_for_listing(
             Plan.objects.filter(pk__in=plans_visible_to(self.request.user))
         )
 
@@ -75,7 +79,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.plan_page(self.object))
+        context.update(plan_selectors.plan_page(self.object))
         return context
 
 
@@ -87,7 +91,8 @@ class PlanDashboardView(VisiblePlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.get_plan()
         context["plan"] = plan
-        context.update(dashboards.plan_dashboard(plan, self.request.GET))
+        dashboard = page_selectors.plan_dashboard(plan, self.request.GET)
+        context.update(presenters.dashboard_page(dashboard))
         return context
 
 
@@ -99,7 +104,8 @@ class ExceptionReportView(VisiblePlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.get_plan()
         context["plan"] = plan
-        context.update(dashboards.exception_report(plan))
+        report = page_selectors.exception_report(plan)
+        context.update(presenters.exception_report_page(report))
         return context
 
 
@@ -108,7 +114,9 @@ class BoardListView(LoginRequiredMixin, ListView):
     context_object_name = "boards"
 
     def get_queryset(self):
-        return selectors.boards_for_listing().filter(pk__in=boards_visible_to(self.request.user))
+        return board_selectors.boards_for_listing().filter(
+            pk__in=boards_visible_to(self.request.user)
+        )
 
 
 class BoardDetailView(LoginRequiredMixin, DetailView):
@@ -123,7 +131,7 @@ class BoardDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.board_detail(self.object))
+        context.update(board_selectors.board_detail(self.object))
         return context
 
 
@@ -241,4 +249,3 @@ class MeetingIssueView(MeetingMixin, View):
                 request, "The pack has been issued. This is now the record of what the board saw."
             )
         return redirect(meeting.get_absolute_url())
-

@@ -4,16 +4,13 @@ that an issued pack freezes)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from actions.legend import Legend
 from actions.templatetags.rag import rag_badge
-from boards.dashboards import legend_from_entries, rag_bar_svg
-from measures import charts
+from boards.presenters import legend_from_entries, measure_sparkline, rag_bar_svg
 
 #: A row of the pack's "Every action" tables (in ``plans/_pack.html``). A board's pack has
 #: thousands of them: formatted here, they take a third of the time of a template loop.
@@ -121,24 +118,11 @@ def _plan_for_display(plan: dict, pid: str, as_at_text: str) -> dict:
         "measures": [
             {
                 **m,
-                "sparkline": charts.sparkline(
-                    [_number(v) for _, v in m["history"]],
-                    title=f"{m['code']} trend: "
-                    + ", ".join(f"{label} {v}" for label, v in m["history"]),
-                    id_prefix=f"{pid}-spark-{m['id']}",
-                ),
+                "sparkline": measure_sparkline(m, id_prefix=f"{pid}-spark-{m['id']}"),
             }
             for m in plan["measures"]
         ],
     }
-
-
-def _number(text) -> float | None:
-    """A figure as the snapshot writes it ("12,500"), read back for a chart."""
-    try:
-        return float(Decimal(str(text).replace(",", "")))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def render_pack_html(snapshot: dict) -> str:

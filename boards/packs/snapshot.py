@@ -20,21 +20,12 @@ from boards.asat import (
     measure_statuses,
     positions_as_at_many,
 )
-from boards.dashboards import (
-    REPORT_CRITERIA,
-    action_row,
-    changes_between,
-    exception_sections,
-    legend_entries,
-    measure_row,
-    plan_legend,
-    plan_measures,
-    rollup,
-    unparsed_rows,
-)
+from boards.exceptions import REPORT_CRITERIA, changes_between, exception_sections, unparsed_rows
 from boards.models import Meeting
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
+from boards.presenters import action_row, legend_entries, measure_row, plan_legend, rollup
+from boards.selectors.dashboards import plan_measures
 from core.formatting import day_text, moment_text
 from core.links import url_for_each
 from measures.status import RECENT_VALUES

@@ -26,7 +26,7 @@ from openpyxl import Workbook
 
 from actions.legend import legend_for
 from actions.models import Action, StatusUpdate
-from boards.selectors import plan_document
+from boards.selectors.plans import plan_document
 from core.formatting import day_text, london_day, time_text
 from core.rag import Rating
 from core.spreadsheets import (

@@ -7,7 +7,6 @@ from typing import NamedTuple
 from django.db.models import (
     BigIntegerField,
     Count,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -16,11 +15,10 @@ from django.db.models import (
     TextField,
     Value,
 )
-from django.utils import timezone
 
 from actions.legend import legend_for
 from actions.models import Action, ActionLink, StatusUpdate, SubAction
-from boards.models import Board, IssuedPack, Meeting
+from boards.models import Board
 from core.links import url_for_each
 from core.rag import Rating, worst
 from plans.models import Plan, PlanLink
@@ -343,30 +341,3 @@ def plan_page(plan: Plan) -> dict:
     for node in page["tree"]:
         node["key_issues"] = answered.get(node["priority"].pk, [])
     return page
-
-
-def boards_for_listing():
-    return Board.objects.select_related("organisation").annotate(
-        n_plans=Count("plans", distinct=True), n_meetings=Count("meetings", distinct=True)
-    )
-
-
-def board_detail(board: Board) -> dict:
-    """Members, plans overseen and meetings (with whether each pack has been issued)."""
-    meetings = list(
-        Meeting.objects.filter(board=board)
-        .annotate(issued=Exists(IssuedPack.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("date")
-    )
-    today = timezone.localdate()
-    return {
-        "memberships": list(
-            board.memberships.select_related("person", "person__organisation").order_by(
-                "role", "person__name"
-            )
-        ),
-        "plans": list(board.plans.select_related("organisation").order_by("title")),
-        "meetings": meetings,
-        "next_meeting": next((m for m in meetings if m.date >= today), None),
-        "today": today,
-    }
