@@ -1,4 +1,6 @@
-"""Reads for plan pages: each returns everything a page shows in a fixed number of queries."""
+"""Reads for plan pages: the plan list, the plan document (its structure from
+``priorities.selectors``, its actions from here) and a plan's page; each returns everything a page
+shows in a fixed number of queries."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -7,7 +9,6 @@ from typing import NamedTuple
 from django.db.models import (
     BigIntegerField,
     Count,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,26 +21,15 @@ from actions.legend import legend_for
 from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from boards.models import Board
 from core.links import url_for_each
-from core.rag import Rating, worst
+from core.queries import union_branch
+from core.rag import Rating
 from plans.models import Plan, PlanLink
-from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
-
-
-def _loaded(model, db: str, values: dict):
-    """A model instance as if read from the database, from a value for each of its fields."""
-    names = [f.attname for f in model._meta.concrete_fields]
-    return model.from_db(db, names, [values[name] for name in names])
-
-
-def _branch(queryset, **columns):
-    """One branch of a UNION ALL of small lists: ``columns`` (expressions, or the names of
-    fields) as ``row_<name>``, in the order given; every branch gives the same names in the same
-    order. Sort the union by these names, so that text sorts by the database's collation."""
-    named = {
-        f"row_{name}": value if hasattr(value, "resolve_expression") else F(value)
-        for name, value in columns.items()
-    }
-    return queryset.order_by().annotate(**named).values_list(*named)
+from priorities.selectors import (
+    answers_from,
+    key_issue_branches,
+    key_issues_from,
+    plan_structure,
+)
 
 
 def plans_for_listing(plans) -> list[Plan]:
@@ -68,46 +58,13 @@ def plans_for_listing(plans) -> list[Plan]:
     return plans
 
 
-def _outcomes_and_objectives(plan: Plan) -> tuple[list[Outcome], list[Objective]]:
-    """The plan's outcomes and objectives, each in ("order", pk) order, in one query: a UNION ALL
-    of the two tables (they share their columns but for an outcome's description and an
-    objective's outcome), read back into model instances with every field loaded."""
-    shared = {"pk": "pk", "priority": "priority_id", "number": "number", "order": "order"}
-    outcomes = _branch(
-        Outcome.objects.filter(priority__plan=plan),
-        kind=Value("outcome"),
-        **shared,
-        title="title",
-        outcome=Value(None, output_field=BigIntegerField()),
-        description="description",
-    )
-    objectives = _branch(
-        Objective.objects.filter(priority__plan=plan),
-        kind=Value("objective"),
-        **shared,
-        title="title",
-        outcome="outcome_id",
-        description=Value("", output_field=TextField()),
-    )
-    found = {"outcome": [], "objective": []}
-    rows = outcomes.union(objectives, all=True).order_by("row_order", "row_pk")
-    for kind, pk, priority_id, number, order, title, outcome_id, description in rows:
-        values = {"id": pk, "priority_id": priority_id, "number": number, "order": order}
-        values["title"] = title
-        if kind == "outcome":
-            found[kind].append(_loaded(Outcome, rows.db, {**values, "description": description}))
-        else:
-            found[kind].append(_loaded(Objective, rows.db, {**values, "outcome_id": outcome_id}))
-    return found["outcome"], found["objective"]
-
-
 LATEST_UPDATE_FIELDS = ("created_at", "author_name", "commentary", "illustrative")
 
 
 def _tag_names_and_link_titles(plan: Plan) -> tuple[dict, dict]:
     """{action pk: [tag name, ...]} (by name) and {action pk: [link title, ...]} (in the links'
     order) for every action of the plan, in one query (a UNION ALL of the two tables)."""
-    tags = _branch(
+    tags = union_branch(
         Action.tags.through.objects.filter(action__plan=plan),
         kind=Value("tag"),
         action="action_id",
@@ -116,7 +73,7 @@ def _tag_names_and_link_titles(plan: Plan) -> tuple[dict, dict]:
         pk="tag_id",
         text="tag__name",
     )
-    links = _branch(
+    links = union_branch(
         ActionLink.objects.filter(action__plan=plan),
         kind=Value("link"),
         action="action_id",
@@ -133,15 +90,25 @@ def _tag_names_and_link_titles(plan: Plan) -> tuple[dict, dict]:
 
 
 def plan_document(plan: Plan) -> dict:
-    """The whole plan as councils print it: priority, outcome, objective, actions.
+    """The whole plan as councils print it: priority, outcome, objective, actions (the tree of
+    ``priorities.selectors.PlanStructure``).
 
     Each action carries ``url`` (its page), ``latest_update`` (a dict of ``LATEST_UPDATE_FIELDS``
     of its latest status update, or None), ``sub_action_list`` (its sub-actions in order),
     ``tag_names`` and ``link_titles`` (lists of strings)."""
-    priorities = list(
-        Priority.objects.filter(plan=plan).select_related("lead").order_by("order", "pk")
-    )
-    outcomes, objectives = _outcomes_and_objectives(plan)
+    structure = plan_structure(plan)
+    actions = document_actions(plan)
+    return {
+        "tree": structure.tree(actions),
+        "n_actions": len(actions),
+        "plan_statements": structure.plan_statements(),
+        "legend": legend_for(plan.organisation),
+    }
+
+
+def document_actions(plan: Plan) -> list[Action]:
+    """The plan's actions in order, each with its lead, sub-actions, latest update, tags and
+    links (four queries)."""
     latest = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
     actions = list(
         Action.objects.filter(plan=plan)
@@ -169,73 +136,7 @@ def plan_document(plan: Plan) -> dict:
         action.latest_update = latest_update.get(action.latest_update_id)
         action.tag_names = tag_names.get(action.pk, [])
         action.link_titles = link_titles.get(action.pk, [])
-    statements = list(PlanStatement.objects.filter(plan=plan).order_by("kind", "order", "pk"))
-    by_parent = defaultdict(list)
-    for action in actions:
-        key = (
-            ("objective", action.objective_id)
-            if action.objective_id
-            else (
-                ("outcome", action.outcome_id)
-                if action.outcome_id
-                else ("priority", action.priority_id)
-            )
-        )
-        by_parent[key].append(action)
-    objectives_by_outcome = defaultdict(list)
-    objectives_by_priority = defaultdict(list)
-    for objective in objectives:
-        if objective.outcome_id:
-            objectives_by_outcome[objective.outcome_id].append(objective)
-        else:
-            objectives_by_priority[objective.priority_id].append(objective)
-    outcomes_by_priority = defaultdict(list)
-    for outcome in outcomes:
-        outcomes_by_priority[outcome.priority_id].append(outcome)
-    statements_by_priority = defaultdict(list)
-    plan_statements = defaultdict(list)
-    for s in statements:
-        if s.priority_id:
-            statements_by_priority[s.priority_id].append(s)
-        else:
-            plan_statements[s.get_kind_display()].append(s)
-
-    tree = []
-    for priority in priorities:
-        own_actions = by_parent[("priority", priority.pk)]
-        priority_actions = [a for a in actions if a.priority_id == priority.pk]
-        counts = Counter(a.rating for a in priority_actions)
-        tree.append(
-            {
-                "priority": priority,
-                "statements": statements_by_priority[priority.pk],
-                "actions": own_actions,
-                "objectives": [
-                    {"objective": o, "actions": by_parent[("objective", o.pk)]}
-                    for o in objectives_by_priority[priority.pk]
-                ],
-                "outcomes": [
-                    {
-                        "outcome": oc,
-                        "actions": by_parent[("outcome", oc.pk)],
-                        "objectives": [
-                            {"objective": o, "actions": by_parent[("objective", o.pk)]}
-                            for o in objectives_by_outcome[oc.pk]
-                        ],
-                    }
-                    for oc in outcomes_by_priority[priority.pk]
-                ],
-                "rollup": [(Rating(r), counts.get(r.value, 0)) for r in Rating],
-                "worst": worst(a.rating for a in priority_actions),
-                "n_actions": len(priority_actions),
-            }
-        )
-    return {
-        "tree": tree,
-        "n_actions": len(actions),
-        "plan_statements": dict(plan_statements),
-        "legend": legend_for(plan.organisation),
-    }
+    return actions
 
 
 @dataclass(frozen=True)
@@ -269,28 +170,19 @@ def plan_particulars(plan: Plan) -> dict:
     zero = Value(0, output_field=IntegerField())
     branches = [
         # (kind, parent, position, sort, pk, number, title, text, slug)
-        _branch(
-            KeyIssue.objects.filter(plan=plan),
-            kind=Value("issue"), parent=none, position="order", sort=blank, pk="pk",
-            number="number", title="title", text="description", slug=blank,
-        ),
-        _branch(
-            Priority.key_issues.through.objects.filter(priority__plan=plan),
-            kind=Value("answers"), parent="priority_id", position="keyissue__order", sort=blank,
-            pk="keyissue_id", number="keyissue__number", title=blank, text=blank, slug=blank,
-        ),
-        _branch(
+        *key_issue_branches(plan),
+        union_branch(
             Plan.partners.through.objects.filter(plan=plan),
             kind=Value("partner"), parent=none, position=zero, sort="organisation__name",
             pk="organisation_id", number=blank, title="organisation__name", text=blank,
             slug=blank,
         ),
-        _branch(
+        union_branch(
             Board.plans.through.objects.filter(plan=plan),
             kind=Value("board"), parent=none, position=zero, sort="board__name", pk="board_id",
             number=blank, title="board__name", text=blank, slug=blank,
         ),
-        _branch(
+        union_branch(
             PlanLink.objects.filter(plan=plan),
             kind=Value("link"), parent=none, position="order", sort=blank, pk="pk",
             number=blank, title="title", text="url", slug="related_plan__slug",
@@ -301,9 +193,6 @@ def plan_particulars(plan: Plan) -> dict:
     found = defaultdict(list)
     for kind, *values in rows:
         found[kind].append(_Particular(*values))
-    answers = defaultdict(list)
-    for row in found["answers"]:
-        answers[row.parent].append(row.number)
     return {
         "partners": [row.title for row in found["partner"]],
         "boards": [
@@ -313,22 +202,8 @@ def plan_particulars(plan: Plan) -> dict:
             Linked(row.title, row.text, Plan(slug=row.slug).get_absolute_url() if row.slug else "")
             for row in found["link"]
         ],
-        "key_issues": [
-            _loaded(
-                KeyIssue,
-                rows.db,
-                {
-                    "id": row.pk,
-                    "plan_id": plan.pk,
-                    "number": row.number,
-                    "order": row.position,
-                    "title": row.title,
-                    "description": row.text,
-                },
-            )
-            for row in found["issue"]
-        ],
-        "key_issues_answered": dict(answers),
+        "key_issues": key_issues_from(found["issue"], plan, rows.db),
+        "key_issues_answered": answers_from(found["answers"]),
     }
 
 
