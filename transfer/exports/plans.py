@@ -224,32 +224,17 @@ def write_plan_sheet(
     Reusable (the board pack calls it once per plan):
 
     - ``ws``: a worksheet of a ``Workbook()`` (not a read-only or write-only one);
-    - ``document``: ``plans.selectors.plan_document(plan)`` if the caller already has it;
+    - ``document``: ``boards.selectors.plans.plan_document(plan)`` if the caller already has it;
     - ``as_at``: take each action's rating, commentary and date from its latest update recorded
       up to that moment (a board pack "as at" its meeting); the current position if None;
     - ``title_rows``: False starts the sheet at its header row.
 
-    Every text cell goes through ``plans.spreadsheets.safe_cell``. RAG cells hold the rating's
+    Every text cell goes through ``core.spreadsheets.safe_cell``. RAG cells hold the rating's
     word (the organisation's own label) on a fill of its colour; pair the sheet with
     ``write_legend_sheet`` so the meaning of each colour travels with it. Queries: those of
     ``plan_document`` (when not given) plus one.
     """
-    row = 1
-    if title_rows:
-        write_cell(ws, row, 1, plan.title, CellStyle(font=TITLE))
-        row += 1
-        org_line = plan.organisation.name
-        if plan.version_label:
-            org_line += f" · {plan.version_label}"
-        write_cell(ws, row, 1, org_line)
-        row += 1
-        moment = as_at or timezone.now()
-        stamp = f"{day_text(moment, padded=True)} {time_text(moment)}"
-        when = f"{'As at' if as_at else 'Exported'} {stamp}"
-        if exported_by:
-            when += f" by {exported_by}"
-        write_cell(ws, row, 1, when)
-        row += 2
+    row = write_title_rows(ws, plan, as_at=as_at, exported_by=exported_by) if title_rows else 1
     header_row = row
     write_row(ws, row, HEADINGS, style=HEADING)
     set_widths(ws, [width for _, width in COLUMNS])
@@ -268,6 +253,22 @@ def write_plan_sheet(
             cell = ws.cell(row=row, column=COL["RAG rating"] + 1)
             cell.fill, cell.font = rag_style(rating)
     return row
+
+
+def write_title_rows(ws, plan, *, as_at: datetime | None, exported_by: str) -> int:
+    """The plan's title, organisation (and version), and when it was exported (or the moment it
+    is as at) and by whom; returns the row of the header, after a blank row."""
+    write_cell(ws, 1, 1, plan.title, CellStyle(font=TITLE))
+    org_line = plan.organisation.name
+    if plan.version_label:
+        org_line += f" · {plan.version_label}"
+    write_cell(ws, 2, 1, org_line)
+    moment = as_at or timezone.now()
+    when = f"{'As at' if as_at else 'Exported'} {day_text(moment, padded=True)} {time_text(moment)}"
+    if exported_by:
+        when += f" by {exported_by}"
+    write_cell(ws, 3, 1, when)
+    return 5
 
 
 def write_legend_sheet(ws, organisation, *, definitions=None) -> int:

@@ -33,12 +33,12 @@ from pathlib import PurePath
 from django.conf import settings
 
 from core.formatting import numeric_day_text, numeric_moment_text
+from core.spreadsheets import FORMULA_TRIGGERS  # what the exports neutralise, undone here
 
 logger = logging.getLogger(__name__)
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Invisible characters that reorder text on screen (U+202E right-to-left override and kin):
 # never part of a plan's words, and a way to disguise them, so they are dropped on reading.
 BIDI_CONTROLS = dict.fromkeys(
