@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from actions.models import ReportingPeriod
 from boards.models import Meeting
-from core.formatting import month_text
+from core.formatting import day_text, month_text
 from plans.models import Plan
 
 
@@ -65,7 +65,7 @@ def board_window(day: date, meeting_dates: list[date], plan_start: date) -> Wind
     earlier = [d for d in meeting_dates if d < meeting]
     start = max(earlier) + timedelta(days=1) if earlier else min(plan_start, meeting)
     return Window(
-        f"Before the {meeting:%-d %B %Y} meeting",
+        f"Before the {day_text(meeting)} meeting",
         start,
         meeting,
         meeting - timedelta(days=board_lead_days()),
