@@ -5,9 +5,6 @@ order shown, every download written to the audit log).
 The page and the downloads run a fixed number of queries however many actions there are.
 """
 
-import csv
-import io
-
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +12,6 @@ from django.utils import timezone
 from django.views import View
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from actions.filters import ActionFilter
 from actions.models import Action
@@ -24,7 +19,17 @@ from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
 from core.models import AuditEvent
 from core.permissions import reads_all_plans
-from core.spreadsheets import safe_cell, safe_text, style_rag_cell
+from core.spreadsheets import (
+    STRONG,
+    csv_bytes,
+    csv_response,
+    rag_style,
+    set_widths,
+    workbook_bytes,
+    write_legend_rows,
+    write_row,
+    xlsx_response,
+)
 from plans.permissions import plans_visible_to
 
 PER_PAGE = 25
@@ -46,7 +51,7 @@ EXPORT_COLUMNS = [
     ("Tags", 30),
     ("Link", 40),
 ]
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_HEADINGS = [name for name, _ in EXPORT_COLUMNS]
 
 
 def explorer_queryset(user):
@@ -141,10 +146,11 @@ class ActionExplorerView(LoginRequiredMixin, View):
     def export(self, request, filterset, table, fmt: str) -> HttpResponse:
         actions = list(table.data)
         rows = [export_row(a, table, request) for a in actions]
-        stamp = timezone.localtime().strftime("%Y-%m-%d")
-        response = self.as_csv(rows) if fmt == "csv" else self.as_xlsx(rows, table, actions)
-        response["Content-Disposition"] = f'attachment; filename="actions-{stamp}.{fmt}"'
-        response["Cache-Control"] = "no-store"
+        filename = f"actions-{timezone.localdate().isoformat()}.{fmt}"
+        if fmt == "csv":
+            response = csv_response(export_csv(rows), filename)
+        else:
+            response = xlsx_response(export_xlsx(rows, table, actions), filename)
         audit.record(
             AuditEvent.Kind.EXPORT,
             request=request,
@@ -156,55 +162,40 @@ class ActionExplorerView(LoginRequiredMixin, View):
         )
         return response
 
-    @staticmethod
-    def as_csv(rows) -> HttpResponse:
-        buffer = io.StringIO()
-        buffer.write("\ufeff")  # so Excel reads the file as UTF-8
-        writer = csv.writer(buffer)
-        writer.writerow([name for name, _ in EXPORT_COLUMNS])
-        for row in rows:
-            writer.writerow(
-                [safe_text(v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
-            )
-        return HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
 
-    @staticmethod
-    def as_xlsx(rows, table, actions) -> HttpResponse:
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "Actions"
-        bold = Font(bold=True)
-        for col, (name, width) in enumerate(EXPORT_COLUMNS, start=1):
-            safe_cell(ws.cell(row=1, column=col), name).font = bold
-            ws.column_dimensions[get_column_letter(col)].width = width
-        rating_col = [name for name, _ in EXPORT_COLUMNS].index("RAG rating") + 1
-        due_col = [name for name, _ in EXPORT_COLUMNS].index("Due date") + 1
-        for r, (row, action) in enumerate(zip(rows, actions, strict=True), start=2):
-            for c, value in enumerate(row, start=1):
-                cell = safe_cell(ws.cell(row=r, column=c), value)
-                if c == due_col and value is not None:
-                    cell.number_format = "dd/mm/yyyy"
-            style_rag_cell(ws.cell(row=r, column=rating_col), action.rating)
-        ws.freeze_panes = "A2"
-        if rows:
-            ws.auto_filter.ref = ws.dimensions
-        key = wb.create_sheet("What the ratings mean")
-        safe_cell(key.cell(row=1, column=1), "Organisation").font = bold
-        safe_cell(key.cell(row=1, column=2), "Rating").font = bold
-        safe_cell(key.cell(row=1, column=3), "Meaning").font = bold
-        key.column_dimensions["A"].width = 40
-        key.column_dimensions["B"].width = 14
-        key.column_dimensions["C"].width = 80
-        organisations = {}
-        for action in actions:
-            organisations.setdefault(action.plan.organisation_id, action.plan.organisation)
-        r = 2
-        for org in organisations.values():
-            for entry in table.legend(org):
-                safe_cell(key.cell(row=r, column=1), org.name)
-                style_rag_cell(safe_cell(key.cell(row=r, column=2), entry.label), entry.rating)
-                safe_cell(key.cell(row=r, column=3), entry.meaning)
-                r += 1
-        out = io.BytesIO()
-        wb.save(out)
-        return HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+def export_csv(rows: list[list]) -> bytes:
+    """The rows under their headings as CSV, dates in ISO 8601."""
+    return csv_bytes([EXPORT_HEADINGS, *rows], iso_dates=True)
+
+
+def export_xlsx(rows: list[list], table: ActionTable, actions: list[Action]) -> bytes:
+    """The rows as a workbook: a sheet of actions (each rating its word on its colour, a filter
+    on every column) and a sheet of what the ratings mean to each organisation shown."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Actions"
+    write_row(sheet, 1, EXPORT_HEADINGS, style=STRONG)
+    set_widths(sheet, [width for _, width in EXPORT_COLUMNS])
+    rating_column = EXPORT_HEADINGS.index("RAG rating") + 1
+    for r, (row, action) in enumerate(zip(rows, actions, strict=True), start=2):
+        write_row(sheet, r, row)
+        rating = sheet.cell(row=r, column=rating_column)
+        rating.fill, rating.font = rag_style(action.rating)
+    sheet.freeze_panes = "A2"
+    if rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    write_legends(workbook.create_sheet("What the ratings mean"), table, actions)
+    return workbook_bytes(workbook)
+
+
+def write_legends(sheet, table: ActionTable, actions: list[Action]) -> None:
+    """What each rating means, in the words of each organisation whose actions are listed."""
+    write_row(sheet, 1, ["Organisation", "Rating", "Meaning"], style=STRONG)
+    set_widths(sheet, [40, 14, 80])
+    organisations = {}
+    for action in actions:
+        organisations.setdefault(action.plan.organisation_id, action.plan.organisation)
+    row = 2
+    for org in organisations.values():
+        entries = [(e.rating, e.label, e.meaning) for e in table.legend(org)]
+        row = write_legend_rows(sheet, row, entries, lead=[org.name])

@@ -1,9 +1,5 @@
 """Keeping each organisation's copy of its RAG definitions (``Organisation.rag_legend``) up to
-date. Reading and showing a legend is ``core.presentation`` (``legend_for``, re-exported here)."""
-
-from core.presentation import Legend, LegendEntry, legend_for
-
-__all__ = ["Legend", "LegendEntry", "legend_for", "legend_words", "refresh_rag_legends"]
+date. Reading and showing a legend is ``core.presentation`` (``legend_for``)."""
 
 
 def legend_words(definitions) -> dict:

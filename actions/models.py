@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from actions.overdue import OVERDUE
 from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
 from actions.timescales import TimescaleKind, parse_timescale
+from core.formatting import day_text
 from core.models import Organisation, Person
 from core.rag import Confidence, Lifecycle, Rating, combine
 from plans.models import Plan
@@ -345,7 +346,8 @@ class StatusUpdate(models.Model):
         indexes = [models.Index(fields=["action", "created_at"], name="update_action_created")]
 
     def __str__(self):
-        return f"{self.action.number}: {self.get_rating_display()} ({self.created_at:%d %b %Y})"
+        day = day_text(self.created_at, short=True, padded=True)
+        return f"{self.action.number}: {self.get_rating_display()} ({day})"
 
     def save(self, *args, **kwargs):
         self.rating = combine(self.lifecycle, self.confidence)

@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from actions.models import Action, StatusUpdate
 from actions.periods import Window, current_windows
 from actions.querysets import led_by_q, overdue_q
+from core.formatting import short_day_text
 from core.presentation import rating_badge
 from core.rag import Rating
 from plans.models import Plan
@@ -188,7 +189,7 @@ class MyActionsTable(tables.Table):
     def render_updated(self, record):
         if record.action.rating_updated_at is None:
             return "Never"
-        return f"{timezone.localtime(record.action.rating_updated_at):%-d %b %Y}"
+        return short_day_text(record.action.rating_updated_at)
 
     def render_give(self, record):
         url = reverse("actions:update", kwargs={"pk": record.action.pk})

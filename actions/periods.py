@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from actions.models import ReportingPeriod
+from core.formatting import day_text, month_text
 from plans.models import Plan
 
 
@@ -39,7 +40,7 @@ class Window:
 def month_window(day: date) -> Window:
     start = day.replace(day=1)
     end = day.replace(day=monthrange(day.year, day.month)[1])
-    return Window(f"{start:%B %Y}", start, end, end + timedelta(days=grace_days()))
+    return Window(month_text(start), start, end, end + timedelta(days=grace_days()))
 
 
 def quarter_window(day: date) -> Window:
@@ -63,7 +64,7 @@ def board_window(day: date, meeting_dates: list[date], plan_start: date) -> Wind
     earlier = [d for d in meeting_dates if d < meeting]
     start = max(earlier) + timedelta(days=1) if earlier else min(plan_start, meeting)
     return Window(
-        f"Before the {meeting:%-d %B %Y} meeting",
+        f"Before the {day_text(meeting)} meeting",
         start,
         meeting,
         meeting - timedelta(days=board_lead_days()),

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from actions.timescales import TimescaleKind
+from core.formatting import short_day_text
 from core.presentation import legend_for, rating_badge
 from core.rag import SEVERITY
 
@@ -104,7 +105,7 @@ class ActionTable(tables.Table):
             return format_html(
                 '{}<br><span class="govuk-body-s app-muted">due {}</span>',
                 record.timescale_text,
-                f"{record.timescale_due.day} {record.timescale_due:%b %Y}",
+                short_day_text(record.timescale_due),
             )
         return record.timescale_text
 

@@ -31,20 +31,10 @@ from django.utils import timezone
 from actions.models import Action, StatusUpdate
 from actions.overdue import OVERDUE
 from actions.timescales import TimescaleKind
-from core.presentation import (  # noqa: F401 - re-exported: boards.dashboards imports them here
-    IMPROVED,
-    RATING_TRAVEL,
-    UNCHANGED,
-    WORSENED,
-    rating_direction,
-)
+from core.presentation import rating_direction
 from core.rag import Rating
 
 LONDON = ZoneInfo("Europe/London")
-
-# The direction of travel of a rating is core.presentation's (one vocabulary of arrows and words).
-DIRECTION_WORDS = {key: travel.word for key, travel in RATING_TRAVEL.items()}
-DIRECTION_ARROWS = {key: travel.arrow for key, travel in RATING_TRAVEL.items()}
 
 TIMESCALE_FIELDS = ("timescale_text", "timescale_kind", "timescale_due", "timescale_label")
 

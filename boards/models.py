@@ -6,6 +6,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.formatting import day_text
 from core.models import Organisation, Person
 from plans.models import Plan
 
@@ -95,7 +96,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.board} – {self.date:%d %B %Y}"
+        return f"{self.board} – {day_text(self.date, padded=True)}"
 
     def get_absolute_url(self):
         return reverse("plans:meeting", kwargs={"pk": self.pk})
@@ -122,4 +123,4 @@ class IssuedPack(models.Model):
         ]
 
     def __str__(self):
-        return f"Pack for {self.meeting} issued {self.issued_at:%d %b %Y}"
+        return f"Pack for {self.meeting} issued {day_text(self.issued_at, short=True, padded=True)}"

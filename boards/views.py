@@ -3,18 +3,27 @@ portfolio, boards, meetings and their packs."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
-from boards import dashboards, packs, selectors
+from boards import presenters
 from boards.models import Board, Meeting
+from boards.packs.context import meetings_for
+from boards.packs.html import for_display, render_pack_html
+from boards.packs.issuing import PackAlreadyIssued, issued_pack_for, pack_issue
+from boards.packs.pdf import pack_pdf
+from boards.packs.snapshot import build_pack
+from boards.packs.xlsx import pack_xlsx
 from boards.permissions import boards_visible_to, can_view_board
+from boards.selectors import boards as board_selectors
+from boards.selectors import dashboards as page_selectors
+from boards.selectors import plans as plan_selectors
 from core import audit
 from core.models import AuditEvent
 from core.permissions import is_administrator, reads_all_plans, require
+from core.spreadsheets import download_response, xlsx_response
 from plans.models import Plan
 from plans.permissions import can_view_plan, plans_visible_to
 
@@ -27,7 +36,8 @@ class PortfolioView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(dashboards.portfolio(self.request.user, page=self.request.GET.get("page")))
+        portfolio = page_selectors.portfolio(self.request.user, page=self.request.GET.get("page"))
+        context.update(presenters.portfolio_page(portfolio))
         return context
 
 
@@ -36,7 +46,7 @@ class PlanListView(LoginRequiredMixin, ListView):
     context_object_name = "plans"
 
     def get_queryset(self):
-        return selectors.plans_for_listing(
+        return plan_selectors.plans_for_listing(
             Plan.objects.filter(pk__in=plans_visible_to(self.request.user))
         )
 
@@ -69,7 +79,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.plan_page(self.object))
+        context.update(plan_selectors.plan_page(self.object))
         return context
 
 
@@ -81,7 +91,8 @@ class PlanDashboardView(VisiblePlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.get_plan()
         context["plan"] = plan
-        context.update(dashboards.plan_dashboard(plan, self.request.GET))
+        dashboard = page_selectors.plan_dashboard(plan, self.request.GET)
+        context.update(presenters.dashboard_page(dashboard))
         return context
 
 
@@ -93,7 +104,8 @@ class ExceptionReportView(VisiblePlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.get_plan()
         context["plan"] = plan
-        context.update(dashboards.exception_report(plan))
+        report = page_selectors.exception_report(plan)
+        context.update(presenters.exception_report_page(report))
         return context
 
 
@@ -102,7 +114,9 @@ class BoardListView(LoginRequiredMixin, ListView):
     context_object_name = "boards"
 
     def get_queryset(self):
-        return selectors.boards_for_listing().filter(pk__in=boards_visible_to(self.request.user))
+        return board_selectors.boards_for_listing().filter(
+            pk__in=boards_visible_to(self.request.user)
+        )
 
 
 class BoardDetailView(LoginRequiredMixin, DetailView):
@@ -117,7 +131,7 @@ class BoardDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(selectors.board_detail(self.object))
+        context.update(board_selectors.board_detail(self.object))
         return context
 
 
@@ -128,7 +142,7 @@ class MeetingMixin(LoginRequiredMixin):
         """The meeting, its board, whether its pack has been issued, what its pack needs to
         know about earlier meetings, and whether the user sits on its board: one query."""
         user = self.request.user
-        meeting = get_object_or_404(packs.meetings_for(user), pk=self.kwargs["pk"])
+        meeting = get_object_or_404(meetings_for(user), pk=self.kwargs["pk"])
         # ``can_view_board`` with the membership read above: those who read every plan, and
         # the members of the board (by the Person linked to the user).
         require(reads_all_plans(user) or meeting.user_sits_on_board)
@@ -138,7 +152,7 @@ class MeetingMixin(LoginRequiredMixin):
         """The meeting's issued pack, if any (a query only when there is one)."""
         if meeting.issued_pack_id is None:
             return None
-        return packs.issued_pack_for(meeting)
+        return issued_pack_for(meeting)
 
 
 class MeetingDetailView(MeetingMixin, TemplateView):
@@ -163,8 +177,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
             context["as_at_text"] = issued.snapshot.get("as_at_text", "")
         else:
-            snapshot = packs.build_pack(meeting)
-            context["pack"] = packs.for_display(snapshot)
+            snapshot = build_pack(meeting)
+            context["pack"] = for_display(snapshot)
             context["as_at_text"] = snapshot["as_at_text"]
         return context
 
@@ -173,7 +187,7 @@ def _filename(meeting: Meeting, ext: str) -> str:
     board = "".join(c if c.isalnum() else "-" for c in meeting.board.name.lower()).strip("-")
     while "--" in board:
         board = board.replace("--", "-")
-    return f"{board}-pack-{meeting.date:%Y-%m-%d}.{ext}"
+    return f"{board}-pack-{meeting.date.isoformat()}.{ext}"
 
 
 class MeetingPdfView(MeetingMixin, View):
@@ -185,9 +199,9 @@ class MeetingPdfView(MeetingMixin, View):
         if issued is not None:
             body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
         else:
-            snapshot = packs.build_pack(meeting)
-            body, as_at_text = packs.render_pack_html(snapshot), snapshot["as_at_text"]
-        pdf = packs.pack_pdf(meeting=meeting, body_html=body, as_at_text=as_at_text, issued=issued)
+            snapshot = build_pack(meeting)
+            body, as_at_text = render_pack_html(snapshot), snapshot["as_at_text"]
+        pdf = pack_pdf(meeting=meeting, body_html=body, as_at_text=as_at_text, issued=issued)
         audit.record(
             AuditEvent.Kind.EXPORT,
             request=request,
@@ -195,9 +209,9 @@ class MeetingPdfView(MeetingMixin, View):
             meeting=meeting.pk,
             format="pdf",
         )
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "pdf")}"'
-        return response
+        return download_response(
+            pdf, filename=_filename(meeting, "pdf"), content_type="application/pdf"
+        )
 
 
 class MeetingXlsxView(MeetingMixin, View):
@@ -206,8 +220,8 @@ class MeetingXlsxView(MeetingMixin, View):
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         issued = self.get_issued(meeting)
-        snapshot = issued.snapshot if issued is not None else packs.build_pack(meeting)
-        content = packs.pack_xlsx(snapshot, issued=issued)
+        snapshot = issued.snapshot if issued is not None else build_pack(meeting)
+        content = pack_xlsx(snapshot, issued=issued)
         audit.record(
             AuditEvent.Kind.EXPORT,
             request=request,
@@ -215,12 +229,7 @@ class MeetingXlsxView(MeetingMixin, View):
             meeting=meeting.pk,
             format="xlsx",
         )
-        response = HttpResponse(
-            content,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{_filename(meeting, "xlsx")}"'
-        return response
+        return xlsx_response(content, _filename(meeting, "xlsx"))
 
 
 class MeetingIssueView(MeetingMixin, View):
@@ -232,12 +241,11 @@ class MeetingIssueView(MeetingMixin, View):
         meeting = self.get_meeting()
         require(is_administrator(request.user))
         try:
-            packs.pack_issue(meeting=meeting, issued_by=request.user, request=request)
-        except packs.PackAlreadyIssued:
+            pack_issue(meeting=meeting, issued_by=request.user, request=request)
+        except PackAlreadyIssued:
             messages.info(request, "This pack had already been issued; nothing was changed.")
         else:
             messages.success(
                 request, "The pack has been issued. This is now the record of what the board saw."
             )
         return redirect(meeting.get_absolute_url())
-

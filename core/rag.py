@@ -70,16 +70,6 @@ def split(rating: str) -> tuple[str, str]:
     return Lifecycle.IN_PROGRESS, Confidence(rating).value
 
 
-def __getattr__(name: str) -> dict[Rating, tuple[str, str]]:
-    """``COLOURS`` (rating: (fill, text)) for callers not yet moved to ``core.presentation``,
-    where the palette lives (read lazily: presentation imports this module)."""
-    if name == "COLOURS":
-        from core.presentation import PALETTE
-
-        return {rating: (s.fill, s.text) for rating, s in PALETTE.items()}
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def worst(ratings: Iterable[str]) -> str | None:
     """The most severe rating of an iterable, or None when it is empty."""
     ratings = list(ratings)

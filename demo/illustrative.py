@@ -12,6 +12,7 @@ from django.utils import timezone
 from actions.models import ReportingPeriod
 from actions.services import Reason, status_update_record
 from boards.models import Meeting
+from core.formatting import day_text, month_text
 from core.rag import Lifecycle
 from measures.models import Comparator, Measure, MeasureValue, Target
 from plans.models import Plan
@@ -49,14 +50,14 @@ def period_windows(plan: Plan) -> list[tuple[str, object, object, object]]:
     if len(meetings) >= 3:
         start = plan.start
         for meeting_date in meetings[:MAX_PERIODS]:
-            label = f"Before the {meeting_date:%-d %B %Y} meeting"
+            label = f"Before the {day_text(meeting_date)} meeting"
             windows.append((label, start, meeting_date, meeting_date - timedelta(days=3)))
             start = meeting_date + timedelta(days=1)
         return windows
     start = plan.start
     for _ in range(6):
         end = (start + timedelta(days=92)).replace(day=1) - timedelta(days=1)
-        windows.append((f"{start:%B %Y} to {end:%B %Y}", start, end, end))
+        windows.append((f"{month_text(start)} to {month_text(end)}", start, end, end))
         start = end + timedelta(days=1)
     return windows
 

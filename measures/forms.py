@@ -7,6 +7,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.formatting import day_text, month_text
 from core.text import clean_text  # hidden characters are refused, with their names
 from measures.models import Measure, MeasureValue, PopulationEstimate
 
@@ -22,7 +23,7 @@ def period_label(start: date, end: date) -> str:
     """A label for a period as councils write it: "2023/24", "2023/24 Q2", "March 2024",
     "2023/24 academic year", "As at 28 February 2018", else "1 April 2023 to 15 May 2023"."""
     if start == end:
-        return f"As at {end.day} {end:%B %Y}"
+        return f"As at {day_text(end)}"
     fy = start.year if start.month >= 4 else start.year - 1
     if start.day == 1 and _is_month_end(end):
         months = (end.year - start.year) * 12 + end.month - start.month + 1
@@ -33,8 +34,8 @@ def period_label(start: date, end: date) -> str:
         if months == 3 and start.month in QUARTERS:
             return f"{fy}/{str(fy + 1)[2:]} Q{QUARTERS[start.month]}"
         if months == 1:
-            return f"{start:%B %Y}"
-    return f"{start.day} {start:%B %Y} to {end.day} {end:%B %Y}"
+            return month_text(start)
+    return f"{day_text(start)} to {day_text(end)}"
 
 
 class DateField(forms.DateField):

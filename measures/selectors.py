@@ -18,8 +18,9 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
+from core.formatting import number_text, rate_text
 from core.presentation import measure_travel
-from measures.charts import COMPARATOR_STYLES, format_number, line_chart, sparkline
+from measures.charts import COMPARATOR_STYLES, line_chart, sparkline
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate
 from measures.status import (
     PREVIOUS_PERIOD,
@@ -49,20 +50,15 @@ DERIVED_UNITS = (Measure.Unit.RATE_PER_10000, Measure.Unit.PERCENTAGE)
 # Formatting ------------------------------------------------------------------------------------
 
 
-def number(value) -> str:
-    """141.1000 -> "141.1", 32180 -> "32,180"; "" for None."""
-    return "" if value is None else format_number(Decimal(value))
-
-
 def with_unit(value, unit: str) -> str:
     """The figure as shown with its unit: rates and percentages keep one decimal place at least
     ("51.0", "47.0%"), other figures drop trailing zeros ("454")."""
     if value is None:
         return ""
-    text = number(value)
-    if unit in DERIVED_UNITS and "." not in text:
-        text += ".0"
-    return text + UNIT_SUFFIX.get(unit, "")
+    suffix = UNIT_SUFFIX.get(unit, "")
+    if unit in DERIVED_UNITS:
+        return rate_text(value, suffix)
+    return number_text(value) + suffix
 
 
 def is_small(count) -> bool:
@@ -117,7 +113,7 @@ def count_text(value: MeasureValue, measure: Measure, publication: bool) -> str:
         return ""
     if publication and measure.for_publication and is_small(value.numerator):
         return SUPPRESSED
-    return number(value.numerator)
+    return number_text(value.numerator)
 
 
 # Filters ---------------------------------------------------------------------------------------
@@ -270,8 +266,11 @@ def rate_working(value: MeasureValue | None, measure: Measure) -> dict | None:
         return None
     return {
         "population": value.population,
-        "population_count": number(base),
-        "sum": f"{number(value.numerator)} of {number(base)} = {number(value.value)} per 10,000",
+        "population_count": number_text(base),
+        "sum": (
+            f"{number_text(value.numerator)} of {number_text(base)} = "
+            f"{number_text(value.value)} per 10,000"
+        ),
     }
 
 
@@ -357,7 +356,7 @@ def measure_page(
                 "value": v,
                 "figure": figure(v, measure, publication),
                 "count": count_text(v, measure, publication),
-                "denominator": number(v.denominator),
+                "denominator": number_text(v.denominator),
                 "volatility": bool(volatility_warning(v, measure)),
             }
             for v in reversed(status.values)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from core.formatting import day_text
 from measures.models import Measure, MeasureValue, PopulationEstimate, rate_per_10000
 
 ONE_PLACE = Decimal("0.1")
@@ -27,11 +28,12 @@ def percentage(numerator, denominator) -> Decimal:
 
 def _period_taken_error(measure: Measure, period_start: date) -> ValidationError:
     existing = MeasureValue.objects.filter(measure=measure, period_start=period_start).first()
-    label = existing.label if existing else f"{period_start:%d %B %Y}"
+    starting = day_text(period_start, padded=True)
+    label = existing.label if existing else starting
     return ValidationError(
         {
             "period_start": (
-                f"There is already a value for the period starting {period_start:%d %B %Y} "
+                f"There is already a value for the period starting {starting} "
                 f"({label}). Correct that value instead of adding another."
             )
         }

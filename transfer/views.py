@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
 from core.permissions import is_administrator, require
+from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 from plans.models import Plan
 from plans.permissions import can_view_plan
 from transfer.exports import (
-    CSV_CONTENT_TYPE,
-    XLSX_CONTENT_TYPE,
     log_export,
     measures_csv_bytes,
     measures_xlsx_bytes,
@@ -197,14 +195,6 @@ def done_url(plan_import: PlanImport) -> str:
 
 
 # == exports ================================================================================
-def download(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 class PlanExportView(LoginRequiredMixin, View):
     http_method_names = ["get", "head", "options"]
     fmt = "xlsx"
@@ -224,7 +214,9 @@ class PlanExportView(LoginRequiredMixin, View):
             summary=f"Exported {plan.title} as .{self.fmt}",
             detail={"plan": plan.pk, "slug": plan.slug, "format": self.fmt},
         )
-        return download(content, filename=f"{plan.slug}.{self.fmt}", content_type=content_type)
+        return download_response(
+            content, filename=f"{plan.slug}.{self.fmt}", content_type=content_type
+        )
 
 
 class MeasuresExportView(LoginRequiredMixin, View):
@@ -242,4 +234,6 @@ class MeasuresExportView(LoginRequiredMixin, View):
             summary=f"Exported outcome measures as .{self.fmt}",
             detail={"measures": "all", "format": self.fmt},
         )
-        return download(content, filename=f"measures.{self.fmt}", content_type=content_type)
+        return download_response(
+            content, filename=f"measures.{self.fmt}", content_type=content_type
+        )

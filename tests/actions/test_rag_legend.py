@@ -7,9 +7,10 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
-from actions.legend import legend_for, refresh_rag_legends
+from actions.legend import refresh_rag_legends
 from actions.models import RagDefinition
 from core.models import Organisation
+from core.presentation import legend_for
 from core.rag import DEFAULT_MEANINGS, Rating
 from tests import factories
 

@@ -12,9 +12,9 @@ from boards.asat import (
     end_of_day,
     positions_as_at,
     positions_as_at_many,
-    rating_direction,
     update_versions_as_at,
 )
+from core.presentation import rating_direction
 from core.rag import Rating
 from tests import factories
 from tests.factories.boards import london, rate, recorded_at

@@ -476,7 +476,7 @@ def test_board_page_lists_members_cadence_plans_and_meetings_with_pack_status(cl
     board.save()
     chair = factories.person(name="Chair Person")
     BoardMembership.objects.create(board=board, person=chair, role="chair")
-    from boards.packs import pack_issue
+    from boards.packs.issuing import pack_issue
 
     pack_issue(meeting=Meeting.objects.get(board=board, date=date(2023, 5, 18)),
                issued_by=factories.admin_user())  # fmt: skip
@@ -504,7 +504,7 @@ def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
     is better, monitored only, no target, no value, a target for an earlier period only, and a
     later value with a later target."""
     from boards.asat import measure_statuses
-    from boards.dashboards import measures_off_target
+    from boards.selectors.dashboards import measures_off_target
 
     plan, other = factories.plan(), factories.plan()
     lower, higher = Measure.Polarity.LOWER, Measure.Polarity.HIGHER
@@ -551,7 +551,7 @@ def test_portfolio_counts_measures_off_target_by_the_measure_status_rule():
 
 
 def test_portfolio_shows_ten_plans_a_page_active_first_with_govuk_pagination(client):
-    from boards.dashboards import PLANS_PER_PAGE
+    from boards.selectors.dashboards import PLANS_PER_PAGE
 
     for n in range(PLANS_PER_PAGE + 2):
         factories.plan(title=f"Plan {n:02d}", status=Plan.Status.ACTIVE)
@@ -580,7 +580,7 @@ def test_a_board_members_few_plans_are_one_page_without_pagination(client):
 
 
 def test_dashboard_filters_offer_one_empty_choice_each():
-    from boards.dashboards import DashboardFilter
+    from boards.filters import DashboardFilter
 
     plan = factories.plan()
     priority = factories.priority(plan, title="Our people")

@@ -16,7 +16,8 @@ from django.urls import reverse
 from actions.models import StatusUpdate
 from boards.asat import end_of_day
 from boards.models import IssuedPack
-from boards.packs import PackAlreadyIssued, build_pack, pack_issue
+from boards.packs.issuing import PackAlreadyIssued, pack_issue
+from boards.packs.snapshot import build_pack
 from core.models import AuditEvent
 from core.roles import Role
 from measures.services import measure_value_correct

@@ -12,7 +12,7 @@ from django.urls import reverse
 from actions.models import StatusUpdate
 from boards.asat import end_of_day
 from boards.models import Board, Meeting
-from boards.packs import build_pack
+from boards.packs.snapshot import build_pack
 
 pytestmark = pytest.mark.django_db
 

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from actions.legend import legend_for
 from actions.models import Action
 from boards.models import Board, Meeting
 from core.models import Person
+from core.presentation import legend_for
 from plans.models import Plan
 
 from .conftest import ARTIFACTS, sign_in

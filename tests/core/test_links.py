@@ -49,7 +49,7 @@ def test_the_pagination_tag_shows_nothing_for_one_page_and_keeps_the_query_other
 def test_day_texts_in_long_and_short_form_in_london_time():
     from datetime import UTC, date, datetime
 
-    from boards.dashboards import day_text, short_day_text
+    from core.formatting import day_text, short_day_text
 
     assert day_text(date(2024, 9, 3)) == "3 September 2024"
     assert short_day_text(date(2024, 9, 3)) == "3 Sep 2024"

@@ -85,11 +85,16 @@ def test_web_pages_link_the_one_css_file(client):
     assert "css/rag.css" in html
 
 
-def test_xlsx_and_legacy_colours_come_from_the_palette():
-    from core.rag import COLOURS
-
+def test_xlsx_colours_come_from_the_palette():
     assert p.xlsx_colours("amber") == ("F47738", "0B0C0C")
-    assert {r: (s.fill, s.text) for r, s in p.PALETTE.items()} == COLOURS
+    for rating, s in p.PALETTE.items():
+        assert p.xlsx_colours(rating) == (s.fill[1:].upper(), s.text[1:].upper())
+
+
+def test_the_rating_vocabulary_keeps_no_palette_of_its_own():
+    import core.rag
+
+    assert not hasattr(core.rag, "COLOURS")
 
 
 def test_chart_palette_is_the_presentation_palette():

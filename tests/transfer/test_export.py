@@ -14,7 +14,8 @@ from django.utils import timezone
 from actions.models import ActionLink, SubAction
 from actions.services import status_update_record
 from core.models import AuditEvent
-from core.rag import COLOURS, Rating
+from core.presentation import fill_colour
+from core.rag import Rating
 from measures.models import Comparator, MeasureValue
 from tests import factories
 from transfer.exports import (
@@ -75,7 +76,7 @@ def test_plan_xlsx_has_the_rag_word_on_its_colour_commentary_and_date(rated_plan
     row = find_row(ws, "No.", "1.1.1")
     rag = row[names.index("RAG rating")]
     assert rag.value == "Red"  # the word, never colour alone
-    assert rag.fill.start_color.rgb.endswith(COLOURS[Rating.RED][0].lstrip("#").upper())
+    assert rag.fill.start_color.rgb.endswith(fill_colour(Rating.RED).lstrip("#").upper())
     assert rag.font.color.rgb.endswith("FFFFFF")
     assert row[names.index("Latest commentary")].value == "Behind plan"
     assert row[names.index("Updated")].value.date() == timezone.localdate()

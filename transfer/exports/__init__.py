@@ -9,11 +9,11 @@ Reusable pieces for other outputs (the board pack builds its workbook from these
 - ``log_export(user=..., summary=..., detail=..., request=None)``: the audit record every
   download must leave.
 
-Every text cell is written with ``plans.spreadsheets.safe_cell`` and every CSV field with
-``safe_text``, so nothing a user typed can run as a formula.
+Every cell and CSV field is written with ``core.spreadsheets`` (the one spreadsheet writer), so
+nothing a user typed can run as a formula.
 """
 
-from transfer.exports.common import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, log_export
+from transfer.exports.common import log_export
 from transfer.exports.measures import (
     measures_csv_bytes,
     measures_workbook,
@@ -32,8 +32,6 @@ from transfer.exports.plans import (
 
 __all__ = [
     "COLUMNS",
-    "CSV_CONTENT_TYPE",
-    "XLSX_CONTENT_TYPE",
     "log_export",
     "measures_csv_bytes",
     "measures_workbook",

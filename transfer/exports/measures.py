@@ -4,21 +4,21 @@ comparators of the same period), plus a sheet of the measures' definitions."""
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 
-from measures.models import Comparator, Measure, MeasureValue
-from transfer.exports.common import (
-    BOLD,
-    BOX,
-    HEADER_FILL,
+from core.spreadsheets import (
+    HEADING,
     TITLE,
     WRAP,
+    CellStyle,
     csv_bytes,
     set_widths,
+    sheet_number,
+    workbook_bytes,
     write_cell,
+    write_row,
 )
+from measures.models import Comparator, Measure, MeasureValue
 
 VALUE_COLUMNS = [
     ("Measure code", 14),
@@ -51,13 +51,6 @@ COMPARATOR_KINDS = [
 ]
 
 
-def number(value):
-    """A Decimal as int or float for the sheet (no trailing zeros), None stays None."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def measure_rows(measures=None) -> tuple[list, list]:
     """(value rows, definition rows) for the measures (all when None), in three queries."""
     measures = list(measures if measures is not None else Measure.objects.order_by("code"))
@@ -79,11 +72,11 @@ def measure_rows(measures=None) -> tuple[list, list]:
                 v.label,
                 v.period_start,
                 v.period_end,
-                number(v.value),
-                number(v.numerator),
-                number(v.denominator),
+                sheet_number(v.value),
+                sheet_number(v.numerator),
+                sheet_number(v.denominator),
                 *[
-                    number(comparators.get((m.pk, v.period_start, kind)))
+                    sheet_number(comparators.get((m.pk, v.period_start, kind)))
                     for kind in COMPARATOR_KINDS
                 ],
                 v.note,
@@ -106,23 +99,17 @@ def measure_rows(measures=None) -> tuple[list, list]:
 
 
 def write_table(ws, columns, rows, *, title: str) -> int:
-    write_cell(ws, 1, 1, title, style={"font": TITLE})
+    write_cell(ws, 1, 1, title, CellStyle(font=TITLE))
     header = 3
-    for column, (heading, _) in enumerate(columns, start=1):
-        write_cell(
-            ws, header, column, heading, style={"font": BOLD, "fill": HEADER_FILL, "border": BOX}
-        )
+    write_row(ws, header, [heading for heading, _ in columns], style=HEADING)
     set_widths(ws, [w for _, w in columns])
     ws.freeze_panes = ws.cell(row=header + 1, column=1)
     ws.print_title_rows = f"{header}:{header}"
     row = header
     for values in rows:
         row += 1
-        for column, value in enumerate(values, start=1):
-            if value in ("", None):
-                continue
-            cell = write_cell(ws, row, column, value)
-            if isinstance(value, str):
+        for cell in write_row(ws, row, values, skip_blank=True):
+            if isinstance(cell.value, str):  # text wraps; figures and dates keep to their line
                 cell.alignment = WRAP
     return row
 
@@ -150,9 +137,7 @@ def measures_workbook(measures=None) -> Workbook:
 
 
 def measures_xlsx_bytes(measures=None) -> bytes:
-    buffer = io.BytesIO()
-    measures_workbook(measures).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(measures_workbook(measures))
 
 
 def measures_csv_bytes(measures=None) -> bytes:

@@ -25,21 +25,25 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from actions.models import Action, StatusUpdate
-from boards.selectors import plan_document
+from boards.selectors.plans import plan_document
+from core.formatting import day_text, london_day, time_text
 from core.presentation import legend_for
 from core.rag import Rating
-from transfer.exports.common import (
+from core.spreadsheets import (
     BOLD,
-    BOX,
-    HEADER_FILL,
+    HEADING,
     SECTION,
     SECTION_FILL,
     TITLE,
-    WRAP,
+    WRAPPED,
+    CellStyle,
     csv_bytes,
-    rag_fill,
+    rag_style,
     set_widths,
+    workbook_bytes,
     write_cell,
+    write_legend_rows,
+    write_row,
 )
 
 COLUMNS = [
@@ -182,7 +186,7 @@ class _Rows:
             if rating:
                 values[COL["RAG rating"]] = self.legend.label(rating)
                 values[COL["Latest commentary"]] = update["commentary"]
-                values[COL["Updated"]] = timezone.localtime(update["at"]).date()
+                values[COL["Updated"]] = london_day(update["at"])
             values[COL["Links"]] = "\n".join(action.link_titles)
             values[COL["Tags"]] = "\n".join(action.tag_names)
             values[COL["Supporting officers"]] = "\n".join(self.supporting.get(action.pk, []))
@@ -220,46 +224,25 @@ def write_plan_sheet(
     Reusable (the board pack calls it once per plan):
 
     - ``ws``: a worksheet of a ``Workbook()`` (not a read-only or write-only one);
-    - ``document``: ``plans.selectors.plan_document(plan)`` if the caller already has it;
+    - ``document``: ``boards.selectors.plans.plan_document(plan)`` if the caller already has it;
     - ``as_at``: take each action's rating, commentary and date from its latest update recorded
       up to that moment (a board pack "as at" its meeting); the current position if None;
     - ``title_rows``: False starts the sheet at its header row.
 
-    Every text cell goes through ``plans.spreadsheets.safe_cell``. RAG cells hold the rating's
+    Every text cell goes through ``core.spreadsheets.safe_cell``. RAG cells hold the rating's
     word (the organisation's own label) on a fill of its colour; pair the sheet with
     ``write_legend_sheet`` so the meaning of each colour travels with it. Queries: those of
     ``plan_document`` (when not given) plus one.
     """
-    row = 1
-    if title_rows:
-        write_cell(ws, row, 1, plan.title, style={"font": TITLE})
-        row += 1
-        org_line = plan.organisation.name
-        if plan.version_label:
-            org_line += f" · {plan.version_label}"
-        write_cell(ws, row, 1, org_line)
-        row += 1
-        moment = timezone.localtime(as_at) if as_at else timezone.localtime()
-        when = f"{'As at' if as_at else 'Exported'} {moment:%d %B %Y %H:%M}"
-        if exported_by:
-            when += f" by {exported_by}"
-        write_cell(ws, row, 1, when)
-        row += 2
+    row = write_title_rows(ws, plan, as_at=as_at, exported_by=exported_by) if title_rows else 1
     header_row = row
-    for column, heading in enumerate(HEADINGS, start=1):
-        write_cell(
-            ws, row, column, heading, style={"font": BOLD, "fill": HEADER_FILL, "border": BOX}
-        )
+    write_row(ws, row, HEADINGS, style=HEADING)
     set_widths(ws, [width for _, width in COLUMNS])
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.print_title_rows = f"{header_row}:{header_row}"
     for kind, values, rating in plan_rows(plan, document=document, as_at=as_at):
         row += 1
-        for column, value in enumerate(values, start=1):
-            if value in ("", None):
-                continue
-            cell = write_cell(ws, row, column, value)
-            cell.alignment = WRAP
+        write_row(ws, row, values, style=WRAPPED, skip_blank=True)
         if kind == "section":
             ws.cell(row=row, column=1).font = SECTION
             for column in range(1, len(HEADINGS) + 1):
@@ -267,26 +250,36 @@ def write_plan_sheet(
         elif kind == "statement":
             ws.cell(row=row, column=1).font = BOLD
         if rating:
-            fill, font = rag_fill(rating)
             cell = ws.cell(row=row, column=COL["RAG rating"] + 1)
-            cell.fill, cell.font = fill, font
+            cell.fill, cell.font = rag_style(rating)
     return row
+
+
+def write_title_rows(ws, plan, *, as_at: datetime | None, exported_by: str) -> int:
+    """The plan's title, organisation (and version), and when it was exported (or the moment it
+    is as at) and by whom; returns the row of the header, after a blank row."""
+    write_cell(ws, 1, 1, plan.title, CellStyle(font=TITLE))
+    org_line = plan.organisation.name
+    if plan.version_label:
+        org_line += f" · {plan.version_label}"
+    write_cell(ws, 2, 1, org_line)
+    moment = as_at or timezone.now()
+    when = f"{'As at' if as_at else 'Exported'} {day_text(moment, padded=True)} {time_text(moment)}"
+    if exported_by:
+        when += f" by {exported_by}"
+    write_cell(ws, 3, 1, when)
+    return 5
 
 
 def write_legend_sheet(ws, organisation, *, definitions=None) -> int:
     """What each RAG colour means to the organisation, each rating's word on its colour."""
     legend = legend_for(organisation, definitions)
-    write_cell(ws, 1, 1, "What the ratings mean", style={"font": TITLE})
-    write_cell(ws, 3, 1, "Rating", style={"font": BOLD, "fill": HEADER_FILL, "border": BOX})
-    write_cell(ws, 3, 2, "Meaning", style={"font": BOLD, "fill": HEADER_FILL, "border": BOX})
-    row = 3
-    for entry in legend:
-        row += 1
-        cell = write_cell(ws, row, 1, entry.label)
-        cell.fill, cell.font = rag_fill(entry.rating)
-        write_cell(ws, row, 2, entry.meaning).alignment = WRAP
+    write_cell(ws, 1, 1, "What the ratings mean", CellStyle(font=TITLE))
+    write_row(ws, 3, ["Rating", "Meaning"], style=HEADING)
+    entries = [(entry.rating, entry.label, entry.meaning) for entry in legend]
+    row = write_legend_rows(ws, 4, entries, meaning_style=WRAPPED)
     set_widths(ws, [16, 80])
-    return row
+    return row - 1
 
 
 def plan_workbook(plan, *, exported_by: str = "", as_at=None) -> Workbook:
@@ -300,11 +293,7 @@ def plan_workbook(plan, *, exported_by: str = "", as_at=None) -> Workbook:
 
 
 def plan_xlsx_bytes(plan, *, exported_by: str = "", as_at=None) -> bytes:
-    import io
-
-    buffer = io.BytesIO()
-    plan_workbook(plan, exported_by=exported_by, as_at=as_at).save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(plan_workbook(plan, exported_by=exported_by, as_at=as_at))
 
 
 def plan_csv_bytes(plan, *, as_at=None) -> bytes:

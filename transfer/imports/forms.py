@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.formatting import numeric_day_text
 from core.models import Organisation
 from core.text import clean_text
 from plans.models import Plan
@@ -125,8 +126,8 @@ class PlanUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         start = financial_year_start(timezone.localdate())
-        self.fields["start"].initial = start.strftime("%d/%m/%Y")
-        self.fields["end"].initial = date(start.year + 1, 3, 31).strftime("%d/%m/%Y")
+        self.fields["start"].initial = numeric_day_text(start)
+        self.fields["end"].initial = numeric_day_text(date(start.year + 1, 3, 31))
 
     def clean_title(self):
         return clean_text(self.cleaned_data["title"])  # hidden characters refused

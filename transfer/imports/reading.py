@@ -32,13 +32,14 @@ from pathlib import PurePath
 
 from django.conf import settings
 
+from core.formatting import numeric_day_text, numeric_moment_text
+from core.spreadsheets import FORMULA_TRIGGERS  # what the exports neutralise, undone here
 from core.text import without_hidden_characters
 
 logger = logging.getLogger(__name__)
 
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0"
 ZIP_SIGNATURE = b"PK\x03\x04"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ENTITY_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -113,12 +114,10 @@ def cell_text(value) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime):
-        if value.time() == time(0, 0):
-            return value.strftime("%d/%m/%Y")
-        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, datetime) and value.time() != time(0, 0):
+        return numeric_moment_text(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return numeric_day_text(value)
     return str(value)
 
 

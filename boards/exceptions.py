@@ -1,0 +1,135 @@
+"""What boards are told by exception, and what changed: the rules that pick actions and measures
+out of the rows of a plan (``boards.presenters.action_row`` and ``measure_row``) for the plan
+dashboard, the exception report and the board pack.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from boards.asat import Position
+from core.presentation import IMPROVED, WORSENED, Legend, rating_direction
+from core.rag import Rating
+
+RED, AMBER, AMBER_WORSENING, OVERDUE, ESCALATED, NO_UPDATE = (
+    "red",
+    "amber",
+    "amber_worsening",
+    "overdue",
+    "escalated",
+    "no_update",
+)
+REASON_WORDS = {
+    RED: "Red",
+    AMBER: "Amber",
+    AMBER_WORSENING: "Amber and worsening",
+    OVERDUE: "Overdue",
+    ESCALATED: "Escalated by the officer",
+    NO_UPDATE: "No update this period",
+}
+#: What the exception report (and the board pack) reports by exception.
+REPORT_CRITERIA = (RED, AMBER_WORSENING, OVERDUE, ESCALATED)
+#: What the plan dashboard lists as needing attention.
+DASHBOARD_CRITERIA = (RED, AMBER, OVERDUE, ESCALATED, NO_UPDATE)
+
+
+def exception_reasons(row: dict, criteria, *, no_update_ids=frozenset()) -> list[str]:
+    reasons = []
+    if RED in criteria and row["rating"] == Rating.RED:
+        reasons.append(RED)
+    if AMBER in criteria and row["rating"] == Rating.AMBER:
+        reasons.append(AMBER)
+    elif (
+        AMBER_WORSENING in criteria
+        and row["rating"] == Rating.AMBER
+        and row["direction"] == WORSENED
+    ):
+        reasons.append(AMBER_WORSENING)
+    if OVERDUE in criteria and row["overdue"]:
+        reasons.append(OVERDUE)
+    if ESCALATED in criteria and row["escalate"]:
+        reasons.append(ESCALATED)
+    if NO_UPDATE in criteria and row["id"] in no_update_ids:
+        reasons.append(NO_UPDATE)
+    return reasons
+
+
+def exception_sections(
+    priorities, rows: list[dict], measures: list[dict], criteria, *, no_update_ids=frozenset()
+) -> list[dict]:
+    """One section per priority (in plan order) with the actions reported by exception and the
+    measures outside tolerance (red against target) linked to it; measures linked to the plan
+    but to none of its priorities come last, under "Across the plan"."""
+    actions_by = defaultdict(list)
+    for row in rows:
+        reasons = exception_reasons(row, criteria, no_update_ids=no_update_ids)
+        if reasons:
+            actions_by[row["priority_id"]].append(
+                {**row, "reasons": reasons, "reason_words": [REASON_WORDS[r] for r in reasons]}
+            )
+    priority_ids = {p.pk for p in priorities}
+    measures_by = defaultdict(list)
+    for m in measures:
+        if m["rag"] != "red":
+            continue
+        linked = [pid for pid in m["priority_ids"] if pid in priority_ids]
+        for pid in linked or [None]:
+            measures_by[pid].append(m)
+    sections = [
+        {
+            "id": p.pk,
+            "number": p.number,
+            "title": p.title,
+            "actions": actions_by[p.pk],
+            "measures": measures_by[p.pk],
+        }
+        for p in priorities
+    ]
+    if measures_by[None]:
+        sections.append(
+            {
+                "id": None,
+                "number": "",
+                "title": "Across the plan",
+                "actions": [],
+                "measures": measures_by[None],
+            }
+        )
+    return sections
+
+
+def changes_between(before: list[Position], after_rows: list[dict], legend: Legend) -> dict:
+    """What changed from one position to the next: ratings that moved (improved or worsened),
+    actions newly overdue and actions newly complete."""
+    then = {p.action.pk: p for p in before}
+    moved, newly_overdue, newly_complete = [], [], []
+    for row in after_rows:
+        old = then.get(row["id"])
+        if old is None:
+            continue
+        if old.rating != row["rating"]:
+            direction = rating_direction(old.rating, row["rating"])
+            moved.append(
+                {
+                    **row,
+                    "from": old.rating,
+                    "from_label": legend.label(old.rating),
+                    "change": direction,
+                }
+            )
+        if row["overdue"] and not old.overdue:
+            newly_overdue.append(row)
+        if row["rating"] == Rating.COMPLETE and old.rating != Rating.COMPLETE:
+            newly_complete.append(row)
+    return {
+        "moved": moved,
+        "improved": sum(1 for m in moved if m["change"] == IMPROVED),
+        "worsened": sum(1 for m in moved if m["change"] == WORSENED),
+        "newly_overdue": newly_overdue,
+        "newly_complete": newly_complete,
+    }
+
+
+def unparsed_rows(rows: list[dict]) -> list[dict]:
+    """Actions whose timescale could not be read: shown as such, never as on time."""
+    return [r for r in rows if r["timescale_unparsed"] and r["rating"] != Rating.COMPLETE]

@@ -1,0 +1,52 @@
+"""Issuing a board pack: freezing its data and its HTML, once per meeting, so that later
+corrections never change what the board was shown (the next pack lists them instead)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from boards.models import IssuedPack, Meeting
+from boards.packs.html import render_pack_html
+from boards.packs.snapshot import build_pack, pack_moment
+from core import audit
+from core.models import AuditEvent
+
+
+class PackAlreadyIssued(Exception):
+    """A meeting's pack can be issued once only."""
+
+
+@transaction.atomic
+def pack_issue(*, meeting: Meeting, issued_by, request=None) -> IssuedPack:
+    """Freeze the pack of a meeting: its data and its HTML, as at the end of the meeting day (or
+    now, before the meeting). Once only per meeting; logged in the audit log."""
+    if IssuedPack.objects.filter(meeting=meeting).exists():
+        raise PackAlreadyIssued(meeting)
+    as_at = pack_moment(meeting)
+    snapshot = build_pack(meeting, as_at=as_at)
+    try:
+        with transaction.atomic():
+            pack = IssuedPack.objects.create(
+                meeting=meeting,
+                issued_by=issued_by,
+                as_at=as_at,
+                snapshot=snapshot,
+                html=render_pack_html(snapshot),
+            )
+    except IntegrityError as exc:  # issued by someone else at the same moment
+        raise PackAlreadyIssued(meeting) from exc
+    audit.record(
+        AuditEvent.Kind.PACK_ISSUED,
+        request=request,
+        user=issued_by,
+        summary=f"Issued the board pack for {meeting}",
+        meeting=meeting.pk,
+        pack=pack.pk,
+        as_at=as_at.isoformat(),
+    )
+    return pack
+
+
+def issued_pack_for(meeting: Meeting) -> IssuedPack | None:
+    """The meeting's issued pack, with who issued it (None until it is issued)."""
+    return IssuedPack.objects.filter(meeting=meeting).select_related("issued_by").first()
