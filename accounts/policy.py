@@ -6,16 +6,28 @@ use single sign-on. Superusers always keep the form: the break-glass account for
 identity provider is down or misconfigured.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError
 
 from accounts.models import ExternalIdentity, OrganisationSignIn
 from core import audit
 from core.models import AuditEvent, Person
 
+logger = logging.getLogger(__name__)
+
 
 def sign_in_options() -> list[OrganisationSignIn]:
-    """The single sign-on buttons for the sign-in page."""
-    return list(OrganisationSignIn.objects.filter(enabled=True).select_related("organisation"))
+    """The single sign-on buttons for the sign-in page. The page must still open while the
+    database is down (the break-glass form needs no query to show), so then it offers none."""
+    try:
+        return list(
+            OrganisationSignIn.objects.filter(enabled=True).select_related("organisation")
+        )
+    except DatabaseError:
+        logger.warning("Sign-in page without single sign-on buttons: the database is unavailable")
+        return []
 
 
 def sso_only(user) -> OrganisationSignIn | None:
