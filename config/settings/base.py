@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "actions",
     "measures",
     "boards",
+    "inspections",
     "transfer",
     "demo",
 ]
