@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -309,6 +310,11 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.inspection})"
+
+    def clean(self):
+        super().clean()
+        if self.override_due is not None and not self.override_reason.strip():
+            raise ValidationError({"override_reason": "Give the reason for changing the date."})
 
     @property
     def name(self) -> str:

@@ -96,6 +96,12 @@ class RecommendationProgress:
     def has_actions(self) -> bool:
         return bool(self.positions)
 
+    @property
+    def measure_rows(self) -> list[dict]:
+        from inspections.presentation import measure_row
+
+        return [measure_row(s) for s in self.measures]
+
 
 # --- the parts ----------------------------------------------------------------------------------
 

@@ -1,0 +1,58 @@
+"""Plain values for templates and files: measure rows with comparators, dates and days left in
+words. No queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from measures import charts
+from measures.status import MeasureStatus
+
+
+def number(value) -> str:
+    return charts.format_number(value) if value is not None else ""
+
+
+def measure_row(status: MeasureStatus) -> dict:
+    """A measure's latest value against its target, direction of travel and comparators."""
+    m = status.measure
+    latest, target = status.latest, status.target
+    return {
+        "code": m.code,
+        "title": m.title,
+        "url": m.get_absolute_url(),
+        "unit": m.get_unit_display(),
+        "period": latest.label if latest else "",
+        "latest": number(latest.value) if latest else "",
+        "illustrative": bool(latest and latest.illustrative),
+        "target": number(target.value) if target else "",
+        "rag": status.rag or "",
+        "rag_word": status.rag_word or ("Monitored" if m.polarity == "monitor" else "No target"),
+        "direction": status.direction,
+        "direction_text": status.direction_text,
+        "direction_arrow": status.direction_arrow,
+        "comparators": [
+            {"kind": c.get_kind_display(), "value": number(c.value), "label": c.label}
+            for c in status.comparators.values()
+        ],
+        "history": [(v.label, number(v.value)) for v in status.values],
+    }
+
+
+def day_text(day: date | None) -> str:
+    if day is None:
+        return ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def days_left_text(working: int | None, calendar: int | None) -> str:
+    """ "12 working days left (18 days)", "Due today", "3 working days late"."""
+    if working is None:
+        return "No date yet"
+    if working == 0 and (calendar or 0) >= 0:
+        return "Due today" if calendar == 0 else f"Due in {calendar} days (no working day before)"
+    if working > 0:
+        plural = "s" if working != 1 else ""
+        return f"{working} working day{plural} left ({calendar} days)"
+    late = -working
+    return f"{late} working day{'s' if late != 1 else ''} late"
