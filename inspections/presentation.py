@@ -39,6 +39,32 @@ def measure_row(status: MeasureStatus) -> dict:
     }
 
 
+def progress_row(row) -> dict:
+    """A finding's progress (``selectors.RecommendationProgress``) as plain, JSON-safe data: what
+    ``inspections/_recommendation_progress.html`` shows, and what a board pack's snapshot can
+    store."""
+    rec = row.recommendation
+    return {
+        "id": rec.pk,
+        "url": rec.get_absolute_url(),
+        "label": rec.label,
+        "kind": rec.get_kind_display(),
+        "number": rec.number,
+        "inspection": rec.inspection.title,
+        "inspection_url": rec.inspection.get_absolute_url(),
+        "text": rec.text,
+        "illustrative": rec.illustrative,
+        "worst": row.worst,
+        "counts": row.counts,
+        "total": row.total,
+        "complete": row.complete,
+        "overdue": row.overdue,
+        "without_evidence": row.without_evidence,
+        "complete_without_evidence": row.complete_without_evidence,
+        "measures": [{**m, "history": [list(h) for h in m["history"]]} for m in row.measure_rows],
+    }
+
+
 def day_text(day: date | None) -> str:
     if day is None:
         return ""

@@ -276,6 +276,14 @@ def recommendation_progress(plan_ids, as_at=None, *, today=None) -> list[Recomme
     return _progress(recs, links, moment, today)
 
 
+def recommendation_progress_rows(plan_ids, as_at=None, *, today=None) -> list[dict]:
+    """``recommendation_progress`` as plain, JSON-safe rows (``presentation.progress_row``): for
+    ``inspections/_recommendation_progress.html`` and for a board pack's snapshot."""
+    from inspections.presentation import progress_row
+
+    return [progress_row(r) for r in recommendation_progress(plan_ids, as_at, today=today)]
+
+
 def inspection_progress(inspection: Inspection, as_at=None, *, today=None):
     """Progress per finding of one inspection, counting the actions of every plan."""
     moment = moment_of(as_at)

@@ -34,7 +34,7 @@ from inspections.models import (
     SelfEvaluation,
     VisitFinding,
 )
-from inspections.presentation import day_text, days_left_text
+from inspections.presentation import day_text, days_left_text, progress_row
 from plans.models import Plan
 from plans.permissions import can_view_plan
 
@@ -106,7 +106,7 @@ class InspectionDetailView(VisibleInspectionMixin, TemplateView):
                 "plans": list(inspection.plans.all()),
                 "judgements": list(inspection.judgements.all()),
                 "deadlines": rows,
-                "recommendation_progress": progress,
+                "recommendation_progress": [progress_row(r) for r in progress],
                 "legend": legend_for(inspection.organisation),
                 "follow_ups": list(inspection.follow_ups.order_by("on_site_start", "pk")),
                 "can_override": permissions.can_override_deadline(user),
@@ -385,10 +385,12 @@ class ReadinessView(LoginRequiredMixin, TemplateView):
             Plan.objects.select_related("organisation", "owner"), slug=self.kwargs["slug"]
         )
         require(can_view_plan(self.request.user, plan))
+        readiness = selectors.readiness(plan)
         context.update(
             {
                 "plan": plan,
-                "readiness": selectors.readiness(plan),
+                "readiness": readiness,
+                "progress_rows": [progress_row(r) for r in readiness.progress],
                 "legend": legend_for(plan.organisation),
                 "today": timezone.localdate(),
             }

@@ -202,3 +202,31 @@ def test_actions_tagged_with_a_finding_number_are_linked_to_it():
     assert list(a.recommendations.values_list("number", flat=True)) == ["3"]
     assert list(b.recommendations.values_list("number", flat=True)) == ["1"]
     assert not c.recommendations.exists()
+
+
+def test_the_rows_for_the_dashboard_and_the_pack_are_json_safe_and_render_in_the_include(
+    django_assert_max_num_queries,
+):
+    import json
+
+    from django.template.loader import render_to_string
+
+    from actions.legend import legend_for
+
+    plan = build(3, 2, 2)
+    with django_assert_max_num_queries(PROGRESS_QUERIES):
+        rows = selectors.recommendation_progress_rows([plan.pk], as_at=None)
+    stored = json.loads(json.dumps(rows))  # as a board pack's snapshot keeps them
+    assert stored == rows
+    html = render_to_string(
+        "inspections/_recommendation_progress.html",
+        {
+            "recommendation_progress": stored,
+            "legend": legend_for(plan.organisation),
+            "heading_level": 3,
+        },
+    )
+    assert "<h3" in html and html.count('<tr class="govuk-table__row">') == 4
+    assert "Recommendation 1" in html and "app-rag--amber" in html and "<caption" in html
+    empty = render_to_string("inspections/_recommendation_progress.html", {})
+    assert "No inspection findings are linked to this plan." in empty
