@@ -111,6 +111,37 @@ def timescale_changes(action_ids, moment: datetime) -> dict[int, dict]:
     return result
 
 
+def visit_findings_as_at(recommendation_ids, moment: datetime) -> dict[int, list[dict]]:
+    """What visits had said about each finding, as recorded by ``moment`` (their history), the
+    latest visit first. One query."""
+    from inspections.models import VisitFinding
+
+    records = (
+        VisitFinding.history.filter(
+            recommendation_id__in=list(recommendation_ids), history_date__lte=moment
+        )
+        .select_related("visit")
+        .order_by("id", "history_date", "history_id")
+    )
+    latest = {}
+    for r in records:
+        latest[r.id] = r
+    result: dict[int, list[dict]] = {}
+    kept = [r for r in latest.values() if r.history_type != "-" and r.visit is not None]
+    kept.sort(key=lambda r: (r.visit.date or date.min, r.visit_id), reverse=True)
+    for r in kept:
+        result.setdefault(r.recommendation_id, []).append(
+            {
+                "visit": r.visit.title,
+                "date": day_text(r.visit.date),
+                "progress": r.get_progress_display(),
+                "said": r.said,
+                "illustrative": r.illustrative,
+            }
+        )
+    return result
+
+
 def _action_rows(row, updates_by_action, timescales, legend) -> list[dict]:
     actions = []
     for p in row.positions:
@@ -319,6 +350,14 @@ def _xlsx(context: dict) -> bytes:
             ],
         )
 
+    said = wb.create_sheet("Visits")
+    row(said, ["Visit", "Date", "Progress", "What the visit said", "Illustrative"], header=True)
+    for v in context["visits"]:
+        row(
+            said,
+            [v["visit"], v["date"], v["progress"], v["said"], "Yes" if v["illustrative"] else ""],
+        )
+
     packs = wb.create_sheet("Board packs")
     row(packs, ["Board", "Meeting", "Issued", "File"], header=True)
     for p in context["board_packs"]:
@@ -353,6 +392,7 @@ def build_evidence_pack(
         s.measure.pk: s
         for s in (measure_statuses(list(measures.values()), as_at=moment) if measures else [])
     }
+    visits = visit_findings_as_at([row.recommendation.pk for row in progress], moment)
     legend = legend_for(inspection.organisation)
     generated_by = _who(user)
     generated_at_text = f"{timezone.localtime(now):%H:%M} on {day_text(timezone.localdate(now))}"
@@ -396,6 +436,7 @@ def build_evidence_pack(
             "progress": row,
             "actions": _action_rows(row, updates, timescales, legend),
             "measures": measure_parts,
+            "visits": visits.get(rec.pk, []),
         }
         html = render_to_string("inspections/evidence_recommendation.html", context)
         files.append(PackFile(f"{folder}/{folder}.pdf", _pdf(html), f"{rec.label}: report"))

@@ -15,6 +15,7 @@ from actions.models import StatusUpdate
 from boards.models import IssuedPack, Meeting
 from core.models import AuditEvent
 from inspections import evidence, services
+from inspections.models import VisitFinding
 from tests import factories
 from tests.factories import inspections as ifac
 from tests.factories.boards import add_measure, edit_update, london, rate, recorded_at
@@ -137,6 +138,18 @@ def test_later_edits_never_leak_into_a_pack_as_at_an_earlier_date(world):
         world["a"]._change_reason = "Agreed by the board"
         world["a"].save()
     ifac.link(world["rec"], world["b"], at=london(2023, 4, 22))
+    visit = ifac.inspection(
+        organisation=world["insp"].organisation,
+        kind="monitoring",
+        follows=world["insp"],
+        title="Monitoring visit",
+        on_site_start=date(2023, 3, 1),
+        on_site_end=date(2023, 3, 2),
+    )
+    with recorded_at(london(2023, 4, 23)):  # written up after the as-at date
+        VisitFinding.objects.create(
+            visit=visit, recommendation=world["rec"], progress="some", said="Said later"
+        )
     meeting = Meeting.objects.create(board=world["board"], date=date(2023, 4, 20))
     with recorded_at(london(2023, 4, 21, 9)):
         IssuedPack.objects.create(
@@ -148,7 +161,7 @@ def test_later_edits_never_leak_into_a_pack_as_at_an_earlier_date(world):
         )
     after = evidence.build_evidence_pack(world["insp"], as_at=date(2023, 3, 31), user=None)
     member = "recommendation-1/recommendation-1.xlsx"
-    for sheet in ("Actions", "RAG history", "Measures", "Board packs"):
+    for sheet in ("Actions", "RAG history", "Measures", "Visits", "Board packs"):
         assert sheet_text(before.content, member, sheet) == sheet_text(after.content, member, sheet)
     text = sheet_text(after.content, member, "Actions") + sheet_text(
         after.content, member, "RAG history"
@@ -165,6 +178,8 @@ def test_later_edits_never_leak_into_a_pack_as_at_an_earlier_date(world):
     )
     assert "Reworded later" in text and "Audit shows change" in text
     assert "Sep 23" in text and "Agreed by the board" in text
+    assert "Said later" in sheet_text(now.content, member, "Visits")
+    assert "Said later" not in sheet_text(after.content, member, "Visits")
     assert "Reflective supervision" in text
     assert sum(1 for f in now.manifest["files"] if f["path"].startswith("board-packs/")) == 2
     assert StatusUpdate.objects.filter(commentary="Reworded later").exists()
