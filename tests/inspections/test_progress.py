@@ -16,8 +16,9 @@ from tests.factories.boards import add_measure, edit_update, london, rate
 
 pytestmark = pytest.mark.django_db
 
-PROGRESS_QUERIES = 11  # pinned: see recommendation_progress's docstring
+PROGRESS_QUERIES = 9  # pinned: see recommendation_progress's docstring
 AS_AT_QUERIES = 13
+GIVEN_QUERIES = 5  # links, findings, evidence of impact, measure links (+1 as at a moment)
 
 
 def test_progress_rolls_up_worst_rating_complete_overdue_and_evidence():
@@ -230,3 +231,51 @@ def test_the_rows_for_the_dashboard_and_the_pack_are_json_safe_and_render_in_the
     assert "Recommendation 1" in html and "app-rag--amber" in html and "<caption" in html
     empty = render_to_string("inspections/_recommendation_progress.html", {})
     assert "No inspection findings are linked to this plan." in empty
+
+
+def test_positions_and_statuses_the_caller_has_save_their_queries(django_assert_max_num_queries):
+    from boards.asat import current_positions, positions_as_at
+    from measures.status import measure_statuses
+
+    plan = build(12, 8, 6)
+    expected = selectors.recommendation_progress_rows([plan.pk])
+    positions = current_positions([plan.pk])
+    statuses = {s.measure.pk: s for s in measure_statuses(plan.measures.all(), recent=13)}
+    with django_assert_max_num_queries(GIVEN_QUERIES):
+        rows = selectors.recommendation_progress_rows(
+            [plan.pk], positions=positions, statuses=statuses
+        )
+    assert rows == expected
+
+    moment = london(2023, 3, 1, 23)
+    expected = selectors.recommendation_progress_rows([plan.pk], as_at=moment)
+    positions = positions_as_at([plan.pk], moment)
+    statuses = {
+        s.measure.pk: s for s in measure_statuses(plan.measures.all(), as_at=moment, recent=13)
+    }
+    with django_assert_max_num_queries(GIVEN_QUERIES + 1):
+        rows = selectors.recommendation_progress_rows(
+            [plan.pk], as_at=moment, positions=positions, statuses=statuses
+        )
+    assert rows == expected
+
+
+def test_progress_by_plan_counts_each_plans_own_actions(django_assert_max_num_queries):
+    plan, other, third = factories.plan(), factories.plan(), factories.plan()
+    mine = factories.action(factories.priority(plan))
+    theirs = factories.action(factories.priority(other))
+    rate(mine, "red", london(2023, 6, 1, 10))
+    rate(theirs, "green", london(2023, 6, 1, 10))
+    insp = ifac.inspection(plans=[plan], findings=2)
+    rec = insp.recommendations.get(number="1")
+    ifac.link(rec, mine, theirs)
+    with django_assert_max_num_queries(PROGRESS_QUERIES + 1):
+        by_plan = selectors.recommendation_progress_by_plan([plan.pk, other.pk, third.pk])
+    # The plan responding sees both findings (its own action only); the other plan sees the
+    # finding its action answers; the third sees none.
+    assert [(r["number"], r["total"], r["worst"]) for r in by_plan[plan.pk]] == [
+        ("1", 1, "red"),
+        ("2", 0, None),
+    ]
+    assert [(r["number"], r["total"], r["worst"]) for r in by_plan[other.pk]] == [("1", 1, "green")]
+    assert by_plan[third.pk] == []
