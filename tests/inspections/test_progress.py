@@ -16,9 +16,9 @@ from tests.factories.boards import add_measure, edit_update, london, rate
 
 pytestmark = pytest.mark.django_db
 
-PROGRESS_QUERIES = 9  # pinned: see recommendation_progress's docstring
+PROGRESS_QUERIES = 8  # pinned: see recommendation_progress's docstring
 AS_AT_QUERIES = 13
-GIVEN_QUERIES = 5  # links, findings, evidence of impact, measure links (+1 as at a moment)
+GIVEN_QUERIES = 3  # links with evidence, findings, measure links (as at a moment: 5)
 
 
 def test_progress_rolls_up_worst_rating_complete_overdue_and_evidence():
@@ -253,7 +253,7 @@ def test_positions_and_statuses_the_caller_has_save_their_queries(django_assert_
     statuses = {
         s.measure.pk: s for s in measure_statuses(plan.measures.all(), as_at=moment, recent=13)
     }
-    with django_assert_max_num_queries(GIVEN_QUERIES + 1):
+    with django_assert_max_num_queries(GIVEN_QUERIES + 2):
         rows = selectors.recommendation_progress_rows(
             [plan.pk], as_at=moment, positions=positions, statuses=statuses
         )
@@ -279,3 +279,17 @@ def test_progress_by_plan_counts_each_plans_own_actions(django_assert_max_num_qu
     ]
     assert [(r["number"], r["total"], r["worst"]) for r in by_plan[other.pk]] == [("1", 1, "green")]
     assert by_plan[third.pk] == []
+
+
+def test_without_measures_two_queries_when_the_positions_are_given(django_assert_max_num_queries):
+    from boards.asat import current_positions
+
+    plan = build(12, 8, 6)
+    expected = selectors.recommendation_progress_rows([plan.pk], with_measures=False)
+    positions = current_positions([plan.pk])
+    with django_assert_max_num_queries(2):
+        rows = selectors.recommendation_progress_rows(
+            [plan.pk], positions=positions, with_measures=False
+        )
+    assert rows == expected and all(r["measures"] == [] for r in rows)
+    assert rows[0]["total"] == 8
