@@ -66,16 +66,28 @@ class LinkedCreatedByMixin:
     """Links made in the admin record who made them."""
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is not RecommendationAction:
+        if formset.model not in (RecommendationAction, Deadline):
             return super().save_formset(request, form, formset, change)
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
+        changed = {f.instance: f.changed_data for f in formset.forms}
         for obj in instances:
-            if obj.created_by_id is None:
+            if isinstance(obj, RecommendationAction) and obj.created_by_id is None:
                 obj.created_by = request.user
+            if isinstance(obj, Deadline) and {"override_due", "override_reason"} & set(
+                changed.get(obj, [])
+            ):
+                record_override(obj, request.user)
             obj.save()
         formset.save_m2m()
+
+
+def record_override(deadline: Deadline, user) -> None:
+    """Who overrode a deadline's date, when and why (the reason also goes in the history)."""
+    deadline.overridden_by = user if deadline.override_due else None
+    deadline.overridden_at = timezone.now() if deadline.override_due else None
+    deadline._change_reason = deadline.override_reason
 
 
 @admin.register(Inspection)
@@ -144,10 +156,8 @@ class DeadlineAdmin(SimpleHistoryAdmin):
     readonly_fields = ["overridden_by", "overridden_at"]
 
     def save_model(self, request, obj, form, change):
-        if "override_due" in form.changed_data or "override_reason" in form.changed_data:
-            obj.overridden_by = request.user if obj.override_due else None
-            obj.overridden_at = timezone.now() if obj.override_due else None
-            obj._change_reason = obj.override_reason
+        if {"override_due", "override_reason"} & set(form.changed_data):
+            record_override(obj, request.user)
         super().save_model(request, obj, form, change)
 
 

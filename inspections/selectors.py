@@ -398,6 +398,12 @@ def inspection_progress(inspection: Inspection, as_at=None, *, today=None):
     return _progress(recs, links, moment, today)
 
 
+def finding_progress(recommendation: Recommendation) -> RecommendationProgress:
+    """Progress on one finding now, counting the actions of every plan."""
+    links = links_as_at(None, recommendation_ids=[recommendation.pk])
+    return _progress([recommendation], links, None)[0]
+
+
 def inspections_for_listing(queryset):
     return queryset.select_related("organisation", "follows").prefetch_related("deadlines")
 

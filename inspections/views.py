@@ -172,9 +172,7 @@ class RecommendationDetailView(LoginRequiredMixin, TemplateView):
         )
         user = self.request.user
         require(permissions.can_view_inspection(user, rec.inspection))
-        progress = selectors._progress(
-            [rec], selectors.links_as_at(None, recommendation_ids=[rec.pk]), None
-        )[0]
+        progress = selectors.finding_progress(rec)
         history = selectors.visit_history([rec])[rec.pk]
         context.update(
             {

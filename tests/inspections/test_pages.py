@@ -281,3 +281,27 @@ def test_self_evaluation_pages_and_pdf(admin_client):
     response = admin_client.get(reverse("inspections:self_evaluation_pdf", args=[sef.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+
+
+def test_an_override_in_the_admin_records_who_and_needs_a_reason(admin_client):
+    plan, insp, first, red = scenario()
+    deadline = insp.deadlines.get(kind=Deadline.Kind.ACTION_PLAN)
+    url = reverse("admin:inspections_deadline_change", args=[deadline.pk])
+    data = {
+        "inspection": insp.pk,
+        "kind": deadline.kind,
+        "label": "",
+        "basis": deadline.basis,
+        "working_days": "70",
+        "source": deadline.source,
+        "override_due": "2022-07-29",
+        "override_reason": "",
+        "met_on": "",
+    }
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "Give the reason" in response.content.decode()
+    data["override_reason"] = "Extension agreed with Ofsted"
+    assert admin_client.post(url, data).status_code == 302
+    deadline.refresh_from_db()
+    assert deadline.due == date(2022, 7, 29) and deadline.overridden_by is not None
+    assert deadline.history.first().history_change_reason == "Extension agreed with Ofsted"
