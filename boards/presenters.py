@@ -23,6 +23,7 @@ from boards.exceptions import (
     exception_sections,
     unparsed_rows,
 )
+from boards.panels import registered
 from boards.selectors.dashboards import Dashboard, ExceptionReport, PlanFigures, Portfolio
 from core.formatting import day_text, month_text, number_text, short_day_text
 from core.links import url_for_each
@@ -304,7 +305,18 @@ def dashboard_page(dashboard: Dashboard) -> dict:
         "measures": measures,
         "today": dashboard.today,
         "filtered": bool(dashboard.chosen),
+        "panels": panel_views(dashboard.panels),
     }
+
+
+def panel_views(rows_by_key: dict[str, list[dict]]) -> list[dict]:
+    """The registered panels (``boards.panels``) with rows here (a plan no inspection concerns
+    shows no inspections panel): template and rows."""
+    return [
+        {"template": panel.template, "rows": rows_by_key[panel.key]}
+        for panel in registered()
+        if rows_by_key.get(panel.key)
+    ]
 
 
 def exception_report_page(report: ExceptionReport) -> dict:

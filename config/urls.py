@@ -22,6 +22,7 @@ urlpatterns = [
     path("explore/", include("actions.urls_explorer")),
     path("imports/", include("transfer.urls_imports")),
     path("exports/", include("transfer.urls_exports")),
+    path("inspections/", include("inspections.urls")),
     *(
         # Admin pages of the models that left the plans app keep working at their old address.
         re_path(

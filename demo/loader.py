@@ -94,6 +94,10 @@ def load_all(*, with_history: bool = True) -> LoadReport:
     if with_history:
         for plan in report.loaded:
             add_illustrative_history(plan)
+    # The inspection cycle around the Stockton Improvement Plan (idempotent; ADR 0009).
+    from inspections.demo import load_demo_inspections
+
+    load_demo_inspections()
     report.loaded = [plan.slug for plan in report.loaded]
     return report
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 
-from boards.presenters import measure_sparkline, rag_bar_svg
+from boards.presenters import measure_sparkline, panel_views, rag_bar_svg
 from core.presentation import Legend, rating_badge, rating_travel
 
 #: A row of the pack's "Every action" tables (in ``plans/_pack.html``). A board's pack has
@@ -92,6 +92,7 @@ def _plan_for_display(plan: dict, pid: str, as_at_text: str) -> dict:
     return {
         **plan,
         "legend_obj": legend,
+        "panel_views": panel_views(plan.get("panels", {})),
         "bar": rag_bar_svg(
             plan["overall"]["counts"],
             title=f"{plan['title']}: actions by RAG rating as at {as_at_text}",

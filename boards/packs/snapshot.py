@@ -23,6 +23,7 @@ from boards.exceptions import REPORT_CRITERIA, changes_between, exception_sectio
 from boards.models import Meeting
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
+from boards.panels import rows_for
 from boards.presenters import action_row, measure_row, plan_legend, rollup
 from boards.selectors.dashboards import plan_measures
 from core.formatting import day_text, moment_text
@@ -202,6 +203,9 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         )
         for plan in plans
     ]
+    panels = rows_for(plan_ids, as_at=as_at, positions=_flat(reads.positions)) if plan_ids else {}
+    for part in plan_parts:
+        part["panels"] = {key: by_plan.get(part["id"], []) for key, by_plan in panels.items()}
     revisions = revisions_since(
         previous=previous_pack,
         as_at=as_at,
@@ -210,6 +214,10 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         legends=legends,
     )
     return snapshot(meeting, as_at, previous, plan_parts, revisions)
+
+
+def _flat(by_plan: dict[int, list[Position]]) -> list[Position]:
+    return [position for positions in by_plan.values() for position in positions]
 
 
 def snapshot(

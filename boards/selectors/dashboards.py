@@ -26,6 +26,7 @@ from boards.asat import (
 )
 from boards.filters import DashboardFilter
 from boards.models import Meeting
+from boards.panels import rows_for
 from core.rag import Rating
 from measures.models import Measure, MeasureValue, Target
 from measures.status import RECENT_VALUES, MeasureStatus, rag_against_target
@@ -249,6 +250,7 @@ class Dashboard:
     period_label: str
     last_meeting: Meeting | None
     before: list[Position] | None
+    panels: dict[str, list[dict]]  # rows of the panels apps above boards add (boards.panels)
 
 
 def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> Dashboard:
@@ -277,6 +279,12 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> Dashboar
         before = positions_as_at(
             [plan.pk], end_of_day(last_meeting.date), actions=[p.action for p in positions]
         )
+    panels = rows_for(
+        [plan.pk],
+        today=today,
+        positions=all_positions,
+        statuses={s.measure.pk: s for s in statuses},
+    )
     return Dashboard(
         plan=plan,
         today=today,
@@ -290,6 +298,7 @@ def plan_dashboard(plan: Plan, data=None, today: date | None = None) -> Dashboar
         period_label=period_label,
         last_meeting=last_meeting,
         before=before,
+        panels={key: by_plan.get(plan.pk, []) for key, by_plan in panels.items()},
     )
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "actions",
     "measures",
     "boards",
+    "inspections",
     "transfer",
     "demo",
 ]

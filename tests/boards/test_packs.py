@@ -37,7 +37,8 @@ PACK_QUERIES = 17
 # A board member's pack once an earlier pack was issued, the session's clock already written: no
 # person or membership query, and four more for the revisions since that pack (corrected updates,
 # the measure values shown then (two) and those revised since).
-REVISED_PACK_QUERIES = 18
+# 18 before the inspections panel (boards.panels) added progress per inspection finding.
+REVISED_PACK_QUERIES = 20
 
 
 def ratings_in(pack, scenario) -> dict:

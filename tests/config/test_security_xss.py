@@ -25,9 +25,9 @@ from tests.matrix import all_entries
 
 pytestmark = pytest.mark.django_db
 
-APPS = {"core", "plans", "priorities", "actions", "measures", "boards", "transfer"}
+APPS = {"core", "plans", "priorities", "actions", "measures", "boards", "transfer", "inspections"}
 # Records the system writes itself (not user text), and the audit log.
-SYSTEM_MODELS = {"AuditEvent", "IssuedPack", "PlanImport", "ReminderSent"}
+SYSTEM_MODELS = {"AuditEvent", "IssuedPack", "PlanImport", "ReminderSent", "DeadlineReminder"}
 # Keys that appear in URLs (a payload there would only break the URL, not test escaping).
 URL_KEYS = {("measures", "Measure", "code")}
 
