@@ -21,6 +21,8 @@ urlpatterns = [
     path("explore/", include("actions.urls_explorer")),
     path("imports/", include("transfer.urls_imports")),
     path("exports/", include("transfer.urls_exports")),
+    path("api/v1/", include("api.urls")),
+    path("public/", include("publishing.urls")),
     *(
         # Admin pages of the models that left the plans app keep working at their old address.
         re_path(

@@ -2,7 +2,17 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 # The apps whose records administrators keep in the Django admin.
-ADMINISTERED_APPS = ("core", "plans", "priorities", "actions", "measures", "boards", "transfer")
+ADMINISTERED_APPS = (
+    "core",
+    "plans",
+    "priorities",
+    "actions",
+    "measures",
+    "boards",
+    "transfer",
+    "api",
+    "publishing",
+)
 
 
 def grant_administrator_permissions(sender, using="default", **kwargs):
