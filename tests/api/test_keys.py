@@ -20,7 +20,7 @@ PLANS = "/api/v1/plans/"
 
 @pytest.fixture
 def council():
-    return api_f.council("Alpha", plans=1, actions=1, measures=1)
+    return api_f.council("Alpha", plans=1, actions=2, measures=1)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from actions.models import Action, StatusUpdate, Tag
+from actions.models import Action, ReportingPeriod, StatusUpdate, Tag
 from actions.services import status_update_record
 from api.keys import api_key_create
 from api.models import ApiKey
@@ -15,7 +15,7 @@ from boards.models import Board, Meeting
 from core.models import Organisation
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 from plans.models import Plan
-from priorities.models import Objective
+from priorities.models import Objective, Outcome, Priority
 from tests import factories
 
 
@@ -120,12 +120,15 @@ def counts_for(plan_ids, measure_ids, board_ids) -> dict[str, int]:
         measure_id__in=measure_ids, plan_id__in=plan_ids
     )
     board_plan = Board.plans.through.objects.filter(board_id__in=board_ids, plan_id__in=plan_ids)
+    plans = Plan.objects.filter(pk__in=plan_ids)
     return {
-        "plans": len(plan_ids),
-        "priorities": Plan.objects.filter(pk__in=plan_ids)
-        .values_list("priorities", flat=True)
-        .exclude(priorities=None)
-        .count(),
+        "organisations": Organisation.objects.filter(plans__in=plans).distinct().count(),
+        "plans": plans.count(),
+        "priorities": Priority.objects.filter(plan__in=plans).count(),
+        "outcomes": Outcome.objects.filter(priority__plan__in=plans).count(),
+        "objectives": Objective.objects.filter(priority__plan__in=plans).count(),
+        "reporting-periods": ReportingPeriod.objects.filter(plan__in=plans).count(),
+        "population-estimates": PopulationEstimate.objects.count(),
         "actions": Action.objects.filter(plan_id__in=plan_ids).count(),
         "status-updates": StatusUpdate.objects.filter(action__plan_id__in=plan_ids).count(),
         "action-tags": Action.tags.through.objects.filter(action__plan_id__in=plan_ids).count(),
