@@ -66,7 +66,9 @@ class CSVRenderer(BaseRenderer):
         writer.writerow(["detail"])
         if isinstance(data, dict):
             for key, value in data.items():
-                writer.writerow([safe_text(f"{key}: {value}")])
+                messages = value if isinstance(value, list) else [value]
+                for message in messages:
+                    writer.writerow([safe_text(f"{key}: {message}")])
         elif data is not None:
             writer.writerow([safe_text(str(data))])
         return (BOM + out.getvalue()).encode("utf-8")

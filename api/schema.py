@@ -38,12 +38,43 @@ class SessionScheme(OpenApiAuthenticationExtension):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
 
 
+ERROR = {
+    "type": "object",
+    "description": 'Why the request was refused: `{"detail": "..."}`, or for bad filters the '
+    "message for each parameter.",
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "A filter, page size or body that is not valid.",
+    "401": "No key, or a key that is unknown, revoked or expired (or sent where it may not be).",
+    "403": "The key or user may not do this (writing with a read-only key or a session).",
+    "404": "A page cursor that is not valid (copy `next` as given).",
+    "429": "Too many requests this minute for this key: wait for Retry-After seconds.",
+}
+
+
+def _error_content(csv: bool) -> dict:
+    content = {"application/json": {"schema": ERROR}}
+    if csv:
+        content["text/csv"] = {"schema": {"type": "string"}}
+    return content
+
+
 def tidy(result, generator, request, public):
     """Post-processing hook: a page as CSV is text, not the JSON page object; writes take a key
-    in a header only."""
-    for path_item in result.get("paths", {}).values():
+    in a header only; every refusal the API can give is documented."""
+    for path, path_item in result.get("paths", {}).items():
         for method, operation in path_item.items():
-            for response in operation.get("responses", {}).values():
+            responses = operation.setdefault("responses", {})
+            if not path.endswith("/schema/"):
+                csv = any("text/csv" in r.get("content", {}) for r in responses.values())
+                for code, description in ERRORS.items():
+                    responses.setdefault(
+                        code, {"description": description, "content": _error_content(csv)}
+                    )
+                if method == "get":
+                    responses.setdefault("304", {"description": "Not modified (ETag or date)."})
+            for response in responses.values():
                 content = response.get("content", {})
                 if "text/csv" in content:
                     content["text/csv"] = {"schema": {"type": "string"}}
