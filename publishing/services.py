@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 
 from actions.models import Action
 from boards.models import IssuedPack
-from measures.models import Comparator, Measure, MeasureValue
+from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate
 from plans.models import Plan
 from publishing.models import Publication, PublishedPlan
 from publishing.suppression import MARK, measure_figures
@@ -103,18 +103,32 @@ def _measures(rows: list[dict], as_at: datetime) -> list[dict]:
         key=lambda c: c.period_start,
     ):
         comparators[c.measure_id][c.kind] = c  # the latest period of each kind
+    populations = dict(
+        PopulationEstimate.objects.filter(
+            pk__in={v.population_id for v in values.values() if v.population_id}
+        ).values_list("pk", "count")
+    )
     result = []
     for row in rows:
         unit = UNIT_CODES.get(row["unit"], "number")
         history = []
         for label, text in row.get("history", []):
             recorded = counts.get((row["id"], label))
+            value = recorded.value if recorded is not None else _decimal(text)
+            count = recorded.numerator if recorded is not None else None
+            shown = count is not None
+            if count is None and unit == "rate_per_10000" and recorded is not None:
+                # No count recorded: work it out from the rate and its population, to decide.
+                population = populations.get(recorded.population_id)
+                if population and value is not None:
+                    count = (Decimal(value) * population / 10000).to_integral_value()
             figures = measure_figures(
                 unit=unit,
-                value=recorded.value if recorded is not None else _decimal(text),
-                count=recorded.numerator if recorded is not None else None,
+                value=value,
+                count=count,
                 denominator=recorded.denominator if recorded is not None else None,
                 value_text=text,
+                show_count=shown,
             )
             history.append(
                 {

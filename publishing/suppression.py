@@ -108,10 +108,14 @@ class Figures:
     suppressed: bool
 
 
-def measure_figures(*, unit: str, value, count, denominator, value_text: str) -> Figures:
+def measure_figures(
+    *, unit: str, value, count, denominator, value_text: str, show_count: bool = True
+) -> Figures:
     """The figures of one measure value as published. ``unit`` is the measure's unit code
     ("count", "percentage", "rate_per_10000", ...); ``count`` and ``denominator`` are the
-    numerator and denominator the value was computed from (None when not recorded)."""
+    numerator and denominator the value was computed from (None when not recorded).
+    ``show_count=False`` uses a count worked out from the value (a rate and its population) to
+    decide suppression without publishing it."""
     cells: dict[str, int | None] = {}
     groups: list[Group] = []
     shown = set()
@@ -132,7 +136,9 @@ def measure_figures(*, unit: str, value, count, denominator, value_text: str) ->
     value_out = MARK if (count_hidden if unit == "count" else derived_hidden) else value_text
     return Figures(
         value=value_out,
-        count="" if unit == "count" or count is None else (MARK if count_hidden else _int(count)),
+        count=""
+        if unit == "count" or count is None or not show_count
+        else (MARK if count_hidden else _int(count)),
         denominator=""
         if "denominator" not in cells or unit != "percentage"
         else (MARK if "denominator" in hidden else _int(denominator)),

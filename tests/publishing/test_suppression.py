@@ -120,3 +120,15 @@ def test_figures_without_counts_are_published():
         unit="percentage", value=Decimal("87.5"), count=None, denominator=None, value_text="87.5%"
     )
     assert shown.value == "87.5%" and not shown.suppressed
+
+
+def test_a_count_worked_out_from_a_rate_decides_but_is_not_published():
+    shown = measure_figures(
+        unit="rate_per_10000",
+        value=Decimal("0.9"),
+        count=3,
+        denominator=None,
+        value_text="0.9",
+        show_count=False,
+    )
+    assert shown.value == MARK and shown.count == ""
