@@ -104,6 +104,8 @@ class ApiKey(models.Model):
 
     @property
     def state(self) -> str:
+        if self.pk is None or self.expires_at is None:
+            return "Not made yet"
         if self.revoked_at is not None:
             return "Revoked"
         if self.expires_at <= timezone.now():

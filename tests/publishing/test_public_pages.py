@@ -284,3 +284,25 @@ def test_the_public_list(published):
     html = Client().get("/public/").content.decode()
     assert published.plans[0].title in html
     assert published.plans[1].title not in html
+
+
+def test_text_from_the_pack_is_escaped(alpha, admin_client, django_capture_on_commit_callbacks):
+    payload = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    plan = alpha.plans[0]
+    action = plan.actions.order_by("pk").first()
+    action.description = payload
+    action.save()
+    PublicAction.objects.create(action=action, commentary_public=True)
+    status_update_record(
+        action=action, lifecycle="in_progress", confidence="red", commentary=payload
+    )
+    issue(
+        admin_client,
+        alpha.boards[0].meetings.order_by("date").first(),
+        django_capture_on_commit_callbacks,
+    )
+    html = page(admin_client, plan)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    feed = Client().get(f"/public/{plan.slug}/feed/").content.decode()
+    assert "<script>" not in feed
