@@ -113,31 +113,35 @@ def council(name: str, *, plans: int = 2, actions: int = 3, measures: int = 2) -
     return result
 
 
-def counts_for(plan_ids, measure_ids, board_ids) -> dict[str, int]:
-    """The rows each table should give a caller who sees these plans, measures and boards,
-    counted straight from the models."""
-    measure_plan = Measure.plans.through.objects.filter(
-        measure_id__in=measure_ids, plan_id__in=plan_ids
-    )
-    board_plan = Board.plans.through.objects.filter(board_id__in=board_ids, plan_id__in=plan_ids)
+def rows_for(plan_ids, measure_ids, board_ids) -> dict[str, set[int]]:
+    """The ids each table should give a caller who sees these plans, measures and boards,
+    found straight from the models (not through the API's scope)."""
     plans = Plan.objects.filter(pk__in=plan_ids)
+
+    def ids(queryset):
+        return set(queryset.values_list("pk", flat=True))
+
     return {
-        "organisations": Organisation.objects.filter(plans__in=plans).distinct().count(),
-        "plans": plans.count(),
-        "priorities": Priority.objects.filter(plan__in=plans).count(),
-        "outcomes": Outcome.objects.filter(priority__plan__in=plans).count(),
-        "objectives": Objective.objects.filter(priority__plan__in=plans).count(),
-        "reporting-periods": ReportingPeriod.objects.filter(plan__in=plans).count(),
-        "population-estimates": PopulationEstimate.objects.count(),
-        "actions": Action.objects.filter(plan_id__in=plan_ids).count(),
-        "status-updates": StatusUpdate.objects.filter(action__plan_id__in=plan_ids).count(),
-        "action-tags": Action.tags.through.objects.filter(action__plan_id__in=plan_ids).count(),
-        "measures": len(measure_ids),
-        "measure-plans": measure_plan.count(),
-        "measure-values": MeasureValue.objects.filter(measure_id__in=measure_ids).count(),
-        "targets": Target.objects.filter(measure_id__in=measure_ids).count(),
-        "comparators": Comparator.objects.filter(measure_id__in=measure_ids).count(),
-        "boards": len(board_ids),
-        "board-plans": board_plan.count(),
-        "meetings": Meeting.objects.filter(board_id__in=board_ids).count(),
+        "organisations": ids(Organisation.objects.filter(plans__in=plans)),
+        "plans": ids(plans),
+        "priorities": ids(Priority.objects.filter(plan__in=plans)),
+        "outcomes": ids(Outcome.objects.filter(priority__plan__in=plans)),
+        "objectives": ids(Objective.objects.filter(priority__plan__in=plans)),
+        "reporting-periods": ids(ReportingPeriod.objects.filter(plan__in=plans)),
+        "population-estimates": ids(PopulationEstimate.objects.all()),
+        "actions": ids(Action.objects.filter(plan__in=plans)),
+        "status-updates": ids(StatusUpdate.objects.filter(action__plan__in=plans)),
+        "action-tags": ids(Action.tags.through.objects.filter(action__plan__in=plans)),
+        "measures": set(measure_ids),
+        "measure-plans": ids(
+            Measure.plans.through.objects.filter(measure_id__in=measure_ids, plan__in=plans)
+        ),
+        "measure-values": ids(MeasureValue.objects.filter(measure_id__in=measure_ids)),
+        "targets": ids(Target.objects.filter(measure_id__in=measure_ids)),
+        "comparators": ids(Comparator.objects.filter(measure_id__in=measure_ids)),
+        "boards": set(board_ids),
+        "board-plans": ids(
+            Board.plans.through.objects.filter(board_id__in=board_ids, plan__in=plans)
+        ),
+        "meetings": ids(Meeting.objects.filter(board_id__in=board_ids)),
     }
