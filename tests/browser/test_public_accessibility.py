@@ -54,3 +54,15 @@ def test_public_pages_have_no_serious_accessibility_violations(
     assert structure_problems(page) == []
     refusals = [e for e in console_errors(page) if any(w in e for w in CSP_WORDS)]
     assert refusals == []
+
+
+def test_the_publication_settings_page_has_no_serious_accessibility_violations(
+    published, page, signed_in_page, axe_check, console_errors
+):
+    signed_in_page("admin")
+    response = page.goto(f"/public/{published['improvement-plan'].slug}/settings/")
+    assert response.status == 200
+    axe_check(page)
+    assert structure_problems(page) == []
+    refusals = [e for e in console_errors(page) if any(w in e for w in CSP_WORDS)]
+    assert refusals == []

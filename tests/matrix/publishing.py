@@ -21,3 +21,14 @@ MATRIX = [
         post=NO_POST,
     ),
 ]
+
+# What is published about a plan: administrators and the plan's owner (the demo Improvement
+# Plan's owner is the DCS post, which has no sign-in). An empty POST saves "not published".
+MATRIX += [
+    Entry(
+        "publishing:manage",
+        kwargs=lambda o: {"slug": o["plan"].slug},
+        get=statuses(403, administrator=200),
+        post=statuses(403, administrator=302),
+    ),
+]
