@@ -23,6 +23,8 @@ urlpatterns = [
     path("imports/", include("transfer.urls_imports")),
     path("exports/", include("transfer.urls_exports")),
     path("inspections/", include("inspections.urls")),
+    path("api/v1/", include("api.urls")),
+    path("public/", include("publishing.urls")),
     *(
         # Admin pages of the models that left the plans app keep working at their old address.
         re_path(

@@ -13,6 +13,8 @@ ADMINISTERED_APPS = (
     "boards",
     "transfer",
     "inspections",
+    "api",
+    "publishing",
 )
 
 

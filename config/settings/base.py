@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "inspections",
     "transfer",
     "demo",
+    "api",  # the API and its keys (ADR 0010)
+    "publishing",  # public progress pages (ADR 0010)
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +133,32 @@ UPDATE_DAYS_BEFORE_MEETING = env.int("UPDATE_DAYS_BEFORE_MEETING", default=7)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=3)
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
+
+# The API (docs/adr/0010-api-and-publishing.md). Views set their own authentication, permissions,
+# throttling and renderers (api.views); these are the framework-wide defaults only.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Improvement Plan Tracker API",
+    "DESCRIPTION": "Plans, actions, RAG updates, measures and boards as flat tables, for "
+    "Power BI, Excel and other systems; and measure values pushed in. See the README, "
+    '"The API".',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.tidy",
+    ],
+}
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 

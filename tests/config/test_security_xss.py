@@ -175,14 +175,15 @@ def assert_no_inline_script_or_style(url, html):
 
 def check_download(url, response):
     content_type = response["Content-Type"]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
     if content_type.startswith("text/csv"):
-        for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))):
+        for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
             for cell in row:
                 assert not cell.startswith(("=", "+", "-", "@")), f"{url}: formula {cell!r}"
     elif "spreadsheetml" in content_type:
         from openpyxl import load_workbook
 
-        workbook = load_workbook(io.BytesIO(response.content))
+        workbook = load_workbook(io.BytesIO(body))
         for sheet in workbook.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:

@@ -1,0 +1,123 @@
+"""What a caller of the API may see: the same rules as the pages.
+
+- **A key** sees the plans of the organisations on its list and the plans on its list, nothing
+  else: those plans' structure, actions, updates and reporting periods; the measures linked to
+  those plans or belonging to its organisations, with their values, targets and comparators; the
+  boards of its organisations or overseeing its plans, with their meetings.
+- **A signed-in user** (the session of the pages, for reads only) sees what the pages show them
+  (``plans.permissions.plans_visible_to``, ``boards.permissions.boards_visible_to``); measures
+  follow the plans they are linked to.
+
+Every rule is a subquery of the one list query, so the scope costs no query of its own (only a
+signed-in user's roles are read once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q, QuerySet
+
+from api.models import ApiKey
+from boards.models import Board
+from boards.permissions import boards_visible_to
+from core.models import Organisation
+from core.permissions import reads_all_plans
+from measures.models import Measure
+from plans.models import Plan
+from plans.permissions import plans_visible_to
+
+NOTHING = Q(pk__in=[])
+
+
+@dataclass
+class Scope:
+    key: ApiKey | None = None
+    user: object | None = None
+
+    @classmethod
+    def for_request(cls, request) -> Scope:
+        key = request.auth if isinstance(request.auth, ApiKey) else None
+        return cls(key=key, user=None if key else request.user)
+
+    # The key's own lists, as subqueries ------------------------------------------------------
+    def _key_organisation_ids(self):
+        return ApiKey.organisations.through.objects.filter(apikey_id=self.key.pk).values(
+            "organisation_id"
+        )
+
+    def _key_plan_ids(self):
+        return ApiKey.plans.through.objects.filter(apikey_id=self.key.pk).values("plan_id")
+
+    # Rules ---------------------------------------------------------------------------------
+    @cached_property
+    def all_plans(self) -> bool:
+        """True when every plan is visible (a signed-in administrator, officer or viewer)."""
+        return self.key is None and self.user is not None and reads_all_plans(self.user)
+
+    def plan_ids(self):
+        """The visible plans' ids as a subquery (or None: every plan)."""
+        if self.all_plans:
+            return None
+        if self.key is not None:
+            return Plan.objects.filter(
+                Q(organisation_id__in=self._key_organisation_ids()) | Q(pk__in=self._key_plan_ids())
+            ).values("pk")
+        if self.user is None:
+            return Plan.objects.none().values("pk")
+        return plans_visible_to(self.user).values("pk")
+
+    def plans_q(self, path: str = "pk") -> Q:
+        """A filter keeping rows whose plan (at ``path``) is visible."""
+        ids = self.plan_ids()
+        return Q() if ids is None else Q(**{f"{path}__in": ids})
+
+    def organisations_q(self, path: str = "pk") -> Q:
+        if self.all_plans:
+            return Q()
+        owning = Plan.objects.filter(self.plans_q()).values("organisation_id")
+        q = Q(**{f"{path}__in": owning})
+        if self.key is not None:
+            q |= Q(**{f"{path}__in": self._key_organisation_ids()})
+        return q
+
+    def measures_q(self, path: str = "pk") -> Q:
+        if self.all_plans:
+            return Q()
+        linked = Measure.plans.through.objects.filter(self.plans_q("plan_id")).values("measure_id")
+        q = Q(**{f"{path}__in": linked})
+        if self.key is not None:
+            owned = Measure.objects.filter(organisation_id__in=self._key_organisation_ids()).values(
+                "pk"
+            )
+            q |= Q(**{f"{path}__in": owned})
+        return q
+
+    def boards_q(self, path: str = "pk") -> Q:
+        if self.all_plans:
+            return Q()
+        if self.key is not None:
+            overseeing = Board.plans.through.objects.filter(self.plans_q("plan_id")).values(
+                "board_id"
+            )
+            owned = Board.objects.filter(organisation_id__in=self._key_organisation_ids()).values(
+                "pk"
+            )
+            return Q(**{f"{path}__in": overseeing}) | Q(**{f"{path}__in": owned})
+        if self.user is None:
+            return NOTHING
+        return Q(**{f"{path}__in": boards_visible_to(self.user).values("pk")})
+
+    # Convenience ---------------------------------------------------------------------------
+    def plans(self) -> QuerySet[Plan]:
+        return Plan.objects.filter(self.plans_q())
+
+    def organisations(self) -> QuerySet[Organisation]:
+        return Organisation.objects.filter(self.organisations_q())
+
+    def measures(self) -> QuerySet[Measure]:
+        return Measure.objects.filter(self.measures_q())
+
+    @property
+    def can_write(self) -> bool:
+        return self.key is not None and self.key.can_write

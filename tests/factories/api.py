@@ -1,0 +1,147 @@
+"""Builders for the API tests: keys, and a world of two councils with plans, structure, actions,
+updates, measures, boards and meetings, of any size."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils import timezone
+
+from actions.models import Action, ReportingPeriod, StatusUpdate, Tag
+from actions.services import status_update_record
+from api.keys import api_key_create
+from api.models import ApiKey
+from boards.models import Board, Meeting
+from core.models import Organisation
+from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
+from plans.models import Plan
+from priorities.models import Objective, Outcome, Priority
+from tests import factories
+
+
+def api_key(*, organisations=(), plans=(), access=ApiKey.Access.READ, **kw) -> tuple[ApiKey, str]:
+    kw.setdefault("name", "Test key")
+    creator = kw.pop("created_by", None) or factories.admin_user()
+    return api_key_create(
+        created_by=creator, organisations=organisations, plans=plans, access=access, **kw
+    )
+
+
+def bearer(raw: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+@dataclass
+class Council:
+    organisation: Organisation
+    plans: list[Plan] = field(default_factory=list)
+    measures: list[Measure] = field(default_factory=list)
+    boards: list[Board] = field(default_factory=list)
+
+
+def council(name: str, *, plans: int = 2, actions: int = 3, measures: int = 2) -> Council:
+    """A council with ``plans`` plans, each with a priority, an outcome, an objective, a
+    reporting period and ``actions`` actions (tagged, each rated), ``measures`` measures per plan
+    (values, a target and a comparator), and a board overseeing the plans with two meetings."""
+    org = factories.organisation(name=name)
+    result = Council(org)
+    tag, _ = Tag.objects.get_or_create(name=f"{name} tag")
+    population, _ = PopulationEstimate.objects.get_or_create(
+        area=name, year=2023, age_band="0-17", defaults={"count": 32180}
+    )
+    for p in range(plans):
+        plan = factories.plan(organisation=org, title=f"{name} plan {p + 1}")
+        priority = factories.priority(plan)
+        outcome = factories.outcome(priority)
+        objective = Objective.objects.create(
+            priority=priority, outcome=outcome, number=f"{outcome.number}.a", title="Objective"
+        )
+        period = factories.period(plan)
+        for a in range(actions):
+            action = factories.action(
+                priority,
+                outcome=outcome,
+                objective=objective,
+                timescale_text="March 2024" if a % 2 else "Ongoing",
+            )
+            action.tags.add(tag)
+            status_update_record(
+                action=action,
+                lifecycle="in_progress",
+                confidence=("red", "amber", "green")[a % 3],
+                commentary=f"Update {a}",
+                period=period,
+                author_name="Jane Smith",
+            )
+        for m in range(measures):
+            unit = Measure.Unit.RATE_PER_10000 if m % 2 else Measure.Unit.COUNT
+            measure = factories.measure(organisation=org, unit=unit)
+            measure.plans.add(plan)
+            for year in (2021, 2022):
+                MeasureValue.objects.create(
+                    measure=measure,
+                    period_start=date(year, 4, 1),
+                    period_end=date(year + 1, 3, 31),
+                    label=f"{year}/{str(year + 1)[2:]}",
+                    value=Decimal(454) if unit == Measure.Unit.COUNT else None,
+                    numerator=Decimal(454) if unit != Measure.Unit.COUNT else None,
+                    population=population if unit != Measure.Unit.COUNT else None,
+                )
+            Target.objects.create(
+                measure=measure,
+                period_start=date(2022, 4, 1),
+                period_end=date(2023, 3, 31),
+                label="2022/23",
+                value=Decimal(400),
+            )
+            Comparator.objects.create(
+                measure=measure,
+                kind=Comparator.Kind.ENGLAND,
+                period_start=date(2022, 4, 1),
+                period_end=date(2023, 3, 31),
+                label="2022/23",
+                value=Decimal("70.2"),
+            )
+            result.measures.append(measure)
+        result.plans.append(plan)
+    board = factories.board(organisation=org, name=f"{name} Improvement Board")
+    board.plans.add(*result.plans)
+    today = timezone.localdate()
+    for days in (-30, 30):
+        Meeting.objects.create(board=board, date=today + timedelta(days=days))
+    result.boards.append(board)
+    return result
+
+
+def rows_for(plan_ids, measure_ids, board_ids) -> dict[str, set[int]]:
+    """The ids each table should give a caller who sees these plans, measures and boards,
+    found straight from the models (not through the API's scope)."""
+    plans = Plan.objects.filter(pk__in=plan_ids)
+
+    def ids(queryset):
+        return set(queryset.values_list("pk", flat=True))
+
+    return {
+        "organisations": ids(Organisation.objects.filter(plans__in=plans)),
+        "plans": ids(plans),
+        "priorities": ids(Priority.objects.filter(plan__in=plans)),
+        "outcomes": ids(Outcome.objects.filter(priority__plan__in=plans)),
+        "objectives": ids(Objective.objects.filter(priority__plan__in=plans)),
+        "reporting-periods": ids(ReportingPeriod.objects.filter(plan__in=plans)),
+        "population-estimates": ids(PopulationEstimate.objects.all()),
+        "actions": ids(Action.objects.filter(plan__in=plans)),
+        "status-updates": ids(StatusUpdate.objects.filter(action__plan__in=plans)),
+        "action-tags": ids(Action.tags.through.objects.filter(action__plan__in=plans)),
+        "measures": set(measure_ids),
+        "measure-plans": ids(
+            Measure.plans.through.objects.filter(measure_id__in=measure_ids, plan__in=plans)
+        ),
+        "measure-values": ids(MeasureValue.objects.filter(measure_id__in=measure_ids)),
+        "targets": ids(Target.objects.filter(measure_id__in=measure_ids)),
+        "comparators": ids(Comparator.objects.filter(measure_id__in=measure_ids)),
+        "boards": set(board_ids),
+        "board-plans": ids(
+            Board.plans.through.objects.filter(board_id__in=board_ids, plan__in=plans)
+        ),
+        "meetings": ids(Meeting.objects.filter(board_id__in=board_ids)),
+    }
