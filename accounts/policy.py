@@ -22,9 +22,7 @@ def sign_in_options() -> list[OrganisationSignIn]:
     """The single sign-on buttons for the sign-in page. The page must still open while the
     database is down (the break-glass form needs no query to show), so then it offers none."""
     try:
-        return list(
-            OrganisationSignIn.objects.filter(enabled=True).select_related("organisation")
-        )
+        return list(OrganisationSignIn.objects.filter(enabled=True).select_related("organisation"))
     except DatabaseError:
         logger.warning("Sign-in page without single sign-on buttons: the database is unavailable")
         return []

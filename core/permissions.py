@@ -68,4 +68,3 @@ def require(allowed: bool) -> None:
     """Raise PermissionDenied (HTTP 403) unless allowed."""
     if not allowed:
         raise PermissionDenied
-

@@ -218,7 +218,7 @@ def _bar_segment(
 def _segment_label(
     label: str, count: int, colour: str, x: float, seg_width: float, baseline: float, size: float
 ) -> list[str]:
-    """"Red 2" when it fits in the segment, else "2", else nothing."""
+    """ "Red 2" when it fits in the segment, else "2", else nothing."""
     for text in (f"{label} {count}", str(count)):
         if _text_width(text, size) <= seg_width - 8:
             fill = text_colour_for(colour)
@@ -511,9 +511,7 @@ def line_chart(
     )
     body = _y_axis(frame, tick_texts, y_label) + _x_axis(frame, labels)
     if not data:
-        body.append(
-            _text(left + frame.plot_w / 2, top + plot_h / 2, "No data", anchor="middle")
-        )
+        body.append(_text(left + frame.plot_w / 2, top + plot_h / 2, "No data", anchor="middle"))
     for line in lines:
         group = _line_group(frame, line, labels)
         if group is not None:

@@ -106,4 +106,3 @@ class PlanStatementAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "priority"]
     search_fields = ["title", "body"]
     autocomplete_fields = ["plan", "priority"]
-

@@ -22,4 +22,3 @@ class PlanImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
-

@@ -40,4 +40,3 @@ class PlanImport(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} import of {self.filename}"
-
