@@ -3,10 +3,13 @@
 - **A key** sees the plans of the organisations on its list and the plans on its list, nothing
   else: those plans' structure, actions, updates and reporting periods; the measures linked to
   those plans or belonging to its organisations, with their values, targets and comparators; the
-  boards of its organisations or overseeing its plans, with their meetings.
+  boards of its organisations or overseeing its plans, with their meetings; the inspections of
+  its organisations or that its plans respond to, with their judgements, findings, deadlines and
+  what monitoring visits said.
 - **A signed-in user** (the session of the pages, for reads only) sees what the pages show them
-  (``plans.permissions.plans_visible_to``, ``boards.permissions.boards_visible_to``); measures
-  follow the plans they are linked to.
+  (``plans.permissions.plans_visible_to``, ``boards.permissions.boards_visible_to``,
+  ``inspections.permissions.inspections_visible_to``); measures follow the plans they are
+  linked to.
 
 Every rule is a subquery of the one list query, so the scope costs no query of its own (only a
 signed-in user's roles are read once)."""
@@ -23,6 +26,8 @@ from boards.models import Board
 from boards.permissions import boards_visible_to
 from core.models import Organisation
 from core.permissions import reads_all_plans
+from inspections.models import Inspection
+from inspections.permissions import inspections_visible_to
 from measures.models import Measure
 from plans.models import Plan
 from plans.permissions import plans_visible_to
@@ -107,6 +112,21 @@ class Scope:
         if self.user is None:
             return NOTHING
         return Q(**{f"{path}__in": boards_visible_to(self.user).values("pk")})
+
+    def inspections_q(self, path: str = "pk") -> Q:
+        if self.all_plans:
+            return Q()
+        if self.key is not None:
+            responding = Inspection.plans.through.objects.filter(self.plans_q("plan_id")).values(
+                "inspection_id"
+            )
+            owned = Inspection.objects.filter(
+                organisation_id__in=self._key_organisation_ids()
+            ).values("pk")
+            return Q(**{f"{path}__in": responding}) | Q(**{f"{path}__in": owned})
+        if self.user is None:
+            return NOTHING
+        return Q(**{f"{path}__in": inspections_visible_to(self.user).values("pk")})
 
     # Convenience ---------------------------------------------------------------------------
     def plans(self) -> QuerySet[Plan]:

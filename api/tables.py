@@ -4,7 +4,8 @@ Each ``Table`` names its columns once. From that one list come the list query (a
 ``values()`` query with the joins and subqueries it needs: no query per row, whatever the page
 size), the serializer (and so the OpenAPI schema), the CSV columns, the filters and the moment
 used for ``updated_since`` and ``Last-Modified``. Many-to-many links are tables of their own
-(``measure-plans``, ``board-plans``, ``action-tags``) rather than lists inside a row, so that
+(``measure-plans``, ``board-plans``, ``action-tags``, ``inspection-plans``,
+``recommendation-actions``, ``recommendation-measures``) rather than lists inside a row, so that
 every row is flat in CSV as in JSON.
 """
 
@@ -19,6 +20,7 @@ from typing import Any
 from django.db.models import (
     BooleanField,
     Case,
+    DateField,
     F,
     OuterRef,
     Q,
@@ -37,6 +39,16 @@ from boards.models import Board, IssuedPack, Meeting
 from core.links import url_for_each
 from core.models import Organisation
 from core.rag import Rating
+from inspections.models import (
+    Deadline,
+    Grade,
+    Inspection,
+    Judgement,
+    Recommendation,
+    RecommendationAction,
+    VisitFinding,
+)
+from inspections.working_days import add_working_days
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 from plans.models import Plan
 from priorities.models import Objective, Outcome, Priority
@@ -189,6 +201,59 @@ def _overdue():
     return Case(
         When(overdue_q(), then=Value(True)), default=Value(False), output_field=BooleanField()
     )
+
+
+def _labels(column: str, choices) -> Callable[[dict], str]:
+    """A column function giving the label of a choice column's value."""
+    labels = dict(choices)
+    return lambda row: labels.get(row[column], "")
+
+
+def _area_label(row):
+    if row["area"] == Judgement.Area.OTHER:
+        return row["other_area"]
+    return Judgement.Area(row["area"]).label if row["area"] in Judgement.Area.values else ""
+
+
+def _recommendation_label(row):
+    return f"{Recommendation.Kind(row['kind']).label} {row['number']}"
+
+
+def _deadline_name(row):
+    return row["label"] or Deadline.Kind(row["kind"]).label
+
+
+def _computed_due(row):
+    """The due date the rules give (working days from the basis date), as the pages work it out."""
+    start = row["basis_date"]
+    return add_working_days(start, row["working_days"]) if start else None
+
+
+def _deadline_due(row):
+    return row["override_due"] or _computed_due(row)
+
+
+def _basis_date():
+    return Case(
+        *(
+            When(basis=basis, then=F(f"inspection__{basis}"))
+            for basis in Deadline.Basis.values  # each basis names a date of the inspection
+        ),
+        default=Value(None),
+        output_field=DateField(),
+    )
+
+
+def _overall_grade():
+    return Subquery(
+        Judgement.objects.filter(inspection_id=OuterRef("pk"), area=Judgement.Area.OVERALL)
+        .order_by("order", "pk")
+        .values("grade")[:1]
+    )
+
+
+def _visit_date():
+    return Coalesce(F("visit__on_site_end"), F("visit__on_site_start"), F("visit__report_received"))
 
 
 ID = Column("id", integer("Identifier, stable for the life of the record."))
@@ -596,6 +661,215 @@ TABLES: list[Table] = [
         description="Meetings of the boards, with when their pack was issued.",
         plan="board__plans",
         organisation="board__organisation_id",
+    ),
+    Table(
+        "inspections",
+        Inspection,
+        [
+            ID,
+            Column("organisation_id", integer()),
+            Column("organisation_name", text(), source="organisation__name"),
+            Column("kind", choice(Inspection._meta.get_field("kind"))),
+            Column("kind_label", text(), compute=_labels("kind", Inspection.Kind.choices)),
+            Column("title", text('As the report names it, e.g. "Focused visit: the front door".')),
+            Column("inspectorate", text('Who carried it out: "Ofsted", "DfE", "LGA".')),
+            Column("on_site_start", day("First day on site.", null=True)),
+            Column("on_site_end", day("Last day on site.", null=True)),
+            Column(
+                "report_received",
+                day(
+                    "When the report was received (statutory deadlines count from here).", null=True
+                ),
+            ),
+            Column("published", day("When the report was published.", null=True)),
+            Column(
+                "follows_id",
+                integer("For a monitoring visit, notice or review: what it follows up.", null=True),
+            ),
+            Column(
+                "overall_grade",
+                serializers.ChoiceField(
+                    choices=Grade.choices,
+                    allow_null=True,
+                    help_text="The overall effectiveness judgement, if it has one.",
+                ),
+                expr=_overall_grade,
+            ),
+            Column("adviser", text("Adviser or commissioner appointed by the DfE.")),
+            Column("report_url", text("Link to the report.")),
+            Column("summary", text()),
+            Column("illustrative", boolean("Demo data: some of its facts are made up.")),
+            Column("created_at", moment()),
+            Column("updated_at", moment()),
+            Column(
+                "url",
+                text("The inspection's page."),
+                compute=_lazy_url("inspections:detail", "pk", "id"),
+            ),
+        ],
+        scope=lambda s: s.inspections_q(),
+        description="Inspections, visits, notices and reviews of children's services. The plans "
+        "that respond to each are in /inspection-plans/.",
+        plan="plans",
+        organisation="organisation_id",
+        modified="updated_at",
+    ),
+    Table(
+        "inspection-plans",
+        Inspection.plans.through,
+        [ID, Column("inspection_id", integer()), PLAN_ID],
+        scope=lambda s: s.inspections_q("inspection_id") & s.plans_q("plan_id"),
+        description="Which plans respond to each inspection, one row per inspection and plan.",
+        plan="plan_id",
+        organisation="plan__organisation_id",
+        through=True,
+    ),
+    Table(
+        "judgements",
+        Judgement,
+        [
+            ID,
+            Column("inspection_id", integer()),
+            Column("area", choice(Judgement._meta.get_field("area"))),
+            Column("other_area", text("The area's name when area is other.")),
+            Column("area_label", text(), compute=_area_label),
+            Column("grade", choice(Judgement._meta.get_field("grade"))),
+            Column("grade_label", text(), compute=_labels("grade", Grade.choices)),
+            Column("order", integer()),
+            Column("modified_at", moment(null=True), expr=history_moment(Judgement)),
+        ],
+        scope=lambda s: s.inspections_q("inspection_id"),
+        description="The judgements of each inspection: overall effectiveness and the others.",
+        plan="inspection__plans",
+        organisation="inspection__organisation_id",
+        modified="modified_at",
+    ),
+    Table(
+        "recommendations",
+        Recommendation,
+        [
+            ID,
+            Column("inspection_id", integer()),
+            Column("organisation_id", integer(), source="inspection__organisation_id"),
+            Column("kind", choice(Recommendation._meta.get_field("kind"))),
+            Column("number", text('As numbered in the report: "1", "3a".')),
+            Column(
+                "label", text('e.g. "Area for priority action 2".'), compute=_recommendation_label
+            ),
+            Column("text", text("The text as published.")),
+            Column("order", integer()),
+            Column("illustrative", boolean("Demo data: the wording is made up.")),
+            Column("created_at", moment()),
+            Column("modified_at", moment(null=True), expr=history_moment(Recommendation)),
+            Column(
+                "url",
+                text("The finding's page."),
+                compute=_lazy_url("inspections:recommendation", "pk", "id"),
+            ),
+        ],
+        scope=lambda s: s.inspections_q("inspection_id"),
+        description="The findings of inspections (recommendations, areas for priority action, "
+        "areas for improvement). The actions answering them are in /recommendation-actions/.",
+        plan="inspection__plans",
+        organisation="inspection__organisation_id",
+        modified="modified_at",
+    ),
+    Table(
+        "recommendation-actions",
+        RecommendationAction,
+        [
+            ID,
+            Column("recommendation_id", integer()),
+            Column("inspection_id", integer(), source="recommendation__inspection_id"),
+            Column("action_id", integer()),
+            Column("plan_id", integer(), source="action__plan_id"),
+            Column("action_number", text(), source="action__number"),
+            Column("created_at", moment("When the action was linked to the finding.")),
+        ],
+        scope=lambda s: (
+            s.inspections_q("recommendation__inspection_id") & s.plans_q("action__plan_id")
+        ),
+        description="Which actions answer each finding, one row per finding and action.",
+        plan="action__plan_id",
+        organisation="recommendation__inspection__organisation_id",
+        modified="created_at",
+    ),
+    Table(
+        "recommendation-measures",
+        Recommendation.measures.through,
+        [ID, Column("recommendation_id", integer()), Column("measure_id", integer())],
+        scope=lambda s: (
+            s.inspections_q("recommendation__inspection_id") & s.measures_q("measure_id")
+        ),
+        description="Measures that show whether a finding is being put right, one row per "
+        "finding and measure.",
+        plan="recommendation__inspection__plans",
+        organisation="recommendation__inspection__organisation_id",
+        through=True,
+    ),
+    Table(
+        "visit-findings",
+        VisitFinding,
+        [
+            ID,
+            Column("visit_id", integer("The monitoring visit or review (see /inspections/).")),
+            Column("visit_date", day(null=True), expr=_visit_date),
+            Column("recommendation_id", integer()),
+            Column(
+                "inspection_id",
+                integer("The inspection the finding is from."),
+                source="recommendation__inspection_id",
+            ),
+            Column("progress", choice(VisitFinding._meta.get_field("progress"))),
+            Column(
+                "progress_label", text(), compute=_labels("progress", VisitFinding.Progress.choices)
+            ),
+            Column("said", text("What the visit said about the finding.")),
+            Column("illustrative", boolean()),
+            Column("modified_at", moment(null=True), expr=history_moment(VisitFinding)),
+        ],
+        scope=lambda s: (
+            s.inspections_q("visit_id") & s.inspections_q("recommendation__inspection_id")
+        ),
+        description="What each monitoring visit or review said about each finding of the "
+        "inspection it follows: one row per visit and finding.",
+        plan="visit__plans",
+        organisation="visit__organisation_id",
+        modified="modified_at",
+    ),
+    Table(
+        "deadlines",
+        Deadline,
+        [
+            ID,
+            Column("inspection_id", integer()),
+            Column("kind", choice(Deadline._meta.get_field("kind"))),
+            Column("name", text(), compute=_deadline_name),
+            Column("label", text("The deadline's own name, if it has one.")),
+            Column("basis", choice(Deadline._meta.get_field("basis"), "Counted from.")),
+            Column(
+                "basis_date",
+                day("The inspection's date it counts from.", null=True),
+                expr=_basis_date,
+            ),
+            Column("working_days", integer()),
+            Column("source", text("Where the number of days comes from.")),
+            Column(
+                "computed_due",
+                day("The due date the working days give (blank without a basis date).", null=True),
+                compute=_computed_due,
+            ),
+            Column("override_due", day("A due date set by hand, with its reason.", null=True)),
+            Column("override_reason", text()),
+            Column("due", day("The due date in force.", null=True), compute=_deadline_due),
+            Column("met_on", day("When it was done.", null=True)),
+            Column("modified_at", moment(null=True), expr=history_moment(Deadline)),
+        ],
+        scope=lambda s: s.inspections_q("inspection_id"),
+        description="The statutory deadlines that follow each report, in working days.",
+        plan="inspection__plans",
+        organisation="inspection__organisation_id",
+        modified="modified_at",
     ),
 ]
 

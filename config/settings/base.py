@@ -145,7 +145,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Improvement Plan Tracker API",
-    "DESCRIPTION": "Plans, actions, RAG updates, measures and boards as flat tables, for "
+    "DESCRIPTION": "Plans, actions, RAG updates, measures, boards and inspections as flat "
+    "tables, for "
     "Power BI, Excel and other systems; and measure values pushed in. See the README, "
     '"The API".',
     "VERSION": "1",
@@ -154,6 +155,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The judgements' and the inspections' overall grade share one scale.
+    "ENUM_NAME_OVERRIDES": {"GradeEnum": "inspections.models.Grade"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.tidy",

@@ -64,7 +64,8 @@ def expected_for(council_list):
     plan_ids = [p.pk for c in council_list for p in c.plans]
     measure_ids = [m.pk for c in council_list for m in c.measures]
     board_ids = [b.pk for c in council_list for b in c.boards]
-    return api_f.rows_for(plan_ids, measure_ids, board_ids)
+    inspection_ids = [i.pk for c in council_list for i in c.inspections]
+    return api_f.rows_for(plan_ids, measure_ids, board_ids, inspection_ids)
 
 
 @pytest.mark.parametrize("who", ["alpha", "beta", "both"])

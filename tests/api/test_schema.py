@@ -20,7 +20,7 @@ def test_the_schema_is_valid_openapi_3(tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(target))
     text = target.read_text()
     assert text.startswith("openapi: 3.0.3")
-    for table in ("status-updates", "measure-values", "comparators", "meetings"):
+    for table in ("status-updates", "measure-values", "meetings", "inspections", "recommendations"):
         assert f"/api/v1/{table}/:" in text
         assert f"/api/v1/{table}.csv:" in text
 

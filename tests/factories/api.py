@@ -1,5 +1,5 @@
 """Builders for the API tests: keys, and a world of two councils with plans, structure, actions,
-updates, measures, boards and meetings, of any size."""
+updates, measures, boards, meetings and inspections, of any size."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -13,10 +13,19 @@ from api.keys import api_key_create
 from api.models import ApiKey
 from boards.models import Board, Meeting
 from core.models import Organisation
+from inspections.models import (
+    Deadline,
+    Inspection,
+    Judgement,
+    Recommendation,
+    RecommendationAction,
+    VisitFinding,
+)
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 from plans.models import Plan
 from priorities.models import Objective, Outcome, Priority
 from tests import factories
+from tests.factories import inspections as inspections_f
 
 
 def api_key(*, organisations=(), plans=(), access=ApiKey.Access.READ, **kw) -> tuple[ApiKey, str]:
@@ -37,12 +46,14 @@ class Council:
     plans: list[Plan] = field(default_factory=list)
     measures: list[Measure] = field(default_factory=list)
     boards: list[Board] = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
 
 
 def council(name: str, *, plans: int = 2, actions: int = 3, measures: int = 2) -> Council:
     """A council with ``plans`` plans, each with a priority, an outcome, an objective, a
     reporting period and ``actions`` actions (tagged, each rated), ``measures`` measures per plan
-    (values, a target and a comparator), and a board overseeing the plans with two meetings."""
+    (values, a target and a comparator), a board overseeing the plans with two meetings, and
+    inspections (see ``_inspections``)."""
     org = factories.organisation(name=name)
     result = Council(org)
     tag, _ = Tag.objects.get_or_create(name=f"{name} tag")
@@ -110,13 +121,55 @@ def council(name: str, *, plans: int = 2, actions: int = 3, measures: int = 2) -
     for days in (-30, 30):
         Meeting.objects.create(board=board, date=today + timedelta(days=days))
     result.boards.append(board)
+    result.inspections = _inspections(result, findings=max(2, actions // 2))
     return result
 
 
-def rows_for(plan_ids, measure_ids, board_ids) -> dict[str, set[int]]:
-    """The ids each table should give a caller who sees these plans, measures and boards,
-    found straight from the models (not through the API's scope)."""
+def _inspections(council_obj: Council, *, findings: int) -> list[Inspection]:
+    """An inspection the plans respond to (judgements, ``findings`` findings each answered by
+    the first action of every plan and shown by the first measure, a deadline), a monitoring
+    visit of the first plan only that says something about every finding, and an inspection of
+    the council that no plan responds to (seen by the council's keys, not by a plan's)."""
+    org, plans = council_obj.organisation, council_obj.plans
+    inspection = inspections_f.inspection(org, plans=plans, findings=findings)
+    Judgement.objects.create(inspection=inspection, area=Judgement.Area.OVERALL, grade="inadequate")
+    Judgement.objects.create(
+        inspection=inspection, area=Judgement.Area.OTHER, other_area="Leadership", grade="good"
+    )
+    Deadline.objects.create(
+        inspection=inspection, kind=Deadline.Kind.ACTION_PLAN, working_days=70, source="Reg. 4"
+    )
+    first_actions = [plan.actions.order_by("pk").first() for plan in plans]
+    for finding in inspection.recommendations.all():
+        for action in first_actions:
+            if action is not None:
+                RecommendationAction.objects.create(recommendation=finding, action=action)
+        finding.measures.add(*council_obj.measures[:1])
+    visit = inspections_f.inspection(
+        org,
+        plans=plans[:1],
+        kind=Inspection.Kind.MONITORING,
+        title="Monitoring visit",
+        follows=inspection,
+        on_site_start=date(2022, 9, 6),
+        on_site_end=date(2022, 9, 7),
+        report_received=None,
+    )
+    for finding in inspection.recommendations.all():
+        VisitFinding.objects.create(
+            visit=visit, recommendation=finding, progress=VisitFinding.Progress.SOME, said="Some."
+        )
+    review = inspections_f.inspection(
+        org, kind=Inspection.Kind.REVIEW, title="Peer review", findings=1
+    )
+    return [inspection, visit, review]
+
+
+def rows_for(plan_ids, measure_ids, board_ids, inspection_ids) -> dict[str, set[int]]:
+    """The ids each table should give a caller who sees these plans, measures, boards and
+    inspections, found straight from the models (not through the API's scope)."""
     plans = Plan.objects.filter(pk__in=plan_ids)
+    findings = Recommendation.objects.filter(inspection_id__in=inspection_ids)
 
     def ids(queryset):
         return set(queryset.values_list("pk", flat=True))
@@ -144,4 +197,24 @@ def rows_for(plan_ids, measure_ids, board_ids) -> dict[str, set[int]]:
             Board.plans.through.objects.filter(board_id__in=board_ids, plan__in=plans)
         ),
         "meetings": ids(Meeting.objects.filter(board_id__in=board_ids)),
+        "inspections": set(inspection_ids),
+        "inspection-plans": ids(
+            Inspection.plans.through.objects.filter(
+                inspection_id__in=inspection_ids, plan__in=plans
+            )
+        ),
+        "judgements": ids(Judgement.objects.filter(inspection_id__in=inspection_ids)),
+        "recommendations": ids(findings),
+        "recommendation-actions": ids(
+            RecommendationAction.objects.filter(recommendation__in=findings, action__plan__in=plans)
+        ),
+        "recommendation-measures": ids(
+            Recommendation.measures.through.objects.filter(
+                recommendation__in=findings, measure_id__in=measure_ids
+            )
+        ),
+        "visit-findings": ids(
+            VisitFinding.objects.filter(visit_id__in=inspection_ids, recommendation__in=findings)
+        ),
+        "deadlines": ids(Deadline.objects.filter(inspection_id__in=inspection_ids)),
     }
