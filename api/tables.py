@@ -209,18 +209,23 @@ def _labels(column: str, choices) -> Callable[[dict], str]:
     return lambda row: labels.get(row[column], "")
 
 
+AREA_LABELS = dict(Judgement.Area.choices)
+FINDING_LABELS = dict(Recommendation.Kind.choices)
+DEADLINE_LABELS = dict(Deadline.Kind.choices)
+
+
 def _area_label(row):
     if row["area"] == Judgement.Area.OTHER:
         return row["other_area"]
-    return Judgement.Area(row["area"]).label if row["area"] in Judgement.Area.values else ""
+    return AREA_LABELS.get(row["area"], "")
 
 
 def _recommendation_label(row):
-    return f"{Recommendation.Kind(row['kind']).label} {row['number']}"
+    return f"{FINDING_LABELS.get(row['kind'], '')} {row['number']}".strip()
 
 
 def _deadline_name(row):
-    return row["label"] or Deadline.Kind(row["kind"]).label
+    return row["label"] or DEADLINE_LABELS.get(row["kind"], "")
 
 
 def _computed_due(row):
