@@ -2,7 +2,8 @@
 key the API answers 401 (never a redirect to the sign-in page); every signed-in role may read,
 each seeing what its pages show (tested in tests/api/test_sessions_and_http.py and
 tests/api/test_inspections.py); nobody may write with a session (403: writes need a
-read-and-write key), and tables other than measure values take no POST at all. The schema is public. Keys, with two organisations, are in tests/api/."""
+read-and-write key), and tables other than measure values take no POST at all. The schema is
+public. Keys, with two organisations, are in tests/api/."""
 
 from api.tables import TABLES
 from tests.matrix import Entry, statuses
