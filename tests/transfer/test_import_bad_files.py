@@ -53,7 +53,9 @@ def openpyxl_must_not_run(monkeypatch):
 @pytest.mark.parametrize(
     "filename,expected",
     [
-        ("plan.docx", "must be an Excel workbook (.xlsx) or a CSV file (.csv); this is .docx"),
+        ("plan.docx", "could not be read as a Word document"),
+        ("plan.doc", "Old Word .doc files cannot be read"),
+        ("plan.pdf", "a CSV file (.csv) or a Word document (.docx); this is .pdf"),
         ("plan", "this is a file with no extension"),
         ("plan.xls", "Old Excel .xls files cannot be read"),
     ],
