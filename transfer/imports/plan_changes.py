@@ -489,9 +489,29 @@ class PlanImporter:
                 )
             )
 
+    def tree(self) -> list[dict]:
+        """The structure in the order of the plan, each level under its parent, with depth."""
+        nodes = getattr(self, "structure", [])
+        out = []
+        for p in (n for n in nodes if n["kind"] == "priority"):
+            out.append({**p, "depth": 0, "indent": ""})
+            mine = [n for n in nodes if n["kind"] != "priority" and n["priority"] == p["number"]]
+            for o in (n for n in mine if n["kind"] == "outcome"):
+                out.append({**o, "depth": 1, "indent": "x"})
+                for ob in mine:
+                    if ob["kind"] == "objective" and ob["outcome"] == o["number"]:
+                        out.append({**ob, "depth": 2, "indent": "xx"})
+            for ob in mine:
+                if ob["kind"] == "objective" and not ob["outcome"]:
+                    out.append({**ob, "depth": 1, "indent": "x"})
+        return out
+
     def node(self, kind, item, existing, changes):
         return {
             "kind": kind,
+            "priority": getattr(item, "priority", item.number),
+            "outcome": getattr(item, "outcome", None),
+            "sheet": item.sheet,
             "row": item.row,
             "number": item.number,
             "title": short(item.title),
@@ -608,6 +628,7 @@ class PlanImporter:
             "new_tags": getattr(self, "new_tags", []),
             "new_organisations": getattr(self, "new_organisations", []),
             "structure": getattr(self, "structure", []),
+            "tree": self.tree(),
             "actions": getattr(self, "action_rows", []),
             "priority_label": self.parsed.priority_label if self.parsed else "",
             "sheets": [s.as_dict() for s in reading.sheets] if reading else [],
