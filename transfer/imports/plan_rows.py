@@ -613,7 +613,10 @@ class PlanRowReader:
                 "not imported.",
             )
             return "note or key"
-        if field_key in ("action", "number") and not self.section_in_action_column(row, index):
+        if field_key in ("action", "number"):
+            shape = section_shape(text)
+            if self.section_in_action_column(row, index, shape, field_key, text):
+                return self.section_row(row, shape)
             section = section_match(text)
             # In the action column, "Phase 2: train staff" is an action, not a section.
             if section and is_priority_word(section[0]) and "priority" not in self.cols:
@@ -634,12 +637,18 @@ class PlanRowReader:
             return False  # an outcome or objective on a row of its own, read from its column
         return self.section_row(row, shape)
 
-    def section_in_action_column(self, row: int, index: int) -> bool:
-        """A heading in the action column merged across the table, or bold, is a section row."""
+    def section_in_action_column(self, row, index, shape: Shape, field_key, text) -> bool:
+        """A heading in the action or number column is a section row when it is merged across
+        the table, when it is bold and numbered or named like one ("A. Resilience"), or when
+        the number column holds words ("Outcome 1.1 - ...")."""
+        if field_key == "number" and (len(text) > LIMITS["number"] or len(text.split()) > 2):
+            return True
         cell = self.grid_cell(row, index)
         if cell is None or index != min(self.cols.values(), default=0):
             return False
-        return cell.span[1] > 1 and cell.span[1] >= len(self.cols) // 2
+        if cell.span[1] > 1 and cell.span[1] >= len(self.cols) // 2:
+            return True
+        return cell.bold and shape.key != "plain" and "\n" not in text
 
     def section_row(self, row: int, shape: Shape):
         kind = self.sections.get(shape.key) or SHAPE_DEFAULTS[shape.key]

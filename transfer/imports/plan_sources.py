@@ -21,11 +21,12 @@ from transfer.imports.plan_rows import (
     ParsedPlan,
     PlanRowReader,
     ignored_cell,
+    section_shape,
     split_number,
     squash,
 )
 from transfer.imports.reading import cell_text
-from transfer.imports.sheets import ACTIONS, LEGEND, SheetInfo, classify, title_above
+from transfer.imports.sheets import ACTIONS, COVER, LEGEND, SheetInfo, classify, title_above
 
 MAX_LISTED = 2_000  # ignored cells listed one by one in the preview (all are counted)
 SHEET_NUMBER_RX = re.compile(
@@ -55,6 +56,7 @@ class PlanReading:
     used: int = 0
     ignored: list[dict] = field(default_factory=list)
     ignored_count: int = 0
+    cover: tuple[int, int] | None = None  # (sheet, row) of a cover's title used as the title
 
     @property
     def header(self) -> HeaderMatch | None:
@@ -114,11 +116,12 @@ def read_plan(source: Source, options: dict, *, rating_words: dict, numbering: s
         header = PLAN_FIELDS.find_header(rows, mapping)
         reading.chosen.append(SheetRead(grid, info, header))
     take_legend(source, reading)
+    take_cover(source, reading)
     for grid in source.grids:
         if grid.index not in {s.grid.index for s in reading.chosen} and not is_legend(
             reading, grid
         ):
-            not_chosen(reading, grid)
+            not_chosen(reading, grid, skip=reading.cover)
     if not reading.chosen or all(s.header is None for s in reading.chosen):
         reading.errors.append(
             Issue(
@@ -167,11 +170,14 @@ def read_sheets(
                 tag_pattern=options.get("tag_pattern") or DEFAULT_TAG_PATTERN,
                 sections=options.get("sections") or {},
             )
-        title_rows(reading, read, label)
-        below = read.grid.rows[read.header.position + 1 :]
+        sections = title_rows(reading, read, several)
+        start = read.header.position + 1
+        picked = [n for n, (number, _) in enumerate(read.grid.rows) if number in sections]
+        below = [read.grid.rows[n] for n in picked] + read.grid.rows[start:]
+        values = read.grid.values()
         reading.used += sum(1 for c in read.header.normalised if c)  # the column names
         reader.read_sheet(
-            read.grid.values()[read.header.position + 1 :],
+            [values[n] for n in picked] + values[start:],
             header=read.header,
             sheet=label,
             grid_name=read.grid.name,
@@ -224,9 +230,35 @@ def take_legend(source: Source, reading: PlanReading) -> None:
         break
 
 
-def not_chosen(reading: PlanReading, grid: Grid, why: str = "sheet not chosen") -> None:
+def take_cover(source: Source, reading: PlanReading) -> None:
+    """A cover sheet's title (its first line naming a plan or strategy, else its first line)
+    is the plan's title when the sheets read have none of their own."""
+    for grid, info in zip(source.grids, reading.sheets, strict=True):
+        if info.kind != COVER or grid.index in {s.grid.index for s in reading.chosen}:
+            continue
+        lines = [
+            (number, cell)
+            for number, cells in grid.rows
+            for cell in cells
+            if cell is not None and not cell.blank
+        ]
+        named = [
+            item
+            for item in lines
+            if re.search(r"\b(plan|strategy)\b", cell_text(item[1].value), re.IGNORECASE)
+        ]
+        for number, cell in named[:1] or lines[:1]:
+            reading.title = " ".join(cell_text(cell.value).split())[:250]
+            reading.used += 1
+            reading.cover = (grid.index, number)
+        return
+
+
+def not_chosen(reading: PlanReading, grid: Grid, why: str = "sheet not chosen", skip=None) -> None:
     for number, cells in grid.rows:
         for cell in cells:
+            if skip == (grid.index, number):
+                continue  # the cover's title, used
             if cell is not None and not cell.blank:
                 list_ignored(
                     reading,
@@ -240,20 +272,32 @@ def list_ignored(reading: PlanReading, item: dict) -> None:
         reading.ignored.append(item)
 
 
-def title_rows(reading: PlanReading, read: SheetRead, label: str) -> None:
+def title_rows(reading: PlanReading, read: SheetRead, several: bool) -> list[int]:
     """Rows above the header: the first line of text is the plan's title (suggested when none
-    is given); the rest are listed as not taken."""
+    is given; with one sheet per priority it is the sheet's priority); a heading that reads as a
+    section ("Improvement Area 1: ...", in Word above the first table) is returned to be read
+    as one; the rest are listed as not taken."""
     header = read.header
     assert header is not None
     above = read.grid.rows[: header.position]
     title = title_above(read.grid.values()[: header.position])
-    if title and not reading.title:
+    if title and not reading.title and not several:
         reading.title = title
-    taken = False
+    taken, sections = False, []
     for number, cells in above:
-        for cell in cells:
-            if cell is None or cell.blank:
-                continue
+        filled = [c for c in cells if c is not None and not c.blank]
+        if (
+            taken
+            and len(filled) == 1
+            and section_shape(cell_text(filled[0].value)).key
+            in (
+                "word:priority",
+                "code",
+            )
+        ):
+            sections.append(number)
+            continue
+        for cell in filled:
             text = " ".join(cell_text(cell.value).split())
             if text == title and not taken:
                 reading.used += 1
@@ -265,6 +309,7 @@ def title_rows(reading: PlanReading, read: SheetRead, label: str) -> None:
                         read.grid.name, number, cell.column - 1, text, "above the column names"
                     ),
                 )
+    return sections
 
 
 def check_header(reading: PlanReading, read: SheetRead, label: str) -> None:

@@ -121,8 +121,12 @@ def classify(grid: Grid, fields: FieldSet) -> SheetInfo:
         info.header_row = header.row_number
         info.title = title_above(rows[: header.position])
         required = fields.required[0]
-        below = len(rows) - header.position - 1
-        info.kind = ACTIONS if required in header.by_field and below > 0 else SUMMARY
+        below = rows[header.position + 1 :]
+        values = [c for _, cells in below for c in cells if c not in (None, "")]
+        numbers = sum(1 for c in values if isinstance(c, (int, float)) and not isinstance(c, bool))
+        looks_numeric = bool(values) and numbers >= len(values) * 0.4  # counts, not actions
+        table = required in header.by_field and below and not looks_numeric
+        info.kind = ACTIONS if table else SUMMARY
         return info
     legend = legend_entries(grid)
     if len(legend) >= 2 or (legend and LEGEND_NAMES.match(grid.name.strip())):
