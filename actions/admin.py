@@ -114,7 +114,7 @@ class ActionAdmin(SimpleHistoryAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["plan", "priority", "outcome", "objective", ("number", "sequence")]}),
-        ("What", {"fields": ["description", "success_criteria", "tags"]}),
+        ("What", {"fields": ["description", "success_criteria", "tags", "notes"]}),
         (
             "Who",
             {"fields": [("lead", "lead_text"), "supporting_officers", "delegates", "partners"]},

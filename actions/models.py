@@ -86,6 +86,12 @@ class Action(TimescaleFields):
     sequence = models.PositiveIntegerField(default=0, help_text="Order within its parent.")
     description = models.TextField()
     success_criteria = models.TextField(blank=True)
+    notes = models.TextField(
+        "other text from the plan",
+        blank=True,
+        help_text="Columns of an imported plan with no field of their own (kept as "
+        '"Heading: text"), and commentary it gave without a rating.',
+    )
     lead = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
     )

@@ -20,13 +20,19 @@ from transfer.exports import (
     plan_csv_bytes,
     plan_xlsx_bytes,
 )
-from transfer.imports.forms import MappingForm, MeasureUploadForm, PlanUploadForm
+from transfer.imports.forms import (
+    MappingForm,
+    MeasureUploadForm,
+    PlanChoicesForm,
+    PlanUploadForm,
+)
 from transfer.imports.headers import MEASURE_FIELDS, PLAN_FIELDS
 from transfer.imports.plan_changes import ImportBlocked
 from transfer.imports.reading import ImportFileError
 from transfer.imports.services import (
     AlreadyImported,
     plan_import_commit,
+    plan_import_reconsider,
     plan_import_remap,
     plan_import_upload,
 )
@@ -113,6 +119,16 @@ def mapping_form(plan_import: PlanImport, data=None) -> MappingForm | None:
     return MappingForm(data, unknown=columns, fields=fields, initial=initial)
 
 
+def choices_form(plan_import: PlanImport, data=None) -> PlanChoicesForm | None:
+    if (
+        plan_import.kind != PlanImport.Kind.PLAN
+        or plan_import.status == PlanImport.Status.COMMITTED
+    ):
+        return None
+    form = PlanChoicesForm(data, result=plan_import.result)
+    return form if form.fields else None
+
+
 class ImportPreviewView(AdministratorRequiredMixin, View):
     """The preview; a POST records the mapping of unrecognised columns and previews again."""
 
@@ -127,6 +143,10 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
     def post(self, request, pk):
         plan_import = self.get_object(pk)
+        if request.POST.get("form") == "choices":
+            return self.post_choices(request, plan_import)
+        if request.POST.get("form") == "update_instead":
+            return self.post_update_instead(request, plan_import)
         form = mapping_form(plan_import, request.POST)
         if form is None:
             return redirect("imports:preview", pk=plan_import.pk)
@@ -138,7 +158,29 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
             messages.error(request, str(exc))
         return redirect("imports:preview", pk=plan_import.pk)
 
-    def show(self, request, plan_import, form):
+    def post_choices(self, request, plan_import):
+        form = choices_form(plan_import, request.POST)
+        if form is None:
+            return redirect("imports:preview", pk=plan_import.pk)
+        if not form.is_valid():
+            return self.show(request, plan_import, mapping_form(plan_import), choices=form)
+        try:
+            plan_import_reconsider(plan_import=plan_import, changes=form.options())
+        except (ImportFileError, AlreadyImported) as exc:
+            messages.error(request, str(exc) or "This file has already been imported.")
+        return redirect("imports:preview", pk=plan_import.pk)
+
+    def post_update_instead(self, request, plan_import):
+        """Update the plan this file was imported into before, instead of making a copy."""
+        earlier = (plan_import.result.get("already_imported") or {}).get("plan")
+        plan = Plan.objects.filter(pk=earlier).first()
+        if plan is None or plan_import.status == PlanImport.Status.COMMITTED:
+            return redirect("imports:preview", pk=plan_import.pk)
+        plan_import_reconsider(plan_import=plan_import, changes={"mode": "update", "plan": plan.pk})
+        messages.info(request, f"The file will now update {plan.title}.")
+        return redirect("imports:preview", pk=plan_import.pk)
+
+    def show(self, request, plan_import, form, choices=None):
         result = plan_import.result
         fields = PLAN_FIELDS if plan_import.kind == PlanImport.Kind.PLAN else MEASURE_FIELDS
         context = {
@@ -147,6 +189,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
             "mapping_form": form,
             "field_help": [(f.label, f.synonyms[:4]) for f in fields.fields],
             "committed": plan_import.status == PlanImport.Status.COMMITTED,
+            "choices_form": choices if choices is not None else choices_form(plan_import),
         }
         counts = result.get("counts") or {}
         context["priorities_label"] = plural(result.get("priority_label") or "Priority")

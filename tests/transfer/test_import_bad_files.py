@@ -53,7 +53,9 @@ def openpyxl_must_not_run(monkeypatch):
 @pytest.mark.parametrize(
     "filename,expected",
     [
-        ("plan.docx", "must be an Excel workbook (.xlsx) or a CSV file (.csv); this is .docx"),
+        ("plan.docx", "could not be read as a Word document"),
+        ("plan.doc", "Old Word .doc files cannot be read"),
+        ("plan.pdf", "a CSV file (.csv) or a Word document (.docx); this is .pdf"),
         ("plan", "this is a file with no extension"),
         ("plan.xls", "Old Excel .xls files cannot be read"),
     ],
@@ -236,3 +238,60 @@ def test_neutralised_formulas_and_hidden_characters_are_read_as_written():
     for name, content in (("a.xlsx", xlsx_bytes(rows)), ("a.csv", csv_bytes(rows))):
         table = read_table(filename=name, content=content)
         assert [cells[0] for _, cells in table.rows[1:]] == ["=SUM(A1:A2)", "-1 staff", "Abcdef"]
+
+
+# -- Word documents: the same protections -------------------------------------------------------
+def word_document() -> bytes:
+    from tests.data import docx_builder as dx
+
+    table = dx.TableSpec(
+        rows=[[dx.cell("Action"), dx.cell("Lead")], [dx.cell("Do"), dx.cell("DCS")]]
+    )
+    return dx.document_bytes([table.xml()])
+
+
+def test_a_word_document_is_read_into_a_table():
+    table = read_table(filename="plan.docx", content=word_document())
+    assert table.kind == "docx" and table.rows == [(1, ["Action", "Lead"]), (2, ["Do", "DCS"])]
+
+
+def test_a_word_zip_bomb_is_refused_quickly_without_parsing_it():
+    bomb = rewrite(
+        word_document(),
+        "word/document.xml",
+        lambda xml: xml + b"<!-- " + b"0" * (60 * 1024 * 1024) + b" -->",
+    )
+    started = time.monotonic()
+    message = refused("bomb.docx", bomb)
+    assert time.monotonic() - started < 2
+    assert "The document would take 60 MB once uncompressed" in message
+
+
+def test_xml_entity_attacks_in_a_word_document_are_refused():
+    attack = rewrite(
+        word_document(),
+        "word/document.xml",
+        with_doctype(b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'),
+    )
+    assert "The document contains XML entity declarations" in refused("plan.docx", attack)
+
+
+def test_a_password_protected_word_document_is_refused():
+    message = refused("plan.docx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    assert "This document is password-protected or encrypted" in message
+
+
+def test_a_word_document_without_tables_says_so():
+    from tests.data import docx_builder as dx
+
+    content = dx.document_bytes([dx.para("Just words")])
+    assert "The Word document has no tables" in refused("plan.docx", content)
+
+
+def test_the_row_limit_applies_to_word_tables(settings):
+    from tests.data import docx_builder as dx
+
+    settings.IMPORT_MAX_ROWS = 20
+    rows = [[dx.cell(f"Action {n}")] for n in range(30)]
+    content = dx.document_bytes([dx.TableSpec(rows=rows).xml()])
+    assert "more than 20 rows" in refused("plan.docx", content)

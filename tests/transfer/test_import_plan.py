@@ -181,18 +181,27 @@ def test_synonym_headers_import_like_the_usual_ones(org):
     assert action.rating == Rating.GREEN
 
 
-def test_an_unknown_header_waits_for_a_mapping(org):
+def test_an_unknown_column_is_kept_as_extra_text_until_mapped(org):
     rows = [HEADER + ["Board comments"], ["", "", "An action", "", "", "", "", "", "Noted"]]
     result = importer(rows, new_plan_options(org)).result
-    assert result["needs_mapping"] and not result["can_commit"]
+    assert result["needs_mapping"] and result["can_commit"] and result["errors"] == []
     assert result["unknown"] == [{"letter": "I", "heading": "Board comments"}]
-    assert 'Column I ("Board comments") is not recognised' in result["errors"][0]["message"]
-    with pytest.raises(ImportBlocked):
-        importer(rows, new_plan_options(org)).commit()
-    mapped = importer(rows, new_plan_options(org, mapping={"I": "commentary"}))
+    assert (
+        'Column I ("Board comments") is not one the import knows: its text is kept'
+        in (result["warnings"][0]["message"])
+    )
+    plan = importer(rows, new_plan_options(org)).commit()
+    assert Action.objects.get(plan=plan).notes == "Board comments: Noted"
+    mapped = importer(rows, new_plan_options(org, title="Mapped", mapping={"I": "commentary"}))
     assert mapped.result["can_commit"]
+    plan = mapped.commit()  # commentary without a rating is kept, not dropped
+    assert Action.objects.get(plan=plan).notes == "Commentary: Noted"
     ignored = importer(rows, new_plan_options(org, mapping={"I": IGNORE}))
     assert ignored.result["can_commit"] and ignored.result["errors"] == []
+    listed = ignored.result["account"]["listed"]
+    assert {"sheet": "Plan", "row": 2, "column": "I", "text": "Noted", "why": "column ignored"} in (
+        listed
+    )
 
 
 def test_a_sheet_without_an_action_column_says_so(org):
@@ -262,10 +271,17 @@ def test_rag_words_become_initial_updates_and_unknown_words_are_errors(org):
     assert messages(bad.result["errors"]) == [
         (
             9,
-            'The RAG rating "Purple" is not one of Red, Amber, Green, Blue (complete) or Not '
-            "started.",
+            'The RAG rating "Purple" is not a word the import knows: say what it means in the '
+            "choices above.",
         )
     ]
+    assert bad.result["unknown_ratings"] == [{"word": "Purple", "rows": [9], "count": 1}]
+    mapped = importer(
+        rows + [["", "Action 9", "Purple", ""]],
+        new_plan_options(org, title="Mapped", rating_words={"purple": Rating.COMPLETE}),
+    )
+    assert mapped.result["errors"] == []
+    assert mapped.result["actions"][-1]["rating_value"] == Rating.COMPLETE
 
 
 def test_leads_are_matched_or_created_and_the_preview_says_which(org):
@@ -273,21 +289,30 @@ def test_leads_are_matched_or_created_and_the_preview_says_which(org):
         ["Priority", "Action", "Lead officer"],
         ["1 People", "First", "Jane Smith"],
         ["", "Second", "Head of Early Help and partners"],
-        ["", "Third", "Partners and DCS"],
+        ["", "Third", "DCS and key partner agencies"],
+        ["", "Fourth", "TBC"],
+        ["", "Fifth", "Jane Smith / Head of Quality\nN/A"],
     ]
     i = importer(rows, new_plan_options(org))
     leads = {e["written"]: (e["status"], e["person"]) for e in i.result["leads"]}
     assert leads == {
         "Jane Smith": ("matched", "Jane Smith"),
-        "Head of Early Help and partners": ("created", "Head of Early Help"),
-        "Partners and DCS": ("matched", "DCS"),
+        # split only on line breaks, ";" and "/": "and" joins the words of one lead
+        "Head of Early Help and partners": ("created", "Head of Early Help and partners"),
+        "DCS and key partner agencies": ("matched", "DCS"),  # a post beginning the words
+        "Jane Smith / Head of Quality N/A": ("matched", "Jane Smith"),
+        "Head of Quality": ("created", "Head of Quality"),
     }
-    assert i.result["counts"]["people_to_create"] == 1
+    assert i.result["counts"]["people_to_create"] == 2
     plan = i.commit()
-    created = Person.objects.get(name="Head of Early Help")
+    created = Person.objects.get(name="Head of Early Help and partners")
     assert created.is_role and created.organisation == org
-    second = Action.objects.get(plan=plan, description="Second")
-    assert second.lead == created and second.lead_text == "Head of Early Help and partners"
+    assert Action.objects.get(plan=plan, description="Fourth").lead is None  # TBC is nobody
+    fifth = Action.objects.get(plan=plan, description="Fifth")
+    assert fifth.lead.name == "Jane Smith"
+    assert [p.name for p in fifth.supporting_officers.all()] == ["Head of Quality"]
+    third = Action.objects.get(plan=plan, description="Third")
+    assert third.lead.name == "DCS" and third.lead_text == "DCS and key partner agencies"
 
 
 def test_unreadable_timescales_are_kept_as_written_with_a_warning(org):
@@ -470,7 +495,7 @@ def test_an_action_that_looks_like_a_heading_stays_an_action(org):
     assert [a["description"] for a in i.result["actions"]] == ["Phase 2: train every manager"]
 
 
-def test_an_outcome_without_actions_is_kept_with_a_warning(org):
+def test_a_key_below_the_table_is_a_note_with_a_warning_not_an_outcome(org):
     rows = [
         HEADER,
         ["Improvement Area One : People"],
@@ -481,7 +506,16 @@ def test_an_outcome_without_actions_is_kept_with_a_warning(org):
     assert messages(i.result["warnings"]) == [
         (
             4,
-            'Outcome 1.2 ("Key: R = Red, A = Amber") has no actions. It will be kept; check it '
-            "is not a note.",
+            '"Key: R = Red, A = Amber" reads as a note or a key, not part of the plan, so it is '
+            "not imported.",
         )
+    ]
+    assert i.result["account"]["listed"] == [
+        {
+            "sheet": "Plan",
+            "row": 4,
+            "column": "A",
+            "text": "Key: R = Red, A = Amber",
+            "why": "note or key",
+        }
     ]

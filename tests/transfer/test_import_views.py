@@ -67,7 +67,12 @@ def test_a_missing_file_is_a_form_error_and_what_was_typed_is_kept(admin_client,
 @pytest.mark.parametrize(
     "name,content,message",
     [
-        ("plan.docx", b"x", "The file must be an Excel workbook (.xlsx) or a CSV file (.csv)"),
+        (
+            "plan.pdf",
+            b"x",
+            "The file must be an Excel workbook (.xlsx), a CSV file (.csv) or a Word",
+        ),
+        ("plan.docx", b"x", "could not be read as a Word document"),
         ("plan.xlsx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "password-protected or encrypted"),
         ("plan.xlsx", b"PK\x03\x04 broken", "could not be read as an Excel workbook"),
         ("plan.csv", b"", "The file is empty"),

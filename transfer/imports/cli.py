@@ -17,7 +17,7 @@ from transfer.models import PlanImport
 
 
 def add_common_arguments(parser) -> None:
-    parser.add_argument("file", help="The .xlsx or .csv file to import.")
+    parser.add_argument("file", help="The .xlsx, .csv or .docx file to import.")
     parser.add_argument(
         "--map",
         action="append",
@@ -45,6 +45,60 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
     return mapping
 
 
+SECTION_ALIASES = {
+    "1": "num:1",
+    "a": "num:1",
+    "1.1": "num:1.1",
+    "1.1.1": "num:1.1.1",
+    "1.1a": "num:1.1.1",
+    "code": "code",
+    "sp1": "code",
+    "plain": "plain",
+    "text": "plain",
+    "priority-words": "word:priority",
+    "outcome-words": "word:outcome",
+    "objective-words": "word:objective",
+}
+
+
+def parse_choices(o: dict) -> dict:
+    """--sheet, --section, --rating and --use-legend as the preview's choices."""
+    from core.rag import Rating
+    from transfer.imports.plan_rows import NO_RATING, SECTION_CHOICES, SHAPE_LABELS
+
+    out: dict = {}
+    if o.get("sheet"):
+        out["sheets"] = list(o["sheet"])
+    kinds = {key for key, _ in SECTION_CHOICES}
+    sections = {}
+    for item in o.get("section") or []:
+        level, sep, kind = (part.strip() for part in item.partition("="))
+        key = SECTION_ALIASES.get(level.lower(), level)
+        if not sep or key not in SHAPE_LABELS or kind not in kinds:
+            raise CommandError(
+                f'--section takes LEVEL=KIND, e.g. "1.1=outcome", not "{item}". LEVEL is one of '
+                f"{', '.join(SECTION_ALIASES)}; KIND one of {', '.join(sorted(kinds))}."
+            )
+        sections[key] = kind
+    if sections:
+        out["sections"] = sections
+    ratings = {r.value for r in Rating} | {NO_RATING}
+    words = {}
+    for item in o.get("rating") or []:
+        word, sep, rating = (part.strip() for part in item.rpartition("="))
+        if not sep or not word or rating.lower() not in ratings:
+            raise CommandError(
+                f'--rating takes WORD=RATING, e.g. "Behind=red", not "{item}". RATING is one of '
+                f"{', '.join(sorted(ratings))}."
+            )
+        words[word.lower()] = rating.lower()
+    if words:
+        out["rating_words"] = words
+    if o.get("use_legend"):
+        out["use_legend"] = True
+    return out
+
+
 def run(command, *, kind: str, path: str, options: dict, commit: bool, username: str | None):
     file = Path(path)
     if not file.is_file():
@@ -55,6 +109,7 @@ def run(command, *, kind: str, path: str, options: dict, commit: bool, username:
     except ImportFileError as exc:
         raise CommandError(str(exc)) from exc
     show(command, importer.result)
+    show_account(command, importer.result)
     if importer.result["errors"]:
         raise CommandError(
             f"{len(importer.result['errors'])} problem(s) in the file: nothing was imported."
@@ -97,10 +152,39 @@ def run(command, *, kind: str, path: str, options: dict, commit: bool, username:
     return plan
 
 
+def show_account(command, result: dict) -> None:
+    """The same account of cells as the browser's preview ends with."""
+    account = result.get("account")
+    if not account:
+        return
+    out = command.stdout
+    out.write(
+        f"Cells read: {account['read']}; used: {account['used']} ({account['share_used']}%); "
+        f"not taken: {account['ignored']}"
+        + (f"; not accounted for: {account['unaccounted']}" if account["unaccounted"] else "")
+    )
+    for cell in account["listed"]:
+        out.write(
+            f"  not taken: {cell['sheet']} row {cell['row']} column {cell['column']}: "
+            f"{cell['text']} ({cell['why']})"
+        )
+
+
 def show(command, result: dict) -> None:
     out = command.stdout
     info = result["file"]
     out.write(f"{info['name']}: {info['read_as']}, {info['rows']} rows")
+    for sheet in result.get("sheets", []):
+        chosen = "read" if sheet["name"] in result.get("chosen_sheets", []) else "not read"
+        out.write(
+            f'  sheet "{sheet["name"]}": {sheet["label"].lower()}, {sheet["rows"]} rows ({chosen})'
+        )
+    if result.get("suggested_title"):
+        out.write(f"Title in the file: {result['suggested_title']}")
+    for kind in result.get("section_kinds", []):
+        out.write(f"Section rows: {kind['label']} ({kind['count']}): read as {kind['choice']}")
+    for word in result.get("unknown_ratings", []):
+        out.write(f'Unknown rating word "{word["word"]}" (rows {word["rows"]}): use --rating')
     if info.get("header_row"):
         out.write(f"Column names in row {info['header_row']}")
     for column in result.get("columns", []):

@@ -11,13 +11,15 @@ from django.utils import timezone
 
 from core.formatting import numeric_day_text
 from core.models import Organisation
+from core.rag import Rating
 from core.text import clean_text
 from plans.models import Plan
 from transfer.imports.headers import IGNORE, FieldSet
+from transfer.imports.plan_rows import NO_RATING, SECTION_CHOICES
 from transfer.imports.reading import limit, megabytes
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
-EXTENSIONS = (".xlsx", ".csv")
+EXTENSIONS = (".xlsx", ".csv", ".docx")
 
 
 def financial_year_start(today: date) -> date:
@@ -31,9 +33,10 @@ class SpreadsheetField(forms.FileField):
         kwargs.setdefault("label", "Spreadsheet")
         kwargs.setdefault(
             "help_text",
-            f"An Excel workbook (.xlsx) or a CSV file (.csv), up to "
-            f"{megabytes(limit('IMPORT_MAX_UPLOAD_BYTES'))} and "
-            f"{limit('IMPORT_MAX_ROWS'):,} rows. The first sheet of a workbook is read.",
+            f"An Excel workbook (.xlsx), a CSV file (.csv) or a Word document with the plan in "
+            f"tables (.docx), up to {megabytes(limit('IMPORT_MAX_UPLOAD_BYTES'))} and "
+            f"{limit('IMPORT_MAX_ROWS'):,} rows. Every sheet is looked at: the preview lets "
+            "you choose which hold the plan.",
         )
         kwargs.setdefault(
             "error_messages",
@@ -56,8 +59,8 @@ class SpreadsheetField(forms.FileField):
                     "Old Excel .xls files cannot be read: save it as an Excel Workbook (.xlsx)"
                 )
             raise ValidationError(
-                f"The file must be an Excel workbook (.xlsx) or a CSV file (.csv), "
-                f"not {suffix or 'a file with no extension'}"
+                f"The file must be an Excel workbook (.xlsx), a CSV file (.csv) or a Word "
+                f"document (.docx), not {suffix or 'a file with no extension'}"
             )
         max_bytes = limit("IMPORT_MAX_UPLOAD_BYTES")
         if upload.size > max_bytes:
@@ -92,7 +95,12 @@ class PlanUploadForm(forms.Form):
         required=False,
         empty_label="Choose an organisation",
     )
-    title = forms.CharField(label="Title of the plan", max_length=250, required=False)
+    title = forms.CharField(
+        label="Title of the plan",
+        max_length=250,
+        required=False,
+        help_text="Leave blank to take the title written above the table in the file.",
+    )
     version_label = forms.CharField(
         label="Version (optional)",
         max_length=100,
@@ -143,8 +151,6 @@ class PlanUploadForm(forms.Form):
         elif data.get("mode") == "new":
             if not data.get("organisation"):
                 self.add_error("organisation", "Choose the organisation that owns the plan")
-            if not data.get("title") and "title" not in self.errors:
-                self.add_error("title", "Enter the title of the plan")
             for name, label in (("start", "period start"), ("end", "period end")):
                 if not data.get(name) and name not in self.errors:
                     self.add_error(name, f"Enter the {label}")
@@ -197,3 +203,63 @@ class MappingForm(forms.Form):
         return {
             name.removeprefix("col_"): value or IGNORE for name, value in self.cleaned_data.items()
         }
+
+
+class PlanChoicesForm(forms.Form):
+    """The preview's choices: which sheets hold the plan, what each kind of section row is,
+    what unknown rating words mean, and whether a legend sheet gives the RAG meanings."""
+
+    def __init__(self, *args, result: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        sheets = [s for s in result.get("sheets", []) if s["cells"]]
+        if len(sheets) > 1:
+            self.fields["sheets"] = forms.MultipleChoiceField(
+                label="Sheets that hold the plan",
+                choices=[(s["name"], f"{s['name']} ({s['label'].lower()})") for s in sheets],
+                initial=result.get("chosen_sheets", []),
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": "Choose at least one sheet that holds the plan"},
+            )
+        for kind in result.get("section_kinds", []):
+            self.fields[f"section_{kind['key']}"] = forms.ChoiceField(
+                label=f"{kind['label']}, e.g. \u201c{kind['example']}\u201d ({kind['count']})",
+                choices=SECTION_CHOICES,
+                initial=kind["choice"],
+            )
+        ratings = [(r.value, r.label) for r in Rating] + [(NO_RATING, "Not a rating")]
+        for n, word in enumerate(result.get("unknown_ratings", [])):
+            self.fields[f"rating_{n}"] = forms.ChoiceField(
+                label=f"\u201c{word['word']}\u201d in the RAG column ({word['count']} rows)",
+                choices=[("", "Choose…"), *ratings],
+                error_messages={"required": f"Choose what \u201c{word['word']}\u201d means"},
+            )
+        self.words = [w["word"] for w in result.get("unknown_ratings", [])]
+        if result.get("legend"):
+            self.fields["use_legend"] = forms.BooleanField(
+                label="Use the legend sheet as the organisation\u2019s RAG meanings",
+                required=False,
+                initial=result.get("use_legend", False),
+            )
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        out: dict = {}
+        if "sheets" in data:
+            out["sheets"] = list(data["sheets"])
+        sections = {
+            name.removeprefix("section_"): value
+            for name, value in data.items()
+            if name.startswith("section_")
+        }
+        if sections:
+            out["sections"] = sections
+        words = {
+            self.words[int(name.removeprefix("rating_"))].lower(): value
+            for name, value in data.items()
+            if name.startswith("rating_")
+        }
+        if words:
+            out["rating_words"] = words
+        if "use_legend" in data:
+            out["use_legend"] = bool(data["use_legend"])
+        return out

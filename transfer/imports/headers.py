@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from transfer.imports.reading import cell_text
 
 IGNORE = "ignore"
+EXTRA = "extra"  # kept as extra text on the action (plans only)
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,16 @@ class HeaderMatch:
 class FieldSet:
     """The fields of one kind of import and the names councils give them."""
 
-    def __init__(self, fields: list[Field], required: tuple[str, ...], ignored: tuple[str, ...]):
+    def __init__(
+        self,
+        fields: list[Field],
+        required: tuple[str, ...],
+        ignored: tuple[str, ...],
+        *,
+        keeps_extra: bool = False,
+    ):
         self.fields = fields
+        self.keeps_extra = keeps_extra  # unknown columns are kept as extra text, not refused
         self.required = required
         self.ignored = tuple(normalise_header(name) for name in ignored)
         self._lookup = {}
@@ -79,10 +88,13 @@ class FieldSet:
     def label(self, key: str) -> str:
         if key == IGNORE:
             return "Ignore this column"
+        if key == EXTRA:
+            return "Keep as extra text on the action"
         return next((f.label for f in self.fields if f.key == key), key)
 
     def choices(self) -> list[tuple[str, str]]:
-        return [("", "Choose…"), (IGNORE, "Ignore this column")] + [
+        keep = [(EXTRA, self.label(EXTRA))] if self.keeps_extra else []
+        return [("", "Choose…"), *keep, (IGNORE, "Ignore this column")] + [
             (f.key, f.label) for f in self.fields
         ]
 
@@ -105,7 +117,7 @@ class FieldSet:
         """The first row (of the first ``scan``) naming at least two known fields."""
         mapping = mapping or {}
         for position, (number, cells) in enumerate(rows[:scan]):
-            known = {self.recognise(c) for c in cells} - {None, IGNORE}
+            known = {self.recognise(c) for c in cells} - {None, IGNORE, EXTRA}
             if len(known) >= 2 or (known and self.required[0] in known and len(cells) == 1):
                 return self.match(number, cells, mapping, position)
         return None
@@ -125,9 +137,11 @@ class FieldSet:
             if column.field is None:
                 if column.heading:
                     header.unknown.append(column)
+                    if self.keeps_extra:
+                        column.field = EXTRA  # kept until the administrator says otherwise
                 else:
                     header.unlabelled.append(column)
-            elif column.field != IGNORE:
+            elif column.field not in (IGNORE, EXTRA):
                 seen.setdefault(column.field, []).append(column)
         for key, cols in seen.items():
             if len(cols) > 1:
@@ -157,7 +171,11 @@ PLAN_FIELDS = FieldSet(
             help='A priority per row, e.g. "1 Our People"; blank means the same as above.',
         ),
         Field("priority_number", "Priority number", ("Priority no", "Area no", "Priority ref")),
-        Field("outcome", "Outcome", ("Outcomes", "Outcome area", "Strategic outcome")),
+        Field(
+            "outcome",
+            "Outcome",
+            ("Outcomes", "Outcome area", "Strategic outcome", "Outcome statement"),
+        ),
         Field("outcome_number", "Outcome number", ("Outcome no", "Outcome ref")),
         Field("objective", "Objective", ("Objectives", "Aim", "Aims")),
         Field("objective_number", "Objective number", ("Objective no", "Objective ref")),
@@ -192,6 +210,12 @@ PLAN_FIELDS = FieldSet(
                 "What success looks like",
                 "Evidence of success",
                 "Impact",
+                "Impact measurable outcomes",
+                "Measurable outcomes",
+                "Measurable outcome",
+                "Intended impact",
+                "How will we know",
+                "How we will know",
             ),
         ),
         Field(
@@ -241,12 +265,26 @@ PLAN_FIELDS = FieldSet(
                 "Current RAG",
                 "Current rating",
                 "RAG rating current",
+                "RAG status R A G",
+                "BRAG status",
+                "Progress RAG",
+                "Delivery confidence",
             ),
         ),
         Field(
             "commentary",
             "Latest commentary",
-            ("Commentary", "Progress update", "Latest update", "Update", "Progress commentary"),
+            (
+                "Commentary",
+                "Progress update",
+                "Latest update",
+                "Update",
+                "Progress commentary",
+                "Comments",
+                "Progress",
+                "Progress to date",
+                "Update on progress",
+            ),
             help="Kept with the initial RAG rating.",
         ),
         Field(
@@ -269,6 +307,7 @@ PLAN_FIELDS = FieldSet(
     ],
     required=("action",),
     ignored=("Updated", "Last updated", "Update date", "Date of update", "Overdue"),
+    keeps_extra=True,
 )
 
 # -- measure values -----------------------------------------------------------------------------

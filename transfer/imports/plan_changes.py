@@ -19,13 +19,12 @@ Options (kept in ``PlanImport.options`` between the preview and the commit):
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -37,15 +36,15 @@ from core.models import Organisation, Person
 from core.rag import Rating, split
 from plans.models import Plan
 from priorities.models import Objective, Outcome, Priority
-from transfer.imports.headers import PLAN_FIELDS
+from transfer.imports.grid import Cell, Grid, Source
+from transfer.imports.headers import EXTRA, PLAN_FIELDS
 from transfer.imports.plan_rows import (
-    DEFAULT_TAG_PATTERN,
     Issue,
     PAction,
     ParsedPlan,
-    PlanRowReader,
     squash,
 )
+from transfer.imports.plan_sources import PlanReading, read_plan
 from transfer.imports.reading import Table
 
 ROLE_WORDS = (
@@ -62,6 +61,22 @@ ROLE_WORDS = (
     "agencies",
 )
 PREVIEW_TEXT = 140
+
+
+def as_grid(table: Table) -> Grid:
+    """A table of plain values (built in code, not read from a file) as a grid of cells."""
+    grid = Grid(name=table.sheet or table.filename, kind="sheet")
+    for number, values in table.rows:
+        grid.rows.append(
+            (
+                number,
+                [
+                    None if v in (None, "") else Cell(value=v, row=number, column=i)
+                    for i, v in enumerate(values, start=1)
+                ],
+            )
+        )
+    return grid
 
 
 class ImportBlocked(Exception):
@@ -87,11 +102,6 @@ class LeadChoice:
         return None
 
 
-def lead_parts(cell: str) -> list[str]:
-    parts = re.split(r"\s*(?:\n|,|;|/|&|\+|\band\b)\s*", cell, flags=re.IGNORECASE)
-    return [squash(p) for p in parts if squash(p)]
-
-
 def looks_like_role(name: str) -> bool:
     lowered = name.lower()
     return (name.isupper() and len(name) <= 10) or any(w in lowered for w in ROLE_WORDS)
@@ -103,13 +113,20 @@ def short(text: str, n: int = PREVIEW_TEXT) -> str:
 
 
 class PlanImporter:
-    def __init__(self, *, table: Table, options: dict):
-        self.table = table
+    def __init__(self, *, table: Table | None = None, source: Source | None = None, options: dict):
+        if source is None:
+            assert table is not None
+            source = table.source or Source(
+                filename=table.filename, kind=table.kind, grids=[table.grid or as_grid(table)]
+            )
+        self.source = source
+        self.table = table or Table(filename=source.filename, kind=source.kind)
         self.options = options
         self.mode = options.get("mode", "new")
         self.errors: list[Issue] = []
         self.warnings: list[Issue] = []
         self.header = None
+        self.reading: PlanReading | None = None
         self.parsed: ParsedPlan | None = None
         self.plan: Plan | None = None
         self.organisation: Organisation | None = None
@@ -119,38 +136,65 @@ class PlanImporter:
     def prepare(self) -> dict:
         """Read the file and compare it with the database; returns the preview (``result``)."""
         self.load_target()
-        mapping = self.options.get("mapping") or {}
-        self.header = PLAN_FIELDS.find_header(self.table.rows, mapping)
-        if self.header is None:
-            self.errors.append(
-                Issue(
-                    None,
-                    "No header row was found in the first 30 rows. The sheet needs a row of "
-                    "column names such as Action, Success criteria, Lead officer, Timescale.",
-                )
-            )
-            return self.build_result()
-        self.check_header()
-        if self.errors and "action" not in self.header.by_field:
-            return self.build_result()
         rating_words = {}
         if self.organisation is not None:
             for definition in RagDefinition.objects.filter(organisation=self.organisation):
                 rating_words[squash(definition.label).lower()] = definition.rating
+        for word, rating in (self.options.get("rating_words") or {}).items():
+            rating_words[squash(word).lower()] = rating
         numbering = self.plan.numbering if self.plan else self.options.get("numbering")
-        reader = PlanRowReader(
-            self.header,
-            numbering=numbering or Plan.Numbering.HIERARCHICAL,
+        self.reading = read_plan(
+            self.source,
+            self.options,
             rating_words=rating_words,
-            tag_pattern=self.options.get("tag_pattern") or DEFAULT_TAG_PATTERN,
+            numbering=numbering or Plan.Numbering.HIERARCHICAL,
         )
-        self.parsed = reader.read(self.table.rows[self.header.position + 1 :])
-        self.errors.extend(self.parsed.errors)
-        self.warnings.extend(self.parsed.warnings)
+        self.header = self.reading.header
+        self.errors.extend(self.reading.errors)
+        self.warnings.extend(self.reading.warnings)
+        self.parsed = self.reading.parsed
+        if self.parsed is None:
+            return self.build_result()
         if not self.parsed.actions and not self.parsed.priorities:
             self.errors.append(Issue(None, "There are no actions under the header row."))
+        self.check_already_imported()
         self.resolve()
         return self.build_result()
+
+    def check_already_imported(self) -> None:
+        """A file imported before as a new plan: offer to update that plan instead."""
+        self.already = None
+        digest = self.options.get("sha256")
+        if self.mode != "new" or not digest:
+            return
+        from transfer.models import PlanImport
+
+        earlier = (
+            PlanImport.objects.filter(
+                kind=PlanImport.Kind.PLAN,
+                status=PlanImport.Status.COMMITTED,
+                plan__isnull=False,
+                options__sha256=digest,
+            )
+            .select_related("plan")
+            .order_by("-committed_at")
+            .first()
+        )
+        if earlier is not None and earlier.plan is not None:
+            self.already = {
+                "plan": earlier.plan.pk,
+                "title": earlier.plan.title,
+                "url": earlier.plan.get_absolute_url(),
+                "when": earlier.committed_at.isoformat() if earlier.committed_at else "",
+            }
+            self.warnings.append(
+                Issue(
+                    None,
+                    f'This file was imported before, into "{earlier.plan.title}". Importing it '
+                    "as a new plan would make a second copy: update that plan instead (the "
+                    "button above), unless a copy is what you want.",
+                )
+            )
 
     def load_target(self):
         if self.mode == "update":
@@ -169,48 +213,6 @@ class PlanImporter:
             ).first()
             if self.organisation is None:
                 self.errors.append(Issue(None, "Choose the organisation that owns the plan."))
-
-    def check_header(self):
-        header = self.header
-        for key, columns in header.duplicates:
-            letters = " and ".join(c.letter for c in columns)
-            self.errors.append(
-                Issue(
-                    header.row_number,
-                    f"Columns {letters} are both read as {PLAN_FIELDS.label(key)}: map one of "
-                    "them to something else, or ignore it.",
-                )
-            )
-        for column in header.unknown:
-            self.errors.append(
-                Issue(
-                    header.row_number,
-                    f'Column {column.letter} ("{short(column.heading, 60)}") is not recognised: '
-                    "choose what it holds, or ignore it.",
-                )
-            )
-        if "action" not in header.by_field:
-            self.errors.append(
-                Issue(
-                    header.row_number,
-                    "No Action column was found: choose which column holds the actions.",
-                )
-            )
-        unlabelled = [
-            c
-            for c in header.unlabelled
-            if any(
-                c.index < len(cells) and cells[c.index] not in (None, "")
-                for _, cells in self.table.rows[header.position + 1 :]
-            )
-        ]
-        for column in unlabelled:
-            self.warnings.append(
-                Issue(
-                    header.row_number,
-                    f"Column {column.letter} has no heading, so what is in it is not imported.",
-                )
-            )
 
     # == comparing with the database =========================================================
     def resolve(self):
@@ -256,29 +258,47 @@ class PlanImporter:
         self.resolve_supporting()
 
     def load_people(self):
-        """Existing people whose names the file uses (the organisation's own first)."""
-        cells = {a.lead for a in self.parsed.actions if a.lead}
+        """Existing people whose names the file uses (the organisation's own first), and the
+        organisation's people for matching a lead written with more words ("DCS and partners")."""
         candidates = {name.lower() for a in self.parsed.actions for name in a.supporting}
-        for cell in cells:
-            candidates.add(cell.lower())
-            candidates.update(p.lower() for p in lead_parts(cell))
+        for a in self.parsed.actions:
+            if a.lead:
+                candidates.add(a.lead.lower())
+                candidates.update(p.lower() for p in a.lead_parts)
         self.people: dict[str, Person] = {}
-        if candidates:
-            org_id = self.organisation.pk if self.organisation else None
-            rows = (
-                Person.objects.annotate(lname=Lower("name"))
-                .filter(lname__in=candidates)
-                .annotate(
-                    mine=Case(
-                        When(organisation_id=org_id, then=Value(0)),
-                        default=Value(1),
-                        output_field=IntegerField(),
-                    )
+        self.known_names: list[tuple[str, Person]] = []
+        if not candidates:
+            return
+        org_id = self.organisation.pk if self.organisation else None
+        rows = (
+            Person.objects.annotate(lname=Lower("name"))
+            .filter(Q(lname__in=candidates) | Q(organisation_id=org_id))
+            .annotate(
+                mine=Case(
+                    When(organisation_id=org_id, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
                 )
-                .order_by("mine", "pk")
             )
-            for person in rows:
+            .order_by("mine", "pk")
+        )
+        for person in rows:
+            if person.lname in candidates:
                 self.people.setdefault(person.lname, person)
+            if person.organisation_id == org_id and len(person.lname) >= 2:
+                self.known_names.append((person.lname, person))
+        self.known_names.sort(key=lambda item: -len(item[0]))  # longest name first
+
+    def match_person(self, written: str) -> Person | None:
+        """An existing person by name, or whose name (a post such as "DCS") begins the words."""
+        lowered = written.lower()
+        person = self.people.get(lowered)
+        if person is not None:
+            return person
+        for name, known in self.known_names:
+            if lowered.startswith(name) and not lowered[len(name) : len(name) + 1].isalnum():
+                return known
+        return None
 
     def resolve_leads(self):
         self.lead_choices: dict[int, LeadChoice] = {}
@@ -287,40 +307,48 @@ class PlanImporter:
             if not action.lead:
                 continue
             current = self.existing_actions.get(action.number)
-            choice = self.choose_lead(action.lead, current.lead if current else None)
-            self.lead_choices[action.row] = choice
-            entry = self.lead_summary.setdefault(
-                action.lead,
-                {
-                    "written": action.lead,
-                    "status": "matched" if choice.person else "created",
-                    "person": choice.person.name if choice.person else choice.new_name,
-                    "rows": [],
-                },
-            )
-            entry["rows"].append(action.row)
+            choice = self.choose_lead(action, current.lead if current else None)
+            self.lead_choices[action.key] = choice
+            self.summarise(action.lead, choice.person, choice.new_name, action.row, "lead")
             if len(choice.new_name) > 200:
-                self.errors.append(Issue(action.row, "The lead officer's name is too long."))
+                self.errors.append(
+                    Issue(action.row, "The lead officer's name is too long.", action.sheet)
+                )
+
+    def summarise(self, written, person, new_name, row, role) -> None:
+        entry = self.lead_summary.setdefault(
+            written,
+            {
+                "written": written,
+                "status": "matched" if person else "created",
+                "person": person.name if person else new_name,
+                "role": role,
+                "rows": [],
+            },
+        )
+        entry["rows"].append(row)
 
     def resolve_supporting(self):
+        """Supporting officers: their column, or else the other leads of a cell that names
+        several ("Head of Service / Team Manager")."""
         self.supporting_choices: dict[int, list[LeadChoice]] = {}
+        from_lead_cell = "supporting" not in self.parsed.fields
         for action in self.parsed.actions:
             choices = []
-            for name in action.supporting:
-                person = self.people.get(name.lower())
-                choice = LeadChoice(person, "" if person else name, "")
-                choices.append(choice)
-                entry = self.lead_summary.setdefault(
-                    name,
-                    {
-                        "written": name,
-                        "status": "matched" if person else "created",
-                        "person": person.name if person else name,
-                        "rows": [],
-                    },
+            names = action.supporting
+            role = "supporting"
+            if from_lead_cell and not names and len(action.lead_parts) > 1:
+                lead = self.lead_choices.get(action.key)
+                lead_name = (
+                    lead.person.name if lead and lead.person else (lead.new_name if lead else "")
                 )
-                entry["rows"].append(action.row)
-            self.supporting_choices[action.row] = choices
+                names = [p for p in action.lead_parts if p.lower() != lead_name.lower()][:10]
+                role = "supporting (named in the lead cell)"
+            for name in names:
+                person = self.match_person(name)
+                choices.append(LeadChoice(person, "" if person else name, ""))
+                self.summarise(name, person, name, action.row, role)
+            self.supporting_choices[action.key] = choices
 
     def resolve_partners(self):
         names = {n for a in self.parsed.actions for n in a.partners}
@@ -334,16 +362,17 @@ class PlanImporter:
             {n for n in names if n.lower() not in self.organisations}, key=str.lower
         )
 
-    def choose_lead(self, cell: str, current: Person | None) -> LeadChoice:
-        parts = lead_parts(cell)
+    def choose_lead(self, action: PAction, current: Person | None) -> LeadChoice:
+        cell = action.lead
+        parts = action.lead_parts or [cell]
         candidates = [cell] + [p for p in parts if p.lower() != cell.lower()]
         if current is not None and any(c.lower() == current.name.lower() for c in candidates):
             return LeadChoice(current, "", "" if cell == current.name else cell)
         for candidate in candidates:
-            person = self.people.get(candidate.lower())
+            person = self.match_person(candidate)
             if person is not None:
                 return LeadChoice(person, "", "" if cell == person.name else cell)
-        name = cell if len(parts) <= 1 else parts[0]
+        name = parts[0]
         return LeadChoice(None, name, "" if name == cell else cell)
 
     def resolve_tags(self):
@@ -402,7 +431,7 @@ class PlanImporter:
         for a in parsed.actions:
             existing = self.existing_actions.get(a.number)
             changes = self.action_diff(a, existing) if existing is not None else []
-            self.action_changes[a.row] = changes
+            self.action_changes[a.key] = changes
             if a.rating:
                 if existing is None or not existing.has_updates:
                     self.updates_to_record.append(a)
@@ -429,6 +458,10 @@ class PlanImporter:
                     "tags": a.tags,
                     "status": "create" if existing is None else ("change" if changes else "same"),
                     "changes": changes,
+                    "sheet": a.sheet,
+                    "rating_source": a.rating_source,
+                    "timescale_note": a.timescale_note,
+                    "notes": short(a.notes),
                 }
             )
 
@@ -456,9 +489,29 @@ class PlanImporter:
                 )
             )
 
+    def tree(self) -> list[dict]:
+        """The structure in the order of the plan, each level under its parent, with depth."""
+        nodes = getattr(self, "structure", [])
+        out = []
+        for p in (n for n in nodes if n["kind"] == "priority"):
+            out.append({**p, "depth": 0, "indent": ""})
+            mine = [n for n in nodes if n["kind"] != "priority" and n["priority"] == p["number"]]
+            for o in (n for n in mine if n["kind"] == "outcome"):
+                out.append({**o, "depth": 1, "indent": "x"})
+                for ob in mine:
+                    if ob["kind"] == "objective" and ob["outcome"] == o["number"]:
+                        out.append({**ob, "depth": 2, "indent": "xx"})
+            for ob in mine:
+                if ob["kind"] == "objective" and not ob["outcome"]:
+                    out.append({**ob, "depth": 1, "indent": "x"})
+        return out
+
     def node(self, kind, item, existing, changes):
         return {
             "kind": kind,
+            "priority": getattr(item, "priority", item.number),
+            "outcome": getattr(item, "outcome", None),
+            "sheet": item.sheet,
             "row": item.row,
             "number": item.number,
             "title": short(item.title),
@@ -480,7 +533,7 @@ class PlanImporter:
         if "success_criteria" in fields and x.success_criteria != a.success_criteria:
             changes.append("success criteria")
         if "lead" in fields:
-            choice = self.lead_choices.get(a.row)
+            choice = self.lead_choices.get(a.key)
             lead_id = choice.person.pk if choice and choice.person else None
             new_name = choice.new_name if choice else ""
             lead_text = choice.lead_text if choice else ""
@@ -490,6 +543,8 @@ class PlanImporter:
             changes.append("timescale")
         if x.sequence != a.sequence:
             changes.append("order")
+        if self.keeps_notes() and x.notes != a.notes:
+            changes.append("other text")
         current_tags = {t.name.lower() for t in x.tags.all()}
         wanted = {t.lower() for t in a.tags}
         if ("tags" in fields and current_tags != wanted) or (
@@ -499,7 +554,7 @@ class PlanImporter:
         if "links" in fields and [link.title for link in x.links.all()] != a.links:
             changes.append("links")
         if "supporting" in fields:
-            choices = self.supporting_choices.get(a.row, [])
+            choices = self.supporting_choices.get(a.key, [])
             if any(c.person is None for c in choices) or {c.person.pk for c in choices} != {
                 p.pk for p in x.supporting_officers.all()
             }:
@@ -511,6 +566,16 @@ class PlanImporter:
         if self.sub_rows(x) != self.wanted_subs(a, x):
             changes.append("sub-items")
         return changes
+
+    def keeps_notes(self) -> bool:
+        """Whether the file says what an action's other text is: it has a commentary column or
+        columns kept as extra text (a file without them leaves the text as it is)."""
+        return "commentary" in self.parsed.fields or any(
+            c.field == EXTRA
+            for read in self.reading.chosen
+            if read.header
+            for c in read.header.columns
+        )
 
     def sub_rows(self, x: Action):
         return [
@@ -540,62 +605,113 @@ class PlanImporter:
     # == the preview =========================================================================
     def build_result(self) -> dict:
         header = self.header
-        columns = []
-        unknown = []
-        if header is not None:
-            for c in header.columns:
-                if not c.heading and c.field is None:
-                    continue
-                columns.append(
-                    {
-                        "letter": c.letter,
-                        "heading": c.heading,
-                        "field": c.field or "",
-                        "label": PLAN_FIELDS.label(c.field) if c.field else "Not recognised",
-                    }
-                )
-            unknown = [{"letter": c.letter, "heading": c.heading} for c in header.unknown]
-        counts = {}
-        if self.parsed is not None:
-            counts = self.counts()
-        errors = sorted(self.errors, key=lambda i: i.row or 0)
-        warnings = sorted(self.warnings, key=lambda i: i.row or 0)
+        reading = self.reading
+        order = {s.grid.name: n for n, s in enumerate(reading.chosen)} if reading else {}
+        errors = sorted(self.errors, key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+        warnings = sorted(self.warnings, key=lambda i: (order.get(i.sheet, -1), i.row or 0))
+        unknown = self.unknown_columns()
         self.result = {
             "kind": "plan",
             "mode": self.mode,
-            "file": {
-                "name": self.table.filename,
-                "read_as": self.table.describe(),
-                "rows": len(self.table.rows),
-                "header_row": header.row_number if header else None,
-                "repeated_headers": self.parsed.repeated_headers if self.parsed else 0,
-            },
+            "file": self.file_summary(),
             "plan": self.plan_summary(),
-            "columns": columns,
+            "columns": self.column_rows(),
             "unknown": unknown,
             "needs_mapping": bool(unknown)
             or (header is not None and "action" not in header.by_field),
             "errors": [i.as_dict() for i in errors],
             "warnings": [i.as_dict() for i in warnings],
-            "counts": counts,
+            "counts": self.counts() if self.parsed is not None else {},
             "leads": sorted(
                 getattr(self, "lead_summary", {}).values(), key=lambda e: e["written"].lower()
             ),
             "new_tags": getattr(self, "new_tags", []),
             "new_organisations": getattr(self, "new_organisations", []),
             "structure": getattr(self, "structure", []),
+            "tree": self.tree(),
             "actions": getattr(self, "action_rows", []),
             "priority_label": self.parsed.priority_label if self.parsed else "",
+            "sheets": [s.as_dict() for s in reading.sheets] if reading else [],
+            "chosen_sheets": [s.grid.name for s in reading.chosen] if reading else [],
+            "section_kinds": reading.section_kinds(self.options.get("sections") or {})
+            if reading
+            else [],
+            "unknown_ratings": [
+                {"word": word, "rows": rows[:12], "count": len(rows)}
+                for word, rows in (self.parsed.unknown_ratings.items() if self.parsed else [])
+            ],
+            "legend": reading.legend if reading else [],
+            "use_legend": bool(self.options.get("use_legend")),
+            "suggested_title": reading.title if reading else "",
+            "already_imported": getattr(self, "already", None),
+            "account": reading.account() if reading else {},
             "can_commit": not errors and self.parsed is not None,
         }
         return self.result
+
+    def unknown_columns(self) -> list[dict]:
+        reading = self.reading
+        if reading is None:
+            return []
+        seen, out = set(), []
+        for read in reading.chosen:
+            for c in read.header.unknown if read.header else []:
+                if c.letter not in seen:
+                    seen.add(c.letter)
+                    out.append({"letter": c.letter, "heading": c.heading})
+        return out
+
+    def column_rows(self) -> list[dict]:
+        if self.header is None:
+            return []
+        return [
+            {
+                "letter": c.letter,
+                "heading": c.heading,
+                "field": c.field or "",
+                "label": PLAN_FIELDS.label(c.field) if c.field else "Not recognised",
+            }
+            for c in self.header.columns
+            if c.heading or c.field is not None
+        ]
+
+    def file_summary(self) -> dict:
+        header = self.header
+        source = self.source
+        if source.kind == "xlsx":
+            names = [s.grid.name for s in self.reading.chosen] if self.reading else []
+            read_as = ", ".join(f'sheet "{n}"' for n in names) or "a workbook"
+        elif source.kind == "docx":
+            read_as = "Word document, " + ", ".join(
+                s.grid.name.lower() for s in (self.reading.chosen if self.reading else [])
+            )
+        else:
+            read_as = (
+                self.table.describe()
+                if self.table.rows
+                else Table(
+                    filename=source.filename,
+                    kind="csv",
+                    encoding=source.encoding,
+                    delimiter=source.delimiter,
+                ).describe()
+            )
+        return {
+            "name": source.filename,
+            "read_as": read_as,
+            "rows": sum(len(s.grid.rows) for s in self.reading.chosen) if self.reading else 0,
+            "header_row": header.row_number if header else None,
+            "repeated_headers": self.parsed.repeated_headers if self.parsed else 0,
+        }
 
     def plan_summary(self) -> dict:
         if self.plan is not None:
             return {"pk": self.plan.pk, "title": self.plan.title, "slug": self.plan.slug}
         return {
             "pk": None,
-            "title": self.options.get("title", ""),
+            "title": self.options.get("title", "")
+            or (self.reading.title if self.reading else "")
+            or "Imported plan",
             "organisation": self.organisation.name if self.organisation else "",
         }
 
@@ -664,12 +780,33 @@ class Writer:
         outcomes = self.write_outcomes(priorities)
         objectives = self.write_objectives(priorities, outcomes)
         self.write_actions(plan, priorities, outcomes, objectives, people, tags)
+        if i.options.get("use_legend") and i.reading.legend:
+            self.write_legend()
         i.result["committed"] = {"created": dict(self.created), "changed": dict(self.changed)}
         return plan
 
+    def write_legend(self) -> None:
+        """The legend sheet's words and meanings as the organisation's RAG meanings."""
+        for entry in self.i.reading.legend:
+            definition, created = RagDefinition.objects.get_or_create(
+                organisation=self.i.organisation,
+                rating=entry["rating"],
+                defaults={"label": entry["label"][:40], "meaning": entry["meaning"][:300]},
+            )
+            if not created and (definition.label, definition.meaning) != (
+                entry["label"][:40],
+                entry["meaning"][:300],
+            ):
+                definition.label = entry["label"][:40]
+                definition.meaning = entry["meaning"][:300]
+                definition.save(update_fields=["label", "meaning"])
+                self.changed["rag_meanings"] += 1
+            elif created:
+                self.created["rag_meanings"] += 1
+
     def create_plan(self) -> Plan:
         o = self.i.options
-        title = squash(o.get("title", "")) or "Imported plan"
+        title = squash(o.get("title", "")) or self.i.reading.title or "Imported plan"
         base = slugify(title)[:90] or "plan"
         taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, n = base, 2
@@ -808,7 +945,7 @@ class Writer:
         return out
 
     def lead_for(self, a: PAction, people) -> tuple[Person | None, str]:
-        choice = self.i.lead_choices.get(a.row)
+        choice = self.i.lead_choices.get(a.key)
         if choice is None:
             return None, ""
         if choice.person is not None:
@@ -839,6 +976,7 @@ class Writer:
                     sequence=a.sequence,
                     description=a.description,
                     success_criteria=a.success_criteria,
+                    notes=a.notes,
                     lead=lead,
                     lead_text=lead_text,
                     timescale_text=a.timescale,
@@ -852,7 +990,7 @@ class Writer:
                 new.append((a, action))
             else:
                 self.update_action(a, existing, priorities, outcome, objective, lead, lead_text)
-                saved[a.row] = existing
+                saved[a.key] = existing
         if bulk:
             bulk_create_with_history(
                 bulk,
@@ -864,19 +1002,19 @@ class Writer:
             self.created["actions"] += len(bulk)
         self.write_new_details(new)
         for a, action in new:
-            saved[a.row] = action
+            saved[a.key] = action
         self.record_initial_ratings(saved)
 
     def record_initial_ratings(self, saved: dict[int, Action]) -> None:
         """The ratings the file gives actions that have no update yet, as their first update."""
         i = self.i
-        to_rate = {a.row for a in i.updates_to_record}
+        to_rate = {a.key for a in i.updates_to_record}
         for a in i.parsed.actions:
-            if a.row not in to_rate or not a.rating:
+            if a.key not in to_rate or not a.rating:
                 continue
             lifecycle, confidence = split(a.rating)
             status_update_record(
-                action=saved[a.row],
+                action=saved[a.key],
                 lifecycle=lifecycle,
                 confidence=confidence,
                 commentary=a.commentary or f"Rating imported from {i.table.filename}."[:4000],
@@ -886,7 +1024,7 @@ class Writer:
 
     def update_action(self, a, action, priorities, outcome, objective, lead, lead_text):
         fields = self.i.parsed.fields
-        changes = self.i.action_changes[a.row]
+        changes = self.i.action_changes[a.key]
         if not changes:
             return
         action.priority = priorities[a.priority]
@@ -900,6 +1038,8 @@ class Writer:
             action.lead, action.lead_text = lead, lead_text
         if "timescale" in fields:
             action.timescale_text = a.timescale
+        if self.i.keeps_notes():
+            action.notes = a.notes
         related = {"tags", "links", "sub-items", "supporting officers", "partners"}
         if set(changes) - related:
             self.save(action, "actions", False)
@@ -940,7 +1080,7 @@ class Writer:
                 )
                 sub.apply_timescale()
                 subs.append(sub)
-            for choice in self.i.supporting_choices.get(a.row, []):
+            for choice in self.i.supporting_choices.get(a.key, []):
                 person = choice.person or self.people[choice.new_name.lower()]
                 supporting.append(
                     Action.supporting_officers.through(action_id=action.pk, person_id=person.pk)
@@ -970,7 +1110,7 @@ class Writer:
             action.supporting_officers.set(
                 [
                     c.person if c.person is not None else self.people[c.new_name.lower()]
-                    for c in self.i.supporting_choices.get(a.row, [])
+                    for c in self.i.supporting_choices.get(a.key, [])
                 ]
             )
         if "partners" in fields and "partners" in changes:

@@ -24,6 +24,7 @@ import codecs
 import csv
 import io
 import logging
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from django.conf import settings
 from core.formatting import numeric_day_text, numeric_moment_text
 from core.spreadsheets import FORMULA_TRIGGERS  # what the exports neutralise, undone here
 from core.text import without_hidden_characters
+from transfer.imports.colours import fill_rgb, rating_from_colour, theme_colours
+from transfer.imports.grid import Cell, Grid, Source, date_kind
 
 logger = logging.getLogger(__name__)
 
@@ -82,10 +85,14 @@ class Table:
     sheet: str = ""
     encoding: str = ""
     delimiter: str = ""
+    grid: Grid | None = None  # the cells the rows came from (fills, formats, merges)
+    source: Source | None = None  # the whole file: every sheet or table
 
     def describe(self) -> str:
         if self.kind == "xlsx":
             return f'sheet "{self.sheet}"'
+        if self.kind == "docx":
+            return f"Word document, {self.sheet}"
         names = {",": "commas", ";": "semicolons", "\t": "tabs"}
         return f"{self.encoding} text separated by {names.get(self.delimiter, self.delimiter)}"
 
@@ -121,8 +128,9 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_table(*, filename: str, content: bytes) -> Table:
-    """Check and read a file; raise ``ImportFileError`` with a clear message when it cannot be."""
+def read_source(*, filename: str, content: bytes) -> Source:
+    """Check and read a file into grids (every sheet of a workbook, every table of a Word
+    document); raise ``ImportFileError`` with a clear message when it cannot be read."""
     if not content:
         raise ImportFileError("The file is empty.")
     max_bytes = limit("IMPORT_MAX_UPLOAD_BYTES")
@@ -136,15 +144,53 @@ def read_table(*, filename: str, content: bytes) -> Table:
         return _read_xlsx(filename, content)
     if suffix == ".csv":
         return _read_csv(filename, content)
+    if suffix == ".docx":
+        from transfer.imports.word import read_docx  # imported only for Word files
+
+        return read_docx(filename, content)
     if suffix == ".xls":
         raise ImportFileError(
             "Old Excel .xls files cannot be read. Open it in Excel and save it as an "
             "Excel Workbook (.xlsx), or as CSV, then upload that."
         )
+    if suffix == ".doc":
+        raise ImportFileError(
+            "Old Word .doc files cannot be read. Open it in Word and save it as a Word "
+            "Document (.docx), then upload that."
+        )
     shown = suffix or "a file with no extension"
     raise ImportFileError(
-        f"The file must be an Excel workbook (.xlsx) or a CSV file (.csv); this is {shown}."
+        "The file must be an Excel workbook (.xlsx), a CSV file (.csv) or a Word document "
+        f"(.docx); this is {shown}."
     )
+
+
+def table_from(source: Source, grid: Grid) -> Table:
+    return Table(
+        filename=source.filename,
+        kind=source.kind,
+        rows=grid.values(),
+        sheet=grid.name,
+        encoding=source.encoding,
+        delimiter=source.delimiter,
+        grid=grid,
+        source=source,
+    )
+
+
+def read_table(*, filename: str, content: bytes) -> Table:
+    """The first sheet (or table) with anything in it, with the whole file in ``source``."""
+    source = read_source(filename=filename, content=content)
+    for grid in source.grids:
+        if grid.rows:
+            return table_from(source, grid)
+    if source.kind == "csv":
+        raise ImportFileError("The CSV file has no data in it.")
+    if source.kind == "docx":
+        raise ImportFileError("The Word document has no tables with anything in them.")
+    if len(source.grids) == 1:
+        raise ImportFileError(f'The first sheet ("{source.grids[0].name}") is empty.')
+    raise ImportFileError("Every sheet of the workbook is empty.")
 
 
 # -- .xlsx ------------------------------------------------------------------------------------
@@ -164,30 +210,50 @@ XML_ENTITIES = (
 )
 
 
-def _check_zip(content: bytes) -> None:
-    """Member count, uncompressed size and XML entity checks, before any XML is parsed."""
+WORD_DAMAGED = (
+    "The file could not be read as a Word document: it may be damaged, or another kind of file "
+    "renamed .docx. Open it in Word, save it as a Word Document (.docx) and upload it again."
+)
+WORD_ENCRYPTED = (
+    "This document is password-protected or encrypted (or it is an old .doc file renamed .docx), "
+    "so it cannot be read. Remove the password in Word, save it as .docx and upload it again."
+)
+WORD_XML_ENTITIES = (
+    "The document contains XML entity declarations (a DOCTYPE), which Word never writes and "
+    "which can be used to attack a server, so it was refused. Copy the tables into a new "
+    "document in Word and upload that."
+)
+
+
+def _check_zip(content: bytes, *, word: bool = False) -> None:
+    """Member count, uncompressed size and XML entity checks, before any XML is parsed; the same
+    for workbooks and Word documents (``word``), whose messages name what the file is."""
+    what = "document" if word else "workbook"
+    damaged = WORD_DAMAGED if word else DAMAGED
+    entities = WORD_XML_ENTITIES if word else XML_ENTITIES
+    required = "word/document.xml" if word else "xl/workbook.xml"
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
-        raise ImportFileError(DAMAGED) from exc
+        raise ImportFileError(damaged) from exc
     max_members = limit("IMPORT_MAX_ZIP_MEMBERS")
     if len(infos) > max_members:
         raise ImportFileError(
-            f"The workbook is made of {len(infos):,} parts, more than the {max_members:,} a "
-            "workbook of a plan needs, so it was refused without being opened."
+            f"The {what} is made of {len(infos):,} parts, more than the {max_members:,} a "
+            f"{what} of a plan needs, so it was refused without being opened."
         )
     total = sum(info.file_size for info in infos)
     max_total = limit("IMPORT_MAX_UNCOMPRESSED_BYTES")
     if total > max_total:
         raise ImportFileError(
-            f"The workbook would take {megabytes(total)} once uncompressed, more than the limit of "
+            f"The {what} would take {megabytes(total)} once uncompressed, more than the limit of "
             f"{megabytes(max_total)}, so it was refused without being opened (it may be a "
             '"zip bomb"). Remove unused sheets and images, or split it into smaller files.'
         )
     names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportFileError(DAMAGED)
+    if "[Content_Types].xml" not in names or required not in names:
+        raise ImportFileError(damaged)
     for info in infos:
         if info.is_dir() or not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
@@ -197,12 +263,12 @@ def _check_zip(content: bytes) -> None:
             data = archive.read(info)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
             if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
-                raise ImportFileError(ENCRYPTED) from exc
-            raise ImportFileError(DAMAGED) from exc
+                raise ImportFileError(WORD_ENCRYPTED if word else ENCRYPTED) from exc
+            raise ImportFileError(damaged) from exc
         except zlib.error as exc:
-            raise ImportFileError(DAMAGED) from exc
+            raise ImportFileError(damaged) from exc
         if any(marker in data for marker in _ENTITY_MARKERS):
-            raise ImportFileError(XML_ENTITIES)
+            raise ImportFileError(entities)
 
 
 def _is_defused_error(exc: BaseException) -> bool:
@@ -217,7 +283,27 @@ def _is_defused_error(exc: BaseException) -> bool:
     return False
 
 
-def _read_xlsx(filename: str, content: bytes) -> Table:
+def _merges(archive_bytes: bytes) -> dict[str, list[tuple[int, int, int, int]]]:
+    """{sheet part name: [(first row, first column, last row, last column)]} from the sheets'
+    ``<mergeCell ref="A1:D1"/>`` elements (read-only openpyxl does not give them)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out: dict[str, list[tuple[int, int, int, int]]] = {}
+    archive = zipfile.ZipFile(io.BytesIO(archive_bytes))
+    for info in archive.infolist():
+        name = info.filename
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        data = archive.read(info)
+        found = []
+        for ref in re.findall(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"', data):
+            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+            found.append((min_row, min_col, max_row, max_col))
+        out[name] = found
+    return out
+
+
+def _read_xlsx(filename: str, content: bytes) -> Source:
     if content.startswith(OLE_SIGNATURE):
         raise ImportFileError(ENCRYPTED)
     if not content.startswith(ZIP_SIGNATURE):
@@ -226,29 +312,19 @@ def _read_xlsx(filename: str, content: bytes) -> Table:
 
     import openpyxl  # imported here: only after the checks above
 
-    max_rows = limit("IMPORT_MAX_ROWS")
-    hard_cap = max_rows * 4 + 1_000  # blank rows count towards this, so a sheet of them stops
-    max_cols = limit("IMPORT_MAX_COLUMNS")
+    source = Source(filename=filename, kind="xlsx")
     try:
+        merges = _merges(content)
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         try:
             if not workbook.worksheets:
                 raise ImportFileError("The workbook has no sheets.")
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # never trust the file's <dimension>
-            table = Table(filename=filename, kind="xlsx", sheet=sheet.title)
-            for number, values in enumerate(
-                sheet.iter_rows(max_col=max_cols, values_only=True), start=1
-            ):
-                if number > hard_cap:
-                    raise _too_many_rows(max_rows)
-                cells = [None if v is None else clean_value(v) for v in values]
-                while cells and cells[-1] in (None, ""):
-                    cells.pop()
-                if any(c not in (None, "") for c in cells):
-                    table.rows.append((number, cells))
-                    if len(table.rows) > max_rows:
-                        raise _too_many_rows(max_rows)
+            theme = theme_colours(workbook.loaded_theme)
+            counted = 0
+            for index, sheet in enumerate(workbook.worksheets):
+                grid = _read_sheet(sheet, index, theme, merges, counted)
+                counted += len(grid.rows)
+                source.grids.append(grid)
         finally:
             workbook.close()
     except ImportFileError:
@@ -258,9 +334,66 @@ def _read_xlsx(filename: str, content: bytes) -> Table:
             raise ImportFileError(XML_ENTITIES) from exc
         logger.info("Unreadable workbook %r: %r", filename, exc)
         raise ImportFileError(DAMAGED) from exc
-    if not table.rows:
-        raise ImportFileError(f'The first sheet ("{table.sheet}") is empty.')
-    return table
+    return source
+
+
+def _read_sheet(sheet, index: int, theme: list[str], merges: dict, counted: int) -> Grid:
+    """One sheet's non-blank rows as cells, with fills, number formats, bold and merges."""
+    max_rows = limit("IMPORT_MAX_ROWS")
+    hard_cap = max_rows * 4 + 1_000  # blank rows count towards this, so a sheet of them stops
+    max_cols = limit("IMPORT_MAX_COLUMNS")
+    sheet.reset_dimensions()  # never trust the file's <dimension>
+    grid = Grid(name=sheet.title, kind="sheet", index=index)
+    grid.hidden = getattr(sheet, "sheet_state", "visible") != "visible"
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: set[tuple[int, int]] = set()
+    for r1, c1, r2, c2 in merges.get(getattr(sheet, "_worksheet_path", ""), []):
+        spans[(r1, c1)] = (r2 - r1 + 1, c2 - c1 + 1)
+        covered.update(
+            (r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)
+        )
+    for number, row in enumerate(sheet.iter_rows(max_col=max_cols), start=1):
+        if number > hard_cap:
+            raise _too_many_rows(max_rows)
+        cells = [
+            _cell(xl, number, column, theme, spans, covered) for column, xl in enumerate(row, 1)
+        ]
+        if not any(c is not None and not c.blank for c in cells):
+            continue
+        while cells and cells[-1] is None:
+            cells.pop()
+        grid.rows.append((number, cells))
+        if counted + len(grid.rows) > max_rows:
+            raise _too_many_rows(max_rows)
+    return grid
+
+
+def _cell(xl, number: int, column: int, theme, spans, covered) -> Cell | None:
+    """A worksheet cell as a ``Cell``; None when blank, except that a blank cell with a RAG-like
+    fill is kept (value None) so that a rating given only as a colour is not lost."""
+    if (number, column) in covered:
+        return None
+    value = getattr(xl, "value", None)
+    styled = getattr(xl, "has_style", False)
+    if value is None or value == "":
+        colour = fill_rgb(xl.fill, theme) if styled else ""
+        if colour and rating_from_colour(colour) is not None:
+            return Cell(value=None, row=number, column=column, fill=colour)
+        return None
+    value = clean_value(value)
+    if value == "":
+        return None
+    fmt = xl.number_format or ""
+    return Cell(
+        value=value,
+        row=number,
+        column=column,
+        fill=fill_rgb(xl.fill, theme) if styled else "",
+        number_format=fmt,
+        bold=bool(styled and xl.font is not None and xl.font.b),
+        span=spans.get((number, column), (1, 1)),
+        date_kind=date_kind(value, fmt),
+    )
 
 
 def _too_many_rows(max_rows: int) -> ImportFileError:
@@ -325,7 +458,7 @@ def _choose_delimiter(text: str) -> str:
     return best
 
 
-def _read_csv(filename: str, content: bytes) -> Table:
+def _read_csv(filename: str, content: bytes) -> Source:
     if content.startswith(ZIP_SIGNATURE):
         raise ImportFileError(
             "This file is an Excel workbook with a .csv name. Rename it to .xlsx, or save the "
@@ -340,20 +473,27 @@ def _read_csv(filename: str, content: bytes) -> Table:
     delimiter = _choose_delimiter(text)
     max_rows = limit("IMPORT_MAX_ROWS")
     max_cols = limit("IMPORT_MAX_COLUMNS")
-    table = Table(filename=filename, kind="csv", encoding=encoding, delimiter=delimiter)
+    source = Source(filename=filename, kind="csv", encoding=encoding, delimiter=delimiter)
+    grid = Grid(name=PurePath(filename or "file.csv").stem or "CSV", kind="csv")
+    source.grids.append(grid)
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, row in enumerate(reader, start=1):
-            cells = [clean_value(c) for c in row[:max_cols]]
-            if any(cells):
-                table.rows.append((number, cells))
-                if len(table.rows) > max_rows:
+            cells = [
+                Cell(value=v, row=number, column=i) if (v := clean_value(c)) else None
+                for i, c in enumerate(row[:max_cols], start=1)
+            ]
+            while cells and cells[-1] is None:
+                cells.pop()
+            if cells:
+                grid.rows.append((number, cells))
+                if len(grid.rows) > max_rows:
                     raise _too_many_rows(max_rows)
     except csv.Error as exc:
         raise ImportFileError(
             f"The CSV file could not be read near record {reader.line_num:,}: {exc}. Check for "
             "an unclosed quotation mark, or save it again from Excel."
         ) from exc
-    if not table.rows:
+    if not grid.rows:
         raise ImportFileError("The CSV file has no data in it.")
-    return table
+    return source

@@ -4,6 +4,7 @@ these."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from plans.models import Plan
 from transfer.imports.measure_rows import MeasureValuesImporter
 from transfer.imports.plan_changes import ImportBlocked, PlanImporter
 from transfer.imports.plan_rows import Issue
-from transfer.imports.reading import ImportFileError, read_table
+from transfer.imports.reading import ImportFileError, read_source, read_table
 from transfer.models import PlanImport
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ class AlreadyImported(Exception):
 
 def importer_for(*, kind: str, filename: str, content: bytes, options: dict):
     """A prepared importer for a file; ``ImportFileError`` when the file cannot be read."""
+    if kind == PlanImport.Kind.PLAN:
+        importer = PlanImporter(
+            source=read_source(filename=filename, content=content), options=options
+        )
+        importer.prepare()
+        return importer
     table = read_table(filename=filename, content=content)
     importer = IMPORTERS[kind](table=table, options=options)
     importer.prepare()
@@ -44,6 +51,7 @@ def plan_import_upload(
 ) -> PlanImport:
     """Read an uploaded file and keep it with its preview. Raises ``ImportFileError`` (nothing is
     kept) when the file cannot be read at all; problems in its rows are in the preview."""
+    options = {**options, "sha256": hashlib.sha256(content).hexdigest()}
     importer = importer_for(kind=kind, filename=filename, content=content, options=options)
     return PlanImport.objects.create(
         kind=kind,
@@ -69,6 +77,26 @@ def plan_import_remap(*, plan_import: PlanImport, mapping: dict[str, str]) -> Pl
     plan_import.options = options
     plan_import.result = importer.result
     plan_import.save(update_fields=["options", "result"])
+    return plan_import
+
+
+def plan_import_reconsider(*, plan_import: PlanImport, changes: dict) -> PlanImport:
+    """Record the preview's choices (sheets, section rows, rating words, legend, or updating the
+    plan the file was imported into before) and preview again."""
+    if plan_import.status == PlanImport.Status.COMMITTED:
+        raise AlreadyImported
+    options = {**plan_import.options, **changes}
+    importer = importer_for(
+        kind=plan_import.kind,
+        filename=plan_import.filename,
+        content=bytes(plan_import.content),
+        options=options,
+    )
+    plan_import.options = options
+    plan_import.result = importer.result
+    if options.get("mode") == "update":
+        plan_import.plan_id = options.get("plan")
+    plan_import.save(update_fields=["options", "result", "plan"])
     return plan_import
 
 
@@ -103,10 +131,17 @@ def _commit(plan_import: PlanImport, user) -> None:
             ).update(status=PlanImport.Status.COMMITTED, committed_at=timezone.now())
             if not claimed:
                 raise AlreadyImported
-            importer = IMPORTERS[plan_import.kind](
-                table=read_table(filename=plan_import.filename, content=bytes(plan_import.content)),
-                options=plan_import.options,
-            )
+            content = bytes(plan_import.content)
+            if plan_import.kind == PlanImport.Kind.PLAN:
+                importer = PlanImporter(
+                    source=read_source(filename=plan_import.filename, content=content),
+                    options=plan_import.options,
+                )
+            else:
+                importer = IMPORTERS[plan_import.kind](
+                    table=read_table(filename=plan_import.filename, content=content),
+                    options=plan_import.options,
+                )
             outcome = importer.commit(user=user)
             plan = outcome if isinstance(outcome, Plan) else None
             plan_import.refresh_from_db()
