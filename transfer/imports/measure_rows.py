@@ -269,11 +269,15 @@ class MeasureValuesImporter:
             and (row.comparators or row.comparator_symbols)
         ):
             return row  # not published, or comparators without a value of ours
+        return self.validated(row)
+
+    def validated(self, row: ValueRow) -> ValueRow:
+        """The row checked as the value it would become (a rate computed, figures agreeing)."""
         candidate = MeasureValue(
-            measure=measure,
-            period_start=start,
-            period_end=end,
-            label=label,
+            measure=row.measure,
+            period_start=row.start,
+            period_end=row.end,
+            label=row.label,
             value=row.value,
             numerator=row.numerator,
             denominator=row.denominator,
