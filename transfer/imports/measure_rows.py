@@ -31,7 +31,7 @@ from django.db.models.functions import Upper
 
 from actions.timescales import TimescaleKind, parse_timescale
 from measures.models import Comparator, Measure, MeasureValue, UnpublishedFigure
-from transfer.imports import statistics_rows
+from transfer.imports import neighbours, statistics_rows
 from transfer.imports.headers import MEASURE_FIELDS
 from transfer.imports.plan_rows import Issue, squash
 from transfer.imports.reading import Table, cell_text
@@ -136,6 +136,11 @@ class MeasureValuesImporter:
         self.errors.append(Issue(row, message))
 
     def prepare(self) -> dict:
+        layout = neighbours.find_layout(self.table)
+        if layout is not None:  # the statistical-neighbour list
+            self.neighbours = neighbours.NeighbourListImporter(table=self.table, layout=layout)
+            self.result = self.neighbours.prepare()
+            return self.result
         reading = read_statistics(self.table, self.options)
         if reading is not None:
             self.statistics = statistics_rows.StatisticsRows(self, reading)
@@ -482,6 +487,12 @@ class MeasureValuesImporter:
         """Write every measure, value and comparator in one transaction, or nothing."""
         from transfer.imports.plan_changes import ImportBlocked
 
+        layout = neighbours.find_layout(self.table)
+        if layout is not None:
+            self.neighbours = neighbours.NeighbourListImporter(table=self.table, layout=layout)
+            written = self.neighbours.commit(user=user)
+            self.result = self.neighbours.result
+            return written
         with transaction.atomic():
             self.errors, self.warnings, self.rows = [], [], []
             self.prepare()

@@ -165,14 +165,16 @@ class StatisticsRows:
             return []
         name, code = own[0].area, own[0].area_code
         wanted = self.options.get("area") or ""
-        for council in StatisticalNeighbour.objects.values_list(
+        for council_code, council_name in StatisticalNeighbour.objects.values_list(
             "council_code", "council_name"
         ).distinct():
-            if any(same_area(name, code, w) for w in council if w) or (
-                wanted and any(same_area(*council, w) for w in [wanted])
+            if (
+                same_area(name, code, council_name)
+                or same_area(name, code, council_code)
+                or (wanted and same_area(council_name, council_code, wanted))
             ):
                 return list(
-                    StatisticalNeighbour.objects.filter(council_code=council[0])
+                    StatisticalNeighbour.objects.filter(council_code=council_code)
                     .order_by("rank")
                     .values_list("neighbour_code", "neighbour_name")
                 )
