@@ -229,10 +229,14 @@ def test_neighbour_list_then_tidy_csv_yields_values_and_computed_comparators():
     assert StatisticalNeighbour.objects.filter(council_name="Stockton-on-Tees").count() == 10
     rate = {"code": "CLA-RATE", "title": "Children looked after per 10,000"}
     choices = {
-        "rate_per_10000": {**rate, "unit": "rate_per_10000", "polarity": "lower",
-                           "frequency": "annual"},
+        "rate_per_10000": {
+            **rate,
+            "unit": "rate_per_10000",
+            "polarity": "lower",
+            "frequency": "annual",
+        },
         "number_cla": {"skip": True},
-    }  # fmt: skip
+    }
     i = importer("dfe_tidy_cla.csv", area="808", new_measures=choices)
     assert i.result["errors"] == []
     assert i.result["statistics"]["own_area"] == "Stockton-on-Tees"
@@ -311,11 +315,17 @@ def test_browser_upload_preview_new_measures_and_commit(admin_client):
     page = admin_client.get(form_url).content.decode()
     assert 'value="MFCIPCM"' in page and "Do not import this measure" in page
     post = {
-        "m0_code": "CL-EET", "m0_title": "Care leavers in EET", "m0_unit": "percentage",
-        "m0_polarity": "higher", "m0_frequency": "annual",
-        "m1_code": "", "m1_title": "Missing", "m1_unit": "number",
-        "m1_polarity": "lower", "m1_frequency": "annual",
-    }  # fmt: skip
+        "m0_code": "CL-EET",
+        "m0_title": "Care leavers in EET",
+        "m0_unit": "percentage",
+        "m0_polarity": "higher",
+        "m0_frequency": "annual",
+        "m1_code": "",
+        "m1_title": "Missing",
+        "m1_unit": "number",
+        "m1_polarity": "lower",
+        "m1_frequency": "annual",
+    }
     refused = admin_client.post(form_url, post)
     assert refused.status_code == 200
     refused_html = refused.content.decode()
@@ -335,10 +345,15 @@ def test_browser_upload_preview_new_measures_and_commit(admin_client):
 def test_measure_page_shows_not_published_never_zero_and_the_method(client, admin_user_client):
     importer("statistical_neighbours.csv").commit()
     choices = {
-        "rate_per_10000": {"code": "CLA-RATE", "title": "Children looked after per 10,000",
-                           "unit": "rate_per_10000", "polarity": "lower", "frequency": "annual"},
+        "rate_per_10000": {
+            "code": "CLA-RATE",
+            "title": "Children looked after per 10,000",
+            "unit": "rate_per_10000",
+            "polarity": "lower",
+            "frequency": "annual",
+        },
         "number_cla": {"skip": True},
-    }  # fmt: skip
+    }
     importer("dfe_tidy_cla.csv", area="Stockton-on-Tees", new_measures=choices).commit()
     importer("long_stockton.csv").commit()
     html = admin_user_client.get("/measures/CLA-RATE/").content.decode()
@@ -376,12 +391,83 @@ def test_measure_page_with_unpublished_figures_keeps_a_fixed_query_count(
             MeasureValue.objects.create(
                 measure=m, period_start=start, period_end=end, label=label, value=n
             )
-        UnpublishedFigure.objects.create(measure=m, series="region", period_start=start,
-                                         period_end=end, label=label, symbol="..")  # fmt: skip
-        Comparator.objects.create(measure=m, kind="england", period_start=start, period_end=end,
-                                  label=label, value=10, method="")  # fmt: skip
+        UnpublishedFigure.objects.create(
+            measure=m, series="region", period_start=start, period_end=end, label=label, symbol=".."
+        )
+        Comparator.objects.create(
+            measure=m,
+            kind="england",
+            period_start=start,
+            period_end=end,
+            label=label,
+            value=10,
+            method="",
+        )
     admin_user_client.get(m.get_absolute_url())
     with django_assert_max_num_queries(12):  # the measure page's 11 and the unpublished figures
         response = admin_user_client.get(m.get_absolute_url())
     # in the trend table and in the table of values
     assert response.content.decode().count("Not published (c: confidential") == 2 * (years // 2)
+
+
+# On the command line ----------------------------------------------------------------------------
+
+
+def test_command_line_dry_run_prints_the_account_and_writes_nothing(capsys):
+    from django.core.management import call_command
+
+    before = table_counts()
+    call_command(
+        "import_measures",
+        str(DATA / "dfe_tidy_cla.csv"),
+        "--area=E06000004",
+        "--new-measure",
+        "rate_per_10000",
+        "code",
+        "CLA-RATE",
+        "--new-measure",
+        "rate_per_10000",
+        "polarity",
+        "lower",
+        "--skip-measure",
+        "number_cla",
+    )
+    out = capsys.readouterr().out
+    assert table_counts() == before
+    assert "Our council: Stockton-on-Tees" in out and "Region: North East" in out
+    assert 'New measure "rate_per_10000": CLA-RATE' in out
+    assert 'New measure "number_cla": left out' in out
+    assert "Cells: 1148 read," in out
+    assert "ignored K4: North West is not the council's region" in out
+    assert "CLA-RATE 2018: 106 | England average 64" in out
+    assert "Preview only: nothing was written." in out
+
+
+def test_command_line_commit_matches_the_browser():
+    from django.core.management import call_command
+
+    call_command(
+        "import_measures",
+        str(DATA / "wide_quarters_stockton.csv"),
+        "--commit",
+        "--new-measure",
+        "Children subject of a child protection plan per 10,000 children",
+        "code",
+        "CPP-Q",
+    )
+    assert values_of("CPP-Q")["Q4 2018/19"] == Decimal("83.4")
+    assert unpublished() == {("CPP-Q", "value", "Q3 2018/19"): "c"}
+
+
+def test_command_line_refuses_a_bad_field_name():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="FIELD one of code, title"):
+        call_command(
+            "import_measures",
+            str(DATA / "long_stockton.csv"),
+            "--new-measure",
+            "x",
+            "colour",
+            "red",
+        )
