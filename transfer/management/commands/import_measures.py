@@ -46,7 +46,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **o):
-        options = {"mapping": parse_mapping(o["map"])}
+        options: dict[str, object] = {"mapping": parse_mapping(o["map"])}
         options.update({k: o[k] for k in ("area", "measure") if o.get(k)})
         choices = new_measure_options(o["new_measure"], o["skip_measure"])
         if choices:
