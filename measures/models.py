@@ -284,6 +284,7 @@ class UnpublishedFigure(PeriodFields):
     series = models.CharField(max_length=30, choices=SERIES_CHOICES, default=VALUE)
     symbol = models.CharField(max_length=5, choices=SYMBOL_CHOICES)
     note = models.CharField(max_length=500, blank=True)
+    illustrative = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

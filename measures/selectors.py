@@ -109,7 +109,8 @@ class Figure:
 
 def not_published(u: UnpublishedFigure) -> str:
     """How a figure a published table withheld is shown: never as 0, never as an error."""
-    return f"Not published ({u.symbol}: {u.meaning})"
+    shown = f"Not published ({u.symbol}: {u.meaning})"
+    return f"{shown}, illustrative" if u.illustrative else shown
 
 
 def _unpublished_at(unpublished: list[UnpublishedFigure], series: str, start, end):

@@ -471,3 +471,24 @@ def test_command_line_refuses_a_bad_field_name():
             "colour",
             "red",
         )
+
+
+def test_excel_dates_shown_as_months_in_the_heading_are_months():
+    from datetime import datetime
+
+    from tests.factories.transfer import xlsx_bytes
+
+    content = xlsx_bytes(
+        [
+            ["Measure", datetime(2018, 3, 1), datetime(2018, 4, 1), datetime(2018, 5, 1)],
+            ["Children looked after per 10,000", 140.2, 141.1, "c"],
+        ]
+    )
+    i = importer("monthly.xlsx", content=content)
+    assert [(v["label"], v["start"], v["end"]) for v in i.result["values"]] == [
+        ("March 2018", "2018-03-01", "2018-03-31"),
+        ("April 2018", "2018-04-01", "2018-04-30"),
+        ("May 2018", "2018-05-01", "2018-05-31"),
+    ]
+    assert i.result["statistics"]["periods_read_as"]["March 2018"] == "month (a date on the 1st)"
+    assert i.result["new_measures"][0]["frequency"] == "monthly"

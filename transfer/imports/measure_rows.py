@@ -357,7 +357,12 @@ class MeasureValuesImporter:
             Comparator.Kind(kind).label for kind in self.comparator_writes(r, dry_run=True)
         ]
         if existing is None and not changes and r.value is None and r.numerator is None:
-            status = "change" if comparator_changes else "same"
+            recorded = any(
+                (r.measure.pk, kind, r.start) in self.existing_comparators
+                or (r.measure.pk, kind, r.start) in self.existing_unpublished
+                for kind in Comparator.Kind.values
+            )
+            status = ("change" if recorded else "create") if comparator_changes else "same"
         else:
             status = "create" if existing is None else ("change" if changes else "same")
         if status == "same" and comparator_changes:

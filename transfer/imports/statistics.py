@@ -13,6 +13,7 @@ of the cells read, used and ignored. It returns ``None`` for a table in the impo
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -136,14 +137,18 @@ def _year_span(first: int, identifier: str) -> Period:
     return Period(label, date(first, 4, 1), date(first + 1, 3, 31), "financial year")
 
 
-def read_period(value, identifier: str = "") -> Period | None:
+def read_period(value, identifier: str = "", *, heading: bool = False) -> Period | None:
     """A period from a column heading or a cell: "2017/18", "2017-18", "2018", "Q1 2018/19",
     "31 March 2018", "Mar-18", an Excel date, or a DfE ``time_period`` ("201718") read with its
-    ``time_identifier``. None when it is not a period."""
+    ``time_identifier``. None when it is not a period. In a column ``heading`` an Excel date on
+    the 1st of a month is that month (Excel shows "Mar-18" so)."""
     identifier = identifier.lower()
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
+        if heading and value.day == 1:  # "Mar-18" in Excel is 1 March 2018 shown as a month
+            last = date(value.year, value.month, calendar.monthrange(value.year, value.month)[1])
+            return Period(f"{value:%B %Y}", value, last, "month (a date on the 1st)")
         return Period(f"{value.day} {value:%B %Y}", value, value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -635,7 +640,7 @@ def _wide_header(table: Table) -> tuple[int, dict[int, Period]] | None:
     for position, (_, cells) in enumerate(table.rows[:30]):
         periods = {}
         for index, value in enumerate(cells):
-            period = read_period(value) if index > 0 else None
+            period = read_period(value, heading=True) if index > 0 else None
             if period is not None:
                 periods[index] = period
         filled = [
