@@ -16,6 +16,9 @@ Department for Education publish them (``tests/data/statistics/``):
   "2018" with time_identifier, geographic_level National / Regional / Local authority,
   new_la_code and old_la_code, one column per indicator), covering England, every region and
   40 councils, with "c" and "z" symbols.
+- ``long_all_councils.xlsx``: the same figures as the local authority tool lays them out, one
+  row per measure, year and council or region ("Indicator", "Year", "LA code", "LA name",
+  "Value"), years written "2016-17" and "2017-18".
 - ``statistical_neighbours.csv``: each of those councils' ten statistical neighbours, as the
   Department's list gives them (one row per council, SN1 to SN10).
 
@@ -210,6 +213,35 @@ def dfe_tidy_cla() -> bytes:
     return _csv(rows)
 
 
+def long_all_councils() -> bytes:
+    """The tidy file's rate column, one row per indicator, year and area."""
+    rows = list(csv.reader(io.StringIO(dfe_tidy_cla().decode())))
+    header, body = rows[0], rows[1:]
+    at = {name: header.index(name) for name in header}
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "LAIT extract"
+    sheet.append(["Indicator", "Year", "LA code", "LA name", "Value"])
+    for row in body:
+        year = int(row[at["time_period"]])
+        level = row[at["geographic_level"]]
+        name = {"National": "England", "Regional": row[at["region_name"]]}.get(
+            level, row[at["la_name"]]
+        )
+        code = row[at["old_la_code"]] if level == "Local authority" else row[at["region_code"]]
+        value = row[at["rate_per_10000"]]
+        sheet.append(
+            [
+                "Children looked after rate per 10,000 children aged under 18",
+                f"{year - 1}-{str(year)[-2:]}",
+                code,
+                name,
+                float(value) if value.replace(".", "").isdigit() else value,
+            ]
+        )
+    return _save(workbook)
+
+
 def statistical_neighbours() -> bytes:
     rng = random.Random(10)
     names = [c[2] for c in COUNCILS]
@@ -240,6 +272,7 @@ FILES = {
     "wide_quarters_stockton.csv": wide_quarters_stockton,
     "long_stockton.csv": long_stockton,
     "dfe_tidy_cla.csv": dfe_tidy_cla,
+    "long_all_councils.xlsx": long_all_councils,
     "statistical_neighbours.csv": statistical_neighbours,
 }
 

@@ -492,3 +492,23 @@ def test_excel_dates_shown_as_months_in_the_heading_are_months():
     ]
     assert i.result["statistics"]["periods_read_as"]["March 2018"] == "month (a date on the 1st)"
     assert i.result["new_measures"][0]["frequency"] == "monthly"
+
+
+def test_long_table_of_every_council_with_the_neighbour_list():
+    importer("statistical_neighbours.csv").commit()
+    name = "Children looked after rate per 10,000 children aged under 18"
+    choices = {name: {"code": "CLA-RATE", "polarity": "lower"}}
+    i = importer("long_all_councils.xlsx", area="Stockton-on-Tees", new_measures=choices)
+    assert i.result["errors"] == []
+    assert "the council's region is not known" in i.result["warnings"][0]["message"]
+    assert i.result["statistics"]["computed_comparators"] == 6  # 3 kinds, 2 years
+    i.commit()
+    assert values_of("CLA-RATE") == {"2016-17": Decimal("95"), "2017-18": Decimal("106")}
+    assert comparators_of("CLA-RATE", "england") == {
+        "2016-17": Decimal("62"),
+        "2017-18": Decimal("64"),
+    }
+    expected = expected_benchmarks(i, "2018")
+    assert comparators_of("CLA-RATE", "statistical_neighbours")["2017-18"] == expected["mean"]
+    assert comparators_of("CLA-RATE", "best_neighbour")["2017-18"] == expected["best"]
+    assert comparators_of("CLA-RATE", "top_quartile")["2017-18"] == expected["quartile"]
