@@ -324,11 +324,15 @@ class Reader:
         mine = normalise_header(self.out.region)
         if len(regions) > 1:
             keep = {r for r in regions if normalise_header(r) == mine}
+            dropped = {}
             for o in self.out.observations:
                 if o.series == REGION and o.area not in keep:
                     o.series = ""
-                    self.out.used.discard((o.row, o.column))
-                    self.ignore(o.row, o.column, f"{o.area} is not the council's region")
+                    dropped[o.row] = f"{o.area} is not the council's region"
+            for row, column in sorted(self.out.used):
+                if row in dropped:  # the row's figures and its labels alike
+                    self.out.used.discard((row, column))
+                    self.ignore(row, column, dropped[row])
             if not keep:
                 self.out.warnings.append(
                     (

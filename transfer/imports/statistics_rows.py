@@ -242,6 +242,17 @@ class StatisticsRows:
             for o in self.reading.observations
             if o.measure in self.skipped
         }
+        if not self.computed:  # other councils' rows served nothing
+            council_rows = {o.row for o in self.reading.observations if o.series == COUNCIL} - {
+                o.row for o in self.reading.observations if o.series != COUNCIL
+            }
+            for row, column in used:
+                if row in council_rows:
+                    skipped_cells.setdefault(
+                        (row, column),
+                        "another council's figure: no comparator was computed from it (give "
+                        "the measure a polarity, or import the statistical-neighbour list)",
+                    )
         ignored = []
         for cell in sorted(read - used | set(skipped_cells)):
             reason = skipped_cells.get(cell) or self.reading.ignored.get(cell, "not in the table")
