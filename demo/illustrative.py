@@ -136,6 +136,19 @@ ILLUSTRATIVE_NEIGHBOURS = [
 ]
 
 
+def neighbours_not_yet_published(measure: Measure, start, end, label: str) -> None:
+    UnpublishedFigure.objects.create(
+        measure=measure,
+        series=Comparator.Kind.STATISTICAL_NEIGHBOURS,
+        period_start=start,
+        period_end=end,
+        label=label,
+        symbol="..",
+        note="Illustrative: the neighbours' figure for the latest year is not yet published",
+        illustrative=True,
+    )
+
+
 def add_illustrative_neighbours() -> None:
     for rank, name in enumerate(ILLUSTRATIVE_NEIGHBOURS, start=1):
         StatisticalNeighbour.objects.update_or_create(
@@ -224,16 +237,7 @@ def add_measure_history(measure: Measure, plan: Plan) -> None:
             value=(value * Decimal(str(rng.uniform(0.9, 1.2)))).quantize(Decimal("0.1")),
             illustrative=True,
         )
-    UnpublishedFigure.objects.create(
-        measure=measure,
-        series=Comparator.Kind.STATISTICAL_NEIGHBOURS,
-        period_start=start,
-        period_end=end,
-        label=label,
-        symbol="..",
-        note="Illustrative: the neighbours' figure for the latest year is not yet published",
-        illustrative=True,
-    )
+    neighbours_not_yet_published(measure, start, end, label)
     target = (value + improving * value * Decimal("0.05")).quantize(Decimal("0.1"))
     Target.objects.create(
         measure=measure,
