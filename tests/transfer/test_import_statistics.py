@@ -512,3 +512,18 @@ def test_long_table_of_every_council_with_the_neighbour_list():
     assert comparators_of("CLA-RATE", "statistical_neighbours")["2017-18"] == expected["mean"]
     assert comparators_of("CLA-RATE", "best_neighbour")["2017-18"] == expected["best"]
     assert comparators_of("CLA-RATE", "top_quartile")["2017-18"] == expected["quartile"]
+
+
+def test_the_measures_download_keeps_not_published_and_comparator_only_periods():
+    from transfer.exports import measures_xlsx_bytes
+
+    importer("wide_middlesbrough.xlsx").commit()
+    before = table_counts()
+    again = importer("measures.xlsx", content=measures_xlsx_bytes())
+    assert again.result["errors"] == []
+    assert again.result["statistics"] is None  # the download's own layout
+    assert len(again.result["values"]) == 16
+    assert {v["status"] for v in again.result["values"]} == {"same"}
+    assert [v["symbol"] for v in again.result["values"] if v["symbol"]] == ["x"]
+    again.commit()
+    assert table_counts() == before
