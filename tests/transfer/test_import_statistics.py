@@ -527,3 +527,22 @@ def test_the_measures_download_keeps_not_published_and_comparator_only_periods()
     assert [v["symbol"] for v in again.result["values"] if v["symbol"]] == ["x"]
     again.commit()
     assert table_counts() == before
+
+
+def test_neighbour_list_upload_in_the_browser_is_audited(admin_client):
+    from django.urls import reverse
+
+    from core.models import AuditEvent
+    from transfer.models import PlanImport
+
+    response = upload(admin_client, "statistical_neighbours.csv")
+    html = admin_client.get(response.url).content.decode()
+    assert "This file is a list of statistical neighbours: 400 neighbours of 40 councils" in html
+    plan_import = PlanImport.objects.get()
+    admin_client.post(reverse("imports:commit", kwargs={"pk": plan_import.pk}))
+    assert StatisticalNeighbour.objects.count() == 400
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.IMPORT).get()
+    assert event.summary == (
+        "Imported the statistical-neighbour list from statistical_neighbours.csv: "
+        "400 neighbours (replacing 0)"
+    )
