@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from measures.models import Comparator, Measure
 
-PLACES = Decimal("0.0001")
+PLACES = Decimal("0.1")  # published rates and percentages have one decimal place
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def neighbour_benchmarks(
             Comparator.Kind.STATISTICAL_NEIGHBOURS,
             mean,
             f"Mean of the published {period} figures of {len(published)} of the council's "
-            f"{len(neighbours)} statistical neighbours ({', '.join(published)}){also}.",
+            f"{len(neighbours)} statistical neighbours ({', '.join(published)}), to one decimal "
+            f"place{also}.",
         )
     ]
     if polarity != Measure.Polarity.MONITOR:

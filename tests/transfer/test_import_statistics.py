@@ -4,7 +4,7 @@ Department for Education's tidy CSV; comparators with or without a value of ours
 not published; new measures proposed and created; the neighbour list and the comparators
 computed from every council's figures; all or nothing; importing twice changes nothing."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -280,7 +280,7 @@ def expected_benchmarks(i, label):
     published = [figures[n] for n in neighbours if n in figures]
     ranked = sorted(figures.values())  # lower is better
     return {
-        "mean": (sum(published) / len(published)).quantize(Decimal("0.0001")),
+        "mean": (sum(published) / len(published)).quantize(Decimal("0.1"), ROUND_HALF_UP),
         "best": min(published),
         "quartile": ranked[-(-len(ranked) // 4) - 1],
     }
