@@ -14,7 +14,14 @@ from actions.services import Reason, status_update_record
 from boards.models import Meeting
 from core.formatting import day_text, month_text
 from core.rag import Lifecycle
-from measures.models import Comparator, Measure, MeasureValue, Target
+from measures.models import (
+    Comparator,
+    Measure,
+    MeasureValue,
+    StatisticalNeighbour,
+    Target,
+    UnpublishedFigure,
+)
 from plans.models import Plan
 
 MAX_PERIODS = 8
@@ -110,6 +117,49 @@ def add_illustrative_history(plan: Plan) -> None:
                 )
     for measure in Measure.objects.filter(plans=plan, values__isnull=True).order_by("code"):
         add_measure_history(measure, plan)
+    add_illustrative_neighbours()
+
+
+# Ten councils like Stockton-on-Tees, for the statistical-neighbour comparators (illustrative: not
+# the Department's list).
+ILLUSTRATIVE_NEIGHBOURS = [
+    "Darlington",
+    "Redcar and Cleveland",
+    "Halton",
+    "Warrington",
+    "Tameside",
+    "North East Lincolnshire",
+    "Wigan",
+    "Hartlepool",
+    "Rotherham",
+    "Doncaster",
+]
+
+
+def neighbours_not_yet_published(measure: Measure, start, end, label: str) -> None:
+    UnpublishedFigure.objects.create(
+        measure=measure,
+        series=Comparator.Kind.STATISTICAL_NEIGHBOURS,
+        period_start=start,
+        period_end=end,
+        label=label,
+        symbol="..",
+        note="Illustrative: the neighbours' figure for the latest year is not yet published",
+        illustrative=True,
+    )
+
+
+def add_illustrative_neighbours() -> None:
+    for rank, name in enumerate(ILLUSTRATIVE_NEIGHBOURS, start=1):
+        StatisticalNeighbour.objects.update_or_create(
+            council_code="808",
+            rank=rank,
+            defaults={
+                "council_name": "Stockton-on-Tees",
+                "neighbour_name": name,
+                "source": "Illustrative list (demo data), not the Department's",
+            },
+        )
 
 
 def trajectory(rng: random.Random, n: int) -> list[str | None]:
@@ -187,6 +237,7 @@ def add_measure_history(measure: Measure, plan: Plan) -> None:
             value=(value * Decimal(str(rng.uniform(0.9, 1.2)))).quantize(Decimal("0.1")),
             illustrative=True,
         )
+    neighbours_not_yet_published(measure, start, end, label)
     target = (value + improving * value * Decimal("0.05")).quantize(Decimal("0.1"))
     Target.objects.create(
         measure=measure,

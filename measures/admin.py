@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
+from measures.models import (
+    Comparator,
+    Measure,
+    MeasureValue,
+    PopulationEstimate,
+    StatisticalNeighbour,
+    Target,
+    UnpublishedFigure,
+)
 
 
 class MeasureValueInline(admin.TabularInline):
@@ -30,7 +38,7 @@ class TargetInline(admin.TabularInline):
 class ComparatorInline(admin.TabularInline):
     model = Comparator
     extra = 0
-    fields = ["kind", "period_start", "period_end", "label", "value", "illustrative"]
+    fields = ["kind", "period_start", "period_end", "label", "value", "method", "illustrative"]
 
 
 @admin.register(Measure)
@@ -73,3 +81,18 @@ class ComparatorAdmin(SimpleHistoryAdmin):
 class PopulationEstimateAdmin(admin.ModelAdmin):
     list_display = ["area", "year", "age_band", "count", "source"]
     search_fields = ["area", "source"]
+
+
+@admin.register(UnpublishedFigure)
+class UnpublishedFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "series", "label", "symbol", "note"]
+    list_filter = ["series", "symbol"]
+    list_select_related = ["measure"]
+    search_fields = ["measure__code", "measure__title", "label"]
+    autocomplete_fields = ["measure"]
+
+
+@admin.register(StatisticalNeighbour)
+class StatisticalNeighbourAdmin(admin.ModelAdmin):
+    list_display = ["council_name", "council_code", "rank", "neighbour_name", "source"]
+    search_fields = ["council_name", "council_code", "neighbour_name"]

@@ -236,6 +236,11 @@ class Comparator(PeriodFields):
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="comparators")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     value = models.DecimalField(max_digits=14, decimal_places=4)
+    method = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="How the figure was computed from published figures (blank when published).",
+    )
     illustrative = models.BooleanField(default=False)
 
     history = HistoricalRecords()
@@ -250,3 +255,78 @@ class Comparator(PeriodFields):
 
     def __str__(self):
         return f"{self.measure.code} {self.get_kind_display()} {self.label}: {self.value}"
+
+
+#: Symbols that official statistics put where a figure is not published, and what each means
+#: (the Government Statistical Service's and the Department for Education's conventions).
+SUPPRESSION_SYMBOLS = {
+    "c": "confidential: suppressed to protect individuals (usually a small number)",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "a positive figure that rounds to zero",
+    "k": "a positive figure that rounds to zero",
+    "..": "not available",
+    ":": "not available",
+    "~": "a positive figure that rounds to zero",
+}
+
+
+class UnpublishedFigure(PeriodFields):
+    """A figure that a published table gives as a symbol ("c", "x", "..") instead of a number:
+    the measure's own value or a comparator for a period, shown as "not published" with the
+    symbol's meaning, never as 0. A number recorded later for the same period replaces it."""
+
+    VALUE = "value"
+    SERIES_CHOICES = [(VALUE, "Our value"), *Comparator.Kind.choices]
+    SYMBOL_CHOICES = [(s, f"{s} ({meaning})") for s, meaning in SUPPRESSION_SYMBOLS.items()]
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="unpublished")
+    series = models.CharField(max_length=30, choices=SERIES_CHOICES, default=VALUE)
+    symbol = models.CharField(max_length=5, choices=SYMBOL_CHOICES)
+    note = models.CharField(max_length=500, blank=True)
+    illustrative = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure", "period_start", "series"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "series", "period_start"], name="one_unpublished_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__lte=F("period_end")),
+                name="unpublished_period_start_before_end",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure.code} {self.get_series_display()} {self.label}: {self.symbol}"
+
+    @property
+    def meaning(self) -> str:
+        return SUPPRESSION_SYMBOLS.get(self.symbol, "not published")
+
+
+class StatisticalNeighbour(models.Model):
+    """One council's statistical neighbour, as the Department for Education lists them (each
+    council's ten nearest, ranked). Replaced as a whole by each import of the list."""
+
+    council_code = models.CharField(max_length=20, help_text='e.g. "808" or "E06000004"')
+    council_name = models.CharField(max_length=200)
+    rank = models.PositiveSmallIntegerField()
+    neighbour_code = models.CharField(max_length=20, blank=True)
+    neighbour_name = models.CharField(max_length=200)
+    source = models.CharField(max_length=300, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["council_name", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["council_code", "rank"], name="one_neighbour_per_rank"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="neighbour_rank_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.council_name}: {self.rank}. {self.neighbour_name}"

@@ -21,7 +21,13 @@ from django.db.models import Prefetch, QuerySet
 from core.formatting import number_text, rate_text
 from core.presentation import measure_travel
 from measures.charts import COMPARATOR_STYLES, line_chart, sparkline
-from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate
+from measures.models import (
+    Comparator,
+    Measure,
+    MeasureValue,
+    PopulationEstimate,
+    UnpublishedFigure,
+)
 from measures.status import (
     PREVIOUS_PERIOD,
     SAME_PERIOD_LAST_YEAR,
@@ -98,6 +104,20 @@ class Figure:
     text: str
     suppressed: bool = False
     raw: Decimal | None = None
+    unpublished: bool = False  # the published table gave a symbol, not a figure
+
+
+def not_published(u: UnpublishedFigure) -> str:
+    """How a figure a published table withheld is shown: never as 0, never as an error."""
+    shown = f"Not published ({u.symbol}: {u.meaning})"
+    return f"{shown}, illustrative" if u.illustrative else shown
+
+
+def _unpublished_at(unpublished: list[UnpublishedFigure], series: str, start, end):
+    for u in unpublished:
+        if u.series == series and u.period_start <= end and start <= u.period_end:
+            return u
+    return None
 
 
 def figure(value: MeasureValue | None, measure: Measure, publication: bool) -> Figure:
@@ -202,25 +222,59 @@ def _comparator_at(comparators: list[Comparator], kind: str, value: MeasureValue
     return None
 
 
-def trend(status: MeasureStatus, *, publication: bool = False) -> dict:
-    """The trend chart and the table of the same figures: one row per value period with its
-    value, the target that applied and the comparators for that period."""
+def _trend_periods(status: MeasureStatus, unpublished: list[UnpublishedFigure], kinds) -> list:
+    """The periods of the trend: each value, each period whose value was not published, and
+    each period with comparators but no value of ours, oldest first."""
+    periods: list = list(status.values)
+    taken = {v.period_start for v in status.values}
+    for u in unpublished:
+        if u.series == UnpublishedFigure.VALUE and u.period_start not in taken:
+            periods.append(u)
+            taken.add(u.period_start)
+    for c in status.all_comparators:
+        if c.kind in kinds and c.period_start not in taken:
+            periods.append(c)
+            taken.add(c.period_start)
+    periods.sort(key=lambda p: p.period_start)
+    return periods
+
+
+def _trend_row(v, status: MeasureStatus, kinds, unpublished, publication: bool) -> dict:
     m = status.measure
+    if isinstance(v, MeasureValue):
+        shown, t = figure(v, m, publication), target_for(v, status.targets)
+    elif isinstance(v, UnpublishedFigure):
+        shown, t = Figure(not_published(v), unpublished=True), None
+    else:
+        shown, t = Figure("No value"), None
+    comparators = [_comparator_at(status.all_comparators, k, v) for k in kinds]
+    return {
+        "value": v,
+        "figure": shown,
+        "target": t,
+        "target_text": with_unit(t.value, m.unit) if t else "",
+        "comparators": [
+            with_unit(c.value, m.unit) if c else _comparator_gap(unpublished, k, v)
+            for k, c in zip(kinds, comparators, strict=True)
+        ],
+        "comparator_values": [c.value if c else None for c in comparators],
+    }
+
+
+def trend(
+    status: MeasureStatus,
+    *,
+    publication: bool = False,
+    unpublished: list[UnpublishedFigure] | None = None,
+) -> dict:
+    """The trend chart and the table of the same figures: one row per value period with its
+    value, the target that applied and the comparators for that period. Periods whose figure
+    was not published are rows too, shown as not published and left as a gap in the chart."""
+    m = status.measure
+    unpublished = unpublished or []
     kinds = [k for k in CHART_COMPARATORS if any(c.kind == k for c in status.all_comparators)]
-    rows = []
-    for v in status.values:
-        t = target_for(v, status.targets)
-        comparators = [_comparator_at(status.all_comparators, k, v) for k in kinds]
-        rows.append(
-            {
-                "value": v,
-                "figure": figure(v, m, publication),
-                "target": t,
-                "target_text": with_unit(t.value, m.unit) if t else "",
-                "comparators": [with_unit(c.value if c else None, m.unit) for c in comparators],
-                "comparator_values": [c.value if c else None for c in comparators],
-            }
-        )
+    periods = _trend_periods(status, unpublished, kinds)
+    rows = [_trend_row(v, status, kinds, unpublished, publication) for v in periods]
     labels = [r["value"].label for r in rows]
     series = [{"name": m.title, "values": [r["figure"].raw for r in rows]}]
     for i, kind in enumerate(kinds):
@@ -256,6 +310,11 @@ def trend(status: MeasureStatus, *, publication: bool = False) -> dict:
     }
 
 
+def _comparator_gap(unpublished: list[UnpublishedFigure], kind: str, period) -> str:
+    u = _unpublished_at(unpublished, kind, period.period_end, period.period_end)
+    return not_published(u) if u else ""
+
+
 def rate_working(value: MeasureValue | None, measure: Measure) -> dict | None:
     """For a rate per 10,000: the population estimate used and the sum ("454 of 32,180 =
     141.1 per 10,000")."""
@@ -274,23 +333,32 @@ def rate_working(value: MeasureValue | None, measure: Measure) -> dict | None:
     }
 
 
-def comparator_table(status: MeasureStatus) -> list[dict]:
+def comparator_table(
+    status: MeasureStatus, unpublished: list[UnpublishedFigure] | None = None
+) -> list[dict]:
     """Every comparator kind, for the latest value's period, with how the latest value stands
-    against it; "not known" kinds are kept so the table always has the same rows."""
+    against it and, for one computed from published figures, how; "not known" kinds are kept so
+    the table always has the same rows, and one the table withheld says "not published"."""
     m, latest = status.measure, status.latest
     rows = []
     for kind in Comparator.Kind:
         c = status.comparators.get(kind.value)
-        gap = ""
+        withheld = ""
+        if c is None and latest is not None:
+            u = _unpublished_at(unpublished or [], kind.value, latest.period_end, latest.period_end)
+            withheld = not_published(u) if u else ""
+        ours = ""
         if c is not None and latest is not None and m.polarity != Measure.Polarity.MONITOR:
             travel = direction_of_travel(latest.value, c.value, m.polarity)
-            gap = {"improving": "Better", "worsening": "Worse", "no_change": "The same"}[travel]
+            ours = {"improving": "Better", "worsening": "Worse", "no_change": "The same"}[travel]
         rows.append(
             {
                 "kind": kind,
                 "comparator": c,
-                "text": with_unit(c.value, m.unit) if c else "",
-                "ours": gap,
+                "text": with_unit(c.value, m.unit) if c else withheld,
+                "withheld": bool(withheld),
+                "ours": ours,
+                "method": c.method if c else "",
             }
         )
     return rows
@@ -333,6 +401,8 @@ def measure_page(
     status = measure_status(measure, compare_with=compare_with)
     other = SAME_PERIOD_LAST_YEAR if compare_with == PREVIOUS_PERIOD else PREVIOUS_PERIOD
     latest = status.latest
+    unpublished = list(UnpublishedFigure.objects.filter(measure=measure).order_by("period_start"))
+    withheld = [u for u in unpublished if u.series == UnpublishedFigure.VALUE]
     return {
         "status": status,
         "latest": figure(latest, measure, publication) if latest else None,
@@ -344,25 +414,40 @@ def measure_page(
         "direction_previous": _direction(status, PREVIOUS_PERIOD, publication),
         "direction_last_year": _direction(status, SAME_PERIOD_LAST_YEAR, publication),
         "other_comparison": other,
-        "trend": trend(status, publication=publication),
+        "trend": trend(status, publication=publication, unpublished=unpublished),
+        "latest_withheld": [
+            u for u in withheld if latest is None or u.period_start > latest.period_start
+        ],
         "rate": None
         if publication and latest and suppressed(latest, measure, True)
         else rate_working(latest, measure),
         "volatility": volatility_warning(latest, measure),
-        "comparator_rows": comparator_table(status),
+        "comparator_rows": comparator_table(status, unpublished),
         "corrections": corrections(measure),
-        "value_rows": [
-            {
-                "value": v,
-                "figure": figure(v, measure, publication),
-                "count": count_text(v, measure, publication),
-                "denominator": number_text(v.denominator),
-                "volatility": bool(volatility_warning(v, measure)),
-            }
-            for v in reversed(status.values)
-        ],
+        "value_rows": _value_rows(status, withheld, publication),
         "publication": publication and measure.for_publication,
     }
+
+
+def _value_rows(status: MeasureStatus, withheld: list[UnpublishedFigure], publication: bool):
+    """Every value recorded, and every period the published table withheld, newest first."""
+    measure = status.measure
+    rows = [
+        {
+            "value": v,
+            "figure": figure(v, measure, publication),
+            "count": count_text(v, measure, publication),
+            "denominator": number_text(v.denominator),
+            "volatility": bool(volatility_warning(v, measure)),
+        }
+        for v in status.values
+    ]
+    taken = {v.period_start for v in status.values}
+    rows += [
+        {"value": u, "withheld": not_published(u)} for u in withheld if u.period_start not in taken
+    ]
+    rows.sort(key=lambda r: r["value"].period_start, reverse=True)
+    return rows
 
 
 def travel(direction: str, moved: str) -> dict:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from transfer import views
+from transfer import statistics_views, views
 
 app_name = "imports"
 
@@ -12,4 +12,9 @@ urlpatterns = [
     path("measures/", views.MeasureUploadView.as_view(), name="measures_upload"),
     path("<int:pk>/", views.ImportPreviewView.as_view(), name="preview"),
     path("<int:pk>/commit/", views.ImportCommitView.as_view(), name="commit"),
+    path(
+        "<int:pk>/new-measures/",
+        statistics_views.NewMeasuresView.as_view(),
+        name="new_measures",
+    ),
 ]

@@ -18,7 +18,7 @@ from core.spreadsheets import (
     write_cell,
     write_row,
 )
-from measures.models import Comparator, Measure, MeasureValue
+from measures.models import Comparator, Measure, MeasureValue, UnpublishedFigure
 
 VALUE_COLUMNS = [
     ("Measure code", 14),
@@ -52,34 +52,44 @@ COMPARATOR_KINDS = [
 
 
 def measure_rows(measures=None) -> tuple[list, list]:
-    """(value rows, definition rows) for the measures (all when None), in three queries."""
+    """(value rows, definition rows) for the measures (all when None), in four queries. A period
+    has a row when it has a value, a comparator or a figure not published; a figure not
+    published is written as its symbol ("c", ".."), as the import reads it back."""
     measures = list(measures if measures is not None else Measure.objects.order_by("code"))
     ids = [m.pk for m in measures]
-    values = list(
-        MeasureValue.objects.filter(measure_id__in=ids).order_by("measure__code", "period_start")
-    )
-    comparators = {}
+    periods: dict[tuple[int, object], dict] = {}
+
+    def period(measure_id, item) -> dict:
+        return periods.setdefault(
+            (measure_id, item.period_start),
+            {"label": item.label, "end": item.period_end, "value": None, "cells": {}},
+        )
+
+    for v in MeasureValue.objects.filter(measure_id__in=ids):
+        period(v.measure_id, v)["value"] = v
     for c in Comparator.objects.filter(measure_id__in=ids, kind__in=COMPARATOR_KINDS):
-        comparators[(c.measure_id, c.period_start, c.kind)] = c.value
+        period(c.measure_id, c)["cells"][c.kind] = sheet_number(c.value)
+    for u in UnpublishedFigure.objects.filter(measure_id__in=ids):
+        entry = period(u.measure_id, u)
+        entry["cells"].setdefault(u.series, u.symbol)
     by_id = {m.pk: m for m in measures}
     value_rows = []
-    for v in values:
-        m = by_id[v.measure_id]
+    for (measure_id, start), entry in sorted(
+        periods.items(), key=lambda item: (by_id[item[0][0]].code, item[0][1])
+    ):
+        m, v = by_id[measure_id], entry["value"]
         value_rows.append(
             [
                 m.code,
                 m.title,
-                v.label,
-                v.period_start,
-                v.period_end,
-                sheet_number(v.value),
-                sheet_number(v.numerator),
-                sheet_number(v.denominator),
-                *[
-                    sheet_number(comparators.get((m.pk, v.period_start, kind)))
-                    for kind in COMPARATOR_KINDS
-                ],
-                v.note,
+                v.label if v else entry["label"],
+                start,
+                v.period_end if v else entry["end"],
+                sheet_number(v.value) if v else entry["cells"].get(UnpublishedFigure.VALUE),
+                sheet_number(v.numerator) if v else None,
+                sheet_number(v.denominator) if v else None,
+                *[entry["cells"].get(kind) for kind in COMPARATOR_KINDS],
+                v.note if v else "",
             ]
         )
     definition_rows = [

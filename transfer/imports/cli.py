@@ -10,6 +10,7 @@ from django.core.management.base import CommandError
 
 from core import audit
 from core.models import AuditEvent
+from transfer.imports import statistics_cli
 from transfer.imports.plan_changes import ImportBlocked
 from transfer.imports.reading import ImportFileError
 from transfer.imports.services import importer_for, plan_import_commit, plan_import_upload
@@ -200,6 +201,7 @@ def show(command, result: dict) -> None:
             )
         else:
             out.write(f"{name.replace('_', ' ').capitalize()}: {value}")
+    statistics_cli.show(command, result)
     for lead in result.get("leads", []):
         if lead["status"] != "matched":
             out.write(f'Lead "{lead["written"]}" will be created as {lead["person"]}')

@@ -177,14 +177,35 @@ class PlanUploadForm(forms.Form):
 class MeasureUploadForm(forms.Form):
     file = SpreadsheetField(
         help_text=(
-            "An Excel workbook (.xlsx) or a CSV file (.csv) with columns Measure code, Period "
-            "(or Period start and Period end), Value, and optionally Numerator, Denominator, "
-            "England, Region, Statistical neighbours and Note."
+            "An Excel workbook (.xlsx) or a CSV file (.csv): the measures download's layout "
+            "(Measure code, Period, Value, England, Region, Statistical neighbours...), a "
+            "statistics table with periods as columns, a long table with an Area column, or the "
+            "Department for Education's tidy CSV."
         )
     )
+    area = forms.CharField(
+        label="Your council, as the file names it (optional)",
+        max_length=200,
+        required=False,
+        help_text='Its name or code, e.g. "Stockton-on-Tees", "808" or "E06000004". Needed when '
+        "the file has figures for more than one council.",
+    )
+    measure = forms.CharField(
+        label="The measure the table holds (optional)",
+        max_length=300,
+        required=False,
+        help_text="Its code or name, when a table of one measure does not say which in a title "
+        "row or a column.",
+    )
+
+    def clean_area(self):
+        return clean_text(self.cleaned_data["area"])
+
+    def clean_measure(self):
+        return clean_text(self.cleaned_data["measure"])
 
     def options(self) -> dict:
-        return {}
+        return {k: self.cleaned_data[k] for k in ("area", "measure") if self.cleaned_data.get(k)}
 
 
 class MappingForm(forms.Form):

@@ -8,6 +8,14 @@ may be given by its dates, or by a label the timescale reader understands ("2023
 "March 2024", "As at 28 February 2018"). A value for a measure and period that is already there
 is updated when it differs and left alone when it does not, so importing a file twice changes
 nothing.
+
+Published statistics tables (wide, long with an area column, and the Department for Education's
+tidy CSV) are read by ``statistics.read_statistics`` into figures first; their rows for England,
+the region and the statistical neighbours become comparators, with or without a value of ours;
+symbols such as "c" or ".." are kept as not published (``UnpublishedFigure``); measures the file
+names that do not exist yet are proposed (``new_measures``) and created on commit; and, given
+every council's figures and the statistical-neighbour list, the neighbours' average, the best
+neighbour and the top-quartile threshold are computed (``measures.benchmarks``).
 """
 
 from __future__ import annotations
@@ -22,10 +30,12 @@ from django.db import transaction
 from django.db.models.functions import Upper
 
 from actions.timescales import TimescaleKind, parse_timescale
-from measures.models import Comparator, Measure, MeasureValue
+from measures.models import Comparator, Measure, MeasureValue, UnpublishedFigure
+from transfer.imports import neighbours, statistics_rows
 from transfer.imports.headers import MEASURE_FIELDS
 from transfer.imports.plan_rows import Issue, squash
 from transfer.imports.reading import Table, cell_text
+from transfer.imports.statistics import NotAFigure, read_figure, read_statistics
 
 PLACES = Decimal("0.0001")
 COMPARATOR_FIELDS = {
@@ -107,6 +117,9 @@ class ValueRow:
     denominator: Decimal | None
     note: str
     comparators: dict[str, Decimal] = field(default_factory=dict)
+    symbol: str = ""  # the value is not published: "c", "x", ".."
+    comparator_symbols: dict[str, str] = field(default_factory=dict)
+    methods: dict[str, str] = field(default_factory=dict)  # computed comparators: how
 
 
 class MeasureValuesImporter:
@@ -123,6 +136,18 @@ class MeasureValuesImporter:
         self.errors.append(Issue(row, message))
 
     def prepare(self) -> dict:
+        layout = neighbours.find_layout(self.table)
+        if layout is not None:  # the statistical-neighbour list
+            self.neighbours = neighbours.NeighbourListImporter(table=self.table, layout=layout)
+            self.result = self.neighbours.prepare()
+            return self.result
+        reading = read_statistics(self.table, self.options)
+        if reading is not None:
+            self.statistics = statistics_rows.StatisticsRows(self, reading)
+            self.statistics.build()
+            if not self.errors:
+                self.compare()
+            return self.build_result()
         self.header = MEASURE_FIELDS.find_header(self.table.rows, self.options.get("mapping"))
         if self.header is None:
             self.error(
@@ -224,26 +249,40 @@ class MeasureValuesImporter:
             label = f"As at {fmt_date(start)}" if start == end else f"{start} to {end}"
         if len(label) > 100:
             raise CellError("The period label is longer than 100 characters.")
+        value, symbol = self.figure_cell(cells, "value", "value")
         row = ValueRow(
             row=number,
             measure=measure,
             label=label,
             start=start,
             end=end,
-            value=to_decimal(self.cell(cells, "value"), "value"),
+            value=value,
             numerator=to_decimal(self.cell(cells, "numerator"), "numerator"),
             denominator=to_decimal(self.cell(cells, "denominator"), "denominator"),
             note=squash(cell_text(self.cell(cells, "note")))[:500],
+            symbol=symbol,
         )
         for key in COMPARATOR_FIELDS:
-            value = to_decimal(self.cell(cells, key), MEASURE_FIELDS.label(key))
-            if value is not None:
-                row.comparators[key] = value
+            number_, symbol_ = self.figure_cell(cells, key, MEASURE_FIELDS.label(key))
+            if number_ is not None:
+                row.comparators[key] = number_
+            elif symbol_:
+                row.comparator_symbols[key] = symbol_
+        if symbol or (
+            row.value is None
+            and row.numerator is None
+            and (row.comparators or row.comparator_symbols)
+        ):
+            return row  # not published, or comparators without a value of ours
+        return self.validated(row)
+
+    def validated(self, row: ValueRow) -> ValueRow:
+        """The row checked as the value it would become (a rate computed, figures agreeing)."""
         candidate = MeasureValue(
-            measure=measure,
-            period_start=start,
-            period_end=end,
-            label=label,
+            measure=row.measure,
+            period_start=row.start,
+            period_end=row.end,
+            label=row.label,
             value=row.value,
             numerator=row.numerator,
             denominator=row.denominator,
@@ -258,8 +297,17 @@ class MeasureValuesImporter:
         row.value = Decimal(candidate.value).quantize(PLACES, rounding=ROUND_HALF_UP)
         return row
 
+    def figure_cell(self, cells, key: str, what: str) -> tuple[Decimal | None, str]:
+        """A number, or a symbol standing for a figure not published."""
+        value = self.cell(cells, key)
+        try:
+            number, symbol = read_figure(value)
+        except NotAFigure:
+            return to_decimal(value, what), ""  # raises the importer's own message
+        return (to_decimal(number, what) if number is not None else None), symbol
+
     def compare(self):
-        ids = {r.measure.pk for r in self.rows}
+        ids = {r.measure.pk for r in self.rows if r.measure.pk}
         starts = {r.start for r in self.rows}
         self.existing = {
             (v.measure_id, v.period_start): v
@@ -267,56 +315,140 @@ class MeasureValuesImporter:
         }
         self.existing_comparators = {
             (c.measure_id, c.kind, c.period_start): c
-            for c in Comparator.objects.filter(
-                measure_id__in=ids,
-                period_start__in=starts,
-                kind__in=list(COMPARATOR_FIELDS.values()),
-            )
+            for c in Comparator.objects.filter(measure_id__in=ids, period_start__in=starts)
         }
-        has_note = "note" in self.header.by_field
-        self.plan = []
-        for r in self.rows:
-            existing = self.existing.get((r.measure.pk, r.start))
-            changes = []
-            if existing is not None:
-                for name, new in (
-                    ("period end", r.end != existing.period_end),
-                    ("period", r.label != existing.label),
-                    ("value", r.value != existing.value),
-                    ("numerator", r.numerator != existing.numerator),
-                    ("denominator", r.denominator != existing.denominator),
-                    ("note", has_note and r.note != existing.note),
-                ):
-                    if new:
-                        changes.append(name)
-            comparator_changes = []
-            for key, value in r.comparators.items():
-                c = self.existing_comparators.get((r.measure.pk, COMPARATOR_FIELDS[key], r.start))
-                if c is None or c.value != value or c.period_end != r.end or c.label != r.label:
-                    comparator_changes.append(MEASURE_FIELDS.label(key))
+        self.existing_unpublished = {
+            (u.measure_id, u.series, u.period_start): u
+            for u in UnpublishedFigure.objects.filter(measure_id__in=ids, period_start__in=starts)
+        }
+        self.plan = [self.compare_row(r) for r in self.rows]
+
+    def compare_row(self, r: ValueRow):
+        has_note = bool(self.header and "note" in self.header.by_field)
+        existing = self.existing.get((r.measure.pk, r.start)) if r.measure.pk else None
+        changes = []
+        if r.value is None and r.numerator is None:
+            if r.symbol and existing is not None:
+                self.warnings.append(
+                    Issue(
+                        r.row,
+                        f"{r.measure.code} {r.label} is given as not published ({r.symbol}) but "
+                        f"a value is recorded ({existing.value.normalize():f}); the recorded "
+                        "value is kept.",
+                    )
+                )
+            elif r.symbol:
+                u = self.existing_unpublished.get((r.measure.pk, UnpublishedFigure.VALUE, r.start))
+                if u is None or (u.symbol, u.period_end, u.label) != (r.symbol, r.end, r.label):
+                    changes.append("not published")
+            existing = existing if r.symbol else None
+        elif existing is not None:
+            for name, new in (
+                ("period end", r.end != existing.period_end),
+                ("period", r.label != existing.label),
+                ("value", r.value != existing.value),
+                ("numerator", r.numerator != existing.numerator),
+                ("denominator", r.denominator != existing.denominator),
+                ("note", has_note and r.note != existing.note),
+            ):
+                if new:
+                    changes.append(name)
+        comparator_changes = [
+            Comparator.Kind(kind).label for kind in self.comparator_writes(r, dry_run=True)
+        ]
+        if existing is None and not changes and r.value is None and r.numerator is None:
+            recorded = any(
+                (r.measure.pk, kind, r.start) in self.existing_comparators
+                or (r.measure.pk, kind, r.start) in self.existing_unpublished
+                for kind in Comparator.Kind.values
+            )
+            status = ("change" if recorded else "create") if comparator_changes else "same"
+        else:
             status = "create" if existing is None else ("change" if changes else "same")
-            if status == "same" and comparator_changes:
-                status = "change"
-            self.plan.append((r, existing, changes, comparator_changes, status))
+        if status == "same" and comparator_changes:
+            status = "change"
+        return (r, existing, changes, comparator_changes, status)
+
+    def comparator_writes(self, r: ValueRow, *, dry_run: bool) -> list[str]:
+        """The comparators (numbers, or not published) that differ from what is recorded;
+        written unless ``dry_run``."""
+        changed = []
+        reason = f"Imported from {self.table.filename}"[:100]
+        for key, value in r.comparators.items():
+            kind = COMPARATOR_FIELDS.get(key, key)
+            c = self.existing_comparators.get((r.measure.pk, kind, r.start))
+            method = r.methods.get(key, "")
+            if c is not None and (c.value, c.period_end, c.label, c.method) == (
+                value,
+                r.end,
+                r.label,
+                method,
+            ):
+                continue
+            changed.append(kind)
+            if not dry_run:
+                c = c or Comparator(measure=r.measure, kind=kind, period_start=r.start)
+                c.value, c.period_end, c.label, c.method = value, r.end, r.label, method
+                c._change_reason = reason
+                c.save()
+                UnpublishedFigure.objects.filter(
+                    measure=r.measure, series=kind, period_start=r.start
+                ).delete()
+        for key, symbol in r.comparator_symbols.items():
+            kind = COMPARATOR_FIELDS.get(key, key)
+            if (r.measure.pk, kind, r.start) in self.existing_comparators:
+                continue  # a published figure is not overwritten by a symbol
+            u = self.existing_unpublished.get((r.measure.pk, kind, r.start))
+            if u is not None and (u.symbol, u.period_end, u.label) == (symbol, r.end, r.label):
+                continue
+            changed.append(kind)
+            if not dry_run:
+                self.write_unpublished(r, kind, symbol, u)
+        return changed
+
+    def write_unpublished(self, r: ValueRow, series: str, symbol: str, u) -> None:
+        u = u or UnpublishedFigure(measure=r.measure, series=series, period_start=r.start)
+        u.period_end, u.label, u.symbol = r.end, r.label, symbol
+        u.note = f"Given as {symbol} in {self.table.filename}"[:500]
+        u._change_reason = f"Imported from {self.table.filename}"[:100]
+        u.save()
+
+    def value_row(self, r: ValueRow, changes, comparators, status) -> dict:
+        return {
+            "row": r.row,
+            "code": r.measure.code,
+            "new_measure": not r.measure.pk,
+            "label": r.label,
+            "start": r.start.isoformat(),
+            "end": r.end.isoformat(),
+            "value": f"{r.value.normalize():f}" if r.value is not None else "",
+            "symbol": r.symbol,
+            "comparators": [
+                {
+                    "kind": Comparator.Kind(COMPARATOR_FIELDS.get(k, k)).label,
+                    "value": f"{v.normalize():f}",
+                    "method": r.methods.get(k, ""),
+                }
+                for k, v in r.comparators.items()
+            ]
+            + [
+                {"kind": Comparator.Kind(COMPARATOR_FIELDS.get(k, k)).label, "symbol": sym}
+                for k, sym in r.comparator_symbols.items()
+            ],
+            "status": status,
+            "changes": changes + [f"{c} comparator" for c in comparators],
+        }
 
     def build_result(self) -> dict:
         header = self.header
         rows = [
-            {
-                "row": r.row,
-                "code": r.measure.code,
-                "label": r.label,
-                "start": r.start.isoformat(),
-                "end": r.end.isoformat(),
-                "value": str(r.value.normalize()) if r.value is not None else "",
-                "status": status,
-                "changes": changes + [f"{c} comparator" for c in comparators],
-            }
+            self.value_row(r, changes, comparators, status)
             for r, _, changes, comparators, status in getattr(self, "plan", [])
         ]
         counts = {"create": 0, "change": 0, "same": 0}
         for row in rows:
             counts[row["status"]] += 1
+        statistics = getattr(self, "statistics", None)
         self.result = {
             "kind": "measure_values",
             "file": {
@@ -352,48 +484,65 @@ class MeasureValuesImporter:
             "counts": {"values": counts},
             "values": rows,
             "can_commit": not self.errors and bool(rows),
+            **(statistics.result() if statistics else {"statistics": None}),
         }
         return self.result
 
     def commit(self, *, user=None) -> dict:
-        """Write every value and comparator in one transaction, or nothing."""
+        """Write every measure, value and comparator in one transaction, or nothing."""
         from transfer.imports.plan_changes import ImportBlocked
 
+        layout = neighbours.find_layout(self.table)
+        if layout is not None:
+            self.neighbours = neighbours.NeighbourListImporter(table=self.table, layout=layout)
+            written = self.neighbours.commit(user=user)
+            self.result = self.neighbours.result
+            return written
         with transaction.atomic():
             self.errors, self.warnings, self.rows = [], [], []
             self.prepare()
             if self.errors:
                 raise ImportBlocked(self.errors)
             reason = f"Imported from {self.table.filename}"[:100]
-            written = {"created": 0, "changed": 0, "comparators": 0}
-            for r, existing, changes, _, status in self.plan:
-                if status != "same" and (existing is None or changes):
-                    value = existing or MeasureValue(measure=r.measure, period_start=r.start)
-                    value.period_end = r.end
-                    value.label = r.label
-                    value.value = r.value
-                    value.numerator = r.numerator
-                    value.denominator = r.denominator
-                    if "note" in self.header.by_field or existing is None:
-                        value.note = r.note
-                    if existing is None:
-                        value.recorded_by = user
-                    value._change_reason = reason
-                    value.save()
+            written = {"created": 0, "changed": 0, "comparators": 0, "not_published": 0}
+            written["measures"] = self.create_measures(reason)
+            for r, existing, changes, _, _status in self.plan:
+                if r.symbol and r.value is None and existing is None and changes:
+                    u = self.existing_unpublished.get(
+                        (r.measure.pk, UnpublishedFigure.VALUE, r.start)
+                    )
+                    self.write_unpublished(r, UnpublishedFigure.VALUE, r.symbol, u)
+                    written["not_published"] += 1
+                elif r.value is not None and (existing is None or changes):
+                    self.write_value(r, existing, user, reason)
                     written["created" if existing is None else "changed"] += 1
-                for key, number in r.comparators.items():
-                    kind = COMPARATOR_FIELDS[key]
-                    c = self.existing_comparators.get((r.measure.pk, kind, r.start))
-                    if c is not None and (c.value, c.period_end, c.label) == (
-                        number,
-                        r.end,
-                        r.label,
-                    ):
-                        continue
-                    c = c or Comparator(measure=r.measure, kind=kind, period_start=r.start)
-                    c.value, c.period_end, c.label = number, r.end, r.label
-                    c._change_reason = reason
-                    c.save()
-                    written["comparators"] += 1
+                written["comparators"] += len(self.comparator_writes(r, dry_run=False))
             self.result["committed"] = written
             return written
+
+    def create_measures(self, reason: str) -> int:
+        created = 0
+        for r in self.rows:
+            if r.measure.pk is None:
+                r.measure.full_clean()
+                r.measure._change_reason = reason
+                r.measure.save()
+                created += 1
+        return created
+
+    def write_value(self, r: ValueRow, existing, user, reason: str) -> None:
+        value = existing or MeasureValue(measure=r.measure, period_start=r.start)
+        value.period_end = r.end
+        value.label = r.label
+        value.value = r.value
+        value.numerator = r.numerator
+        value.denominator = r.denominator
+        if (self.header and "note" in self.header.by_field) or existing is None:
+            value.note = r.note
+        if existing is None:
+            value.recorded_by = user
+        value._change_reason = reason
+        value.save()
+        UnpublishedFigure.objects.filter(
+            measure=r.measure, series=UnpublishedFigure.VALUE, period_start=r.start
+        ).delete()

@@ -177,7 +177,13 @@ def import_summary(plan_import: PlanImport) -> str:
             f"{plan_import.plan.title if plan_import.plan else 'a plan'}: "
             f"{created.get('actions', 0)} actions created, {changed.get('actions', 0)} changed"
         )
+    if "neighbours" in written:
+        return (
+            f"Imported the statistical-neighbour list from {plan_import.filename}: "
+            f"{written['neighbours']} neighbours (replacing {written.get('replaced', 0)})"
+        )
     return (
         f"Imported measure values from {plan_import.filename}: {written.get('created', 0)} "
         f"created, {written.get('changed', 0)} changed"
+        + (f", {written['measures']} new measures" if written.get("measures") else "")
     )
