@@ -101,6 +101,12 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("plans:meeting", kwargs={"pk": self.pk})
 
+    @property
+    def name(self) -> str:
+        """What the meeting is called: its title, or its kind when it has none ("Board meeting
+        with partners", never "Board meeting: Board meeting with partners")."""
+        return self.title or self.get_kind_display()
+
 
 class IssuedPack(models.Model):
     """A board pack as issued for a meeting: an immutable, date-stamped record of what the board

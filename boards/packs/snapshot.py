@@ -19,7 +19,13 @@ from boards.asat import (
     measure_statuses,
     positions_as_at_many,
 )
-from boards.exceptions import REPORT_CRITERIA, changes_between, exception_sections, unparsed_rows
+from boards.exceptions import (
+    REPORT_CRITERIA,
+    changes_between,
+    compare_with_meeting,
+    exception_sections,
+    unparsed_rows,
+)
 from boards.models import Meeting
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
@@ -146,6 +152,8 @@ def plan_part(
     action by priority, the exceptions, the changes since the previous meeting and its
     measures."""
     rows = [action_row(p, legend, action_url) for p in reads.positions[plan.pk]]
+    # One meaning of change in a pack: every arrow and word against the previous meeting.
+    compare_with_meeting(rows, reads.before[plan.pk] if reads.before is not None else None, legend)
     priorities = reads.priorities[plan.pk]
     rows_by_priority = _by_plan(rows, lambda row: row["priority_id"])
     changes = None

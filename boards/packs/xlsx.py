@@ -32,7 +32,7 @@ PLAN_TITLE = CellStyle(font=Font(bold=True, size=13))
 
 PLAN_COLUMNS = [
     ("Priority", 30), ("No.", 8), ("Action", 60), ("Lead officer", 24), ("Timescale", 16),
-    ("Due", 14), ("Overdue", 10), ("RAG rating", 14), ("Direction of travel", 14),
+    ("Due", 14), ("Overdue", 10), ("RAG rating", 14), ("Change since the previous meeting", 16),
     ("Last update", 14), ("Commentary", 60), ("What the issue is", 40),
     ("What is being done", 40), ("By when", 14), ("Outside the service's control", 12),
     ("Escalated", 10), ("Illustrative (demo data)", 12),
@@ -45,7 +45,8 @@ EXCEPTION_COLUMNS = [
 MEASURE_COLUMNS = [
     ("Plan", 30), ("Code", 12), ("Measure", 50), ("Unit", 22), ("Period", 16),
     ("Latest value", 12), ("Target", 12), ("Amber tolerance", 12), ("Against target", 18),
-    ("Direction of travel", 16), ("Illustrative", 10),
+    ("Since the previous period", 16), ("Since the same period last year", 16),
+    ("Illustrative", 10),
 ]  # fmt: skip
 REVISION_HEADINGS = [
     "Kind", "What", "Given", "Field", "Shown before", "Now", "Changed by", "When", "Why",
@@ -188,7 +189,7 @@ def write_measures(ws: Worksheet, plans: list[dict]) -> None:
                 [plan["title"], m["code"], m["title"], m["unit"], m["latest_label"],
                  _figure(m.get("latest_raw")), _figure(m.get("target_raw")),
                  _figure(m["tolerance"]), None, m["direction_word"],
-                 "Yes" if m["latest_illustrative"] else ""],
+                 m.get("year_direction_word", ""), "Yes" if m["latest_illustrative"] else ""],
                 style=WRAPPED,
             )  # fmt: skip
             rag_cell(ws.cell(row=r, column=9), measure_state(m["rag"]).rating, m["rag_word"])

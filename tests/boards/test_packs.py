@@ -51,12 +51,25 @@ def ratings_in(pack, scenario) -> dict:
     }
 
 
+#: In a pack, each action's previous rating is its rating at the board's previous meeting (as
+#: known then), not the update before its latest: the first meeting has none.
+AT_PREVIOUS_MEETING = {
+    M1: dict.fromkeys(("A1", "A2", "A3", "A4", "A5")),
+    M2: {"A1": "amber", "A2": "amber", "A3": "not_started", "A4": "not_started", "A5": "green"},
+    M3: {"A1": "red", "A2": "red", "A3": "green", "A4": "not_started", "A5": "green"},
+}
+
+
 @pytest.mark.parametrize("meeting_date", [M1, M2, M3])
 def test_pack_shows_the_position_as_at_the_meeting(meeting_date):
     s = history_scenario()
     pack = build_pack(s["meetings"][meeting_date])
     assert pack["as_at"] == end_of_day(meeting_date).isoformat()
-    assert ratings_in(pack, s) == EXPECTED[meeting_date]
+    expected = {
+        name: (rating, AT_PREVIOUS_MEETING[meeting_date][name], overdue)
+        for name, (rating, _, overdue) in EXPECTED[meeting_date].items()
+    }
+    assert ratings_in(pack, s) == expected
 
 
 def test_packs_for_different_meetings_differ_as_the_history_says():
