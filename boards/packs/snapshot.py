@@ -27,6 +27,7 @@ from boards.exceptions import (
     unparsed_rows,
 )
 from boards.models import Meeting
+from boards.packs.authored import brief_part, decisions_part, questions_part
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
 from boards.panels import rows_for
@@ -39,7 +40,7 @@ from measures.status import RECENT_VALUES
 from plans.models import Plan
 from priorities.models import Priority
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the cover, the summary, questions and decisions
 
 
 def pack_moment(meeting: Meeting, now: datetime | None = None) -> datetime:
@@ -221,7 +222,13 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         measures_by_id={m.pk: m for m in measures},
         legends=legends,
     )
-    return snapshot(meeting, as_at, previous, plan_parts, revisions)
+    pack = snapshot(meeting, as_at, previous, plan_parts, revisions)
+    pack.update(
+        brief=brief_part(meeting),
+        questions=questions_part(meeting),
+        decisions=decisions_part(meeting, as_at, previous),
+    )
+    return pack
 
 
 def _flat(by_plan: dict[int, list[Position]]) -> list[Position]:
@@ -240,7 +247,13 @@ def snapshot(
     board = meeting.board
     return {
         "version": SNAPSHOT_VERSION,
-        "board": {"id": board.pk, "name": board.name, "organisation": board.organisation.name},
+        "board": {
+            "id": board.pk,
+            "name": board.name,
+            "organisation": board.organisation.name,
+            "colour": board.colour,
+        },
+        "status": {"issued": False, "text": "Draft: not issued"},
         "meeting": {
             "id": meeting.pk,
             "date": meeting.date.isoformat(),
