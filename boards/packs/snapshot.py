@@ -253,7 +253,7 @@ def snapshot(
             "organisation": board.organisation.name,
             "colour": board.colour,
         },
-        "status": {"issued": False, "text": "Draft: not issued"},
+        "status": {"issued": False, "text": "Not issued yet: it may change until it is issued"},
         "meeting": {
             "id": meeting.pk,
             "date": meeting.date.isoformat(),

@@ -76,7 +76,10 @@ def _cover(doc, snapshot: dict) -> None:
     doc.add_heading(f"{board['name']}: board pack", level=0)
     doc.core_properties.title = f"{board['name']}: board pack, {meeting['date_text']}"
     doc.core_properties.author = board["organisation"]
-    status = snapshot.get("status") or {"issued": False, "text": "Draft: not issued"}
+    status = snapshot.get("status") or {
+        "issued": False,
+        "text": "Not issued yet: it may change until it is issued",
+    }
     previous = snapshot.get("previous_meeting")
     facts = [
         ("Meeting", meeting["date_text"] + (f", {meeting['title']}" if meeting["title"] else "")),

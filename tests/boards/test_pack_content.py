@@ -238,7 +238,10 @@ def test_the_pack_as_a_word_document_has_the_cover_and_every_section(client, wor
     bullets = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
     assert bullets == ["One", "Two"]
     cover = [c.text for row in doc.tables[0].rows for c in row.cells]
-    assert "Draft. Draft: not issued" in cover and "Position as at" in cover
+    assert (
+        "Draft. Not issued yet: it may change until it is issued" in cover
+        and "Position as at" in cover
+    )
     rows = [[c.text for c in row.cells] for t in doc.tables for row in t.rows]
     assert any("Recruit social workers" in r and "Amber" in "".join(r) for r in rows)
 
