@@ -20,6 +20,7 @@ from boards.exceptions import (
     DASHBOARD_CRITERIA,
     REPORT_CRITERIA,
     changes_between,
+    compare_with_meeting,
     exception_sections,
     unparsed_rows,
 )
@@ -292,6 +293,9 @@ def dashboard_page(dashboard: Dashboard) -> dict:
     legend = plan_legend(plan)
     action_url = url_for_each("actions:detail")  # one reverse() for every row
     rows = [action_row(p, legend, action_url) for p in dashboard.positions]
+    if dashboard.before is not None:
+        # The page says what changed since the last board meeting: its arrows say the same.
+        compare_with_meeting(rows, dashboard.before, legend)
     rollups = priority_rollups(dashboard.priorities, rows, legend)
     for item in rollups:
         item["bar"] = rag_bar_svg(
