@@ -617,3 +617,24 @@ def test_plan_document_counts_ratings_without_a_trailing_comma(client):
     html = viewer(client).get(plan.get_absolute_url()).content.decode()
     assert "Red 1, Blue 2." in html
     assert "Blue 2," not in html
+
+
+def test_dashboard_arrows_compare_with_the_last_board_meeting_as_its_summary_does(client):
+    plan = factories.plan()
+    action = factories.action(factories.priority(plan), description="Keep the front door safe")
+    meeting_day = TODAY - timedelta(days=30)
+    board_for(plan, [meeting_day])
+    rate(
+        action,
+        "amber",
+        london(meeting_day.year, meeting_day.month, meeting_day.day, 9) - timedelta(days=5),
+    )
+    rate(action, "red", london(TODAY.year, TODAY.month, TODAY.day, 8) - timedelta(days=10))
+    rate(action, "amber", london(TODAY.year, TODAY.month, TODAY.day, 8) - timedelta(days=2))
+    html = (
+        viewer(client).get(reverse("plans:dashboard", kwargs={"slug": plan.slug})).content.decode()
+    )
+    # Amber at the meeting and amber now: no change since the meeting, though the latest update
+    # improved on the one before it.
+    assert "No rating has moved" in html
+    assert "app-direction--improved" not in html and "app-direction--worsened" not in html
