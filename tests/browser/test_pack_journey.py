@@ -27,6 +27,7 @@ SECTIONS = (
 SUMMARY = "Recruitment is ahead of plan; the front door remains the main risk."
 QUESTION = "What will it take to fill the remaining social worker posts by the summer?"
 ANSWER = "Two offers are out; agency cover continues until both start."
+DECISION = "Report the caseload audit to the next meeting."
 
 
 def _as(browser, live_demo, contexts, username):
@@ -58,7 +59,7 @@ def _download(page, link_name: str, tmp_path: Path) -> Path:
 
 
 def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_sections(
-    browser, live_demo, tmp_path
+    browser, live_demo, tmp_path, axe_check
 ):
     from docx import Document
 
@@ -76,6 +77,7 @@ def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_
         admin = _as(browser, live_demo, contexts, "admin")
         admin.goto(meeting.get_absolute_url())
         admin.get_by_role("link", name="Write the executive summary and key messages").click()
+        axe_check(admin)
         admin.get_by_role("textbox", name="Executive summary").fill(SUMMARY)
         admin.get_by_role("textbox", name="Key messages").fill(
             "- Caseloads are falling\n- Two posts remain"
@@ -83,11 +85,22 @@ def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_
         admin.get_by_role("button", name="Save").click()
         admin.wait_for_url(f"**{meeting.get_absolute_url()}*")
         assert SUMMARY in admin.locator("main").inner_text()
+        # Decisions and actions arising, recorded after a meeting (an error first: no owner).
+        admin.goto(reverse("plans:meeting_decisions", args=[meeting.pk]))
+        admin.get_by_role("textbox", name="What was decided or is to be done").fill(DECISION)
+        admin.get_by_role("button", name="Record").click()
+        assert "Enter who owns this action" in admin.locator(".govuk-error-summary").inner_text()
+        admin.get_by_role("textbox", name="Owner").fill("Head of Service")
+        admin.get_by_role("button", name="Record").click()
+        admin.wait_for_url(f"**{reverse('plans:meeting_decisions', args=[meeting.pk])}")
+        assert DECISION in admin.locator("main").inner_text()
+        axe_check(admin)
 
         # The councillor asks a question about the action before the meeting.
         member = _as(browser, live_demo, contexts, "councillor")
         member.goto(meeting.get_absolute_url())
         member.get_by_role("link", name="Ask a question about an action").click()
+        axe_check(member)
         member.get_by_label("Which action is your question about?").select_option(str(action.pk))
         member.get_by_role("textbox", name="Your question").fill(QUESTION)
         member.get_by_role("button", name="Send the question").click()
@@ -99,12 +112,14 @@ def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_
         lead = _as(browser, live_demo, contexts, "jane.smith")
         lead.goto(reverse("plans:meeting_questions", args=[meeting.pk]))
         lead.get_by_role("link", name=f"Answer the question on action {action.number}").click()
+        axe_check(lead)
         lead.get_by_label("Your answer").fill(ANSWER)
         lead.get_by_role("button", name="Save the answer").click()
         lead.wait_for_url(f"**{reverse('plans:meeting_questions', args=[meeting.pk])}")
 
         # The councillor reads the pack: its cover, the summary and the answer.
         member.goto(meeting.get_absolute_url())
+        axe_check(member)
         pack = member.locator("main").inner_text()
         for section in SECTIONS:
             assert section in pack, section
