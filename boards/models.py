@@ -12,7 +12,8 @@ from core.formatting import day_text
 from core.models import Organisation, Person
 from plans.models import Plan
 
-HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Enter a colour such as #1d70b8.")
+HEX_COLOUR_PATTERN = r"#[0-9a-fA-F]{6}"
+HEX_COLOUR = RegexValidator(f"^{HEX_COLOUR_PATTERN}$", "Enter a colour such as #1d70b8.")
 
 
 class BoardHistory(HistoricalRecords):

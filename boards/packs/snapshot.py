@@ -4,6 +4,7 @@ what an issued pack stores."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from boards.exceptions import (
     exception_sections,
     unparsed_rows,
 )
-from boards.models import Meeting
+from boards.models import HEX_COLOUR_PATTERN, Meeting
 from boards.packs.authored import brief_part, decisions_part, questions_part
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
@@ -235,6 +236,15 @@ def _flat(by_plan: dict[int, list[Position]]) -> list[Position]:
     return [position for positions in by_plan.values() for position in positions]
 
 
+DEFAULT_COLOUR = "#1d70b8"
+
+
+def board_colour(colour: str) -> str:
+    """The board's colour if it is one (#rrggbb), else GOV.UK blue: the field is validated in
+    forms, but a colour written some other way never reaches the cover as it is."""
+    return colour if re.fullmatch(HEX_COLOUR_PATTERN, colour or "") else DEFAULT_COLOUR
+
+
 def snapshot(
     meeting: Meeting,
     as_at: datetime,
@@ -251,7 +261,7 @@ def snapshot(
             "id": board.pk,
             "name": board.name,
             "organisation": board.organisation.name,
-            "colour": board.colour,
+            "colour": board_colour(board.colour),
         },
         "status": {"issued": False, "text": "Not issued yet: it may change until it is issued"},
         "meeting": {

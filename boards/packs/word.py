@@ -64,7 +64,11 @@ def _landscape(doc) -> None:
 
 
 def _rgb(colour: str) -> RGBColor:
-    return RGBColor.from_string(colour.lstrip("#").upper())
+    """A #rrggbb colour for python-docx (near-black for anything else)."""
+    try:
+        return RGBColor.from_string(colour.lstrip("#").upper())
+    except ValueError:
+        return RGBColor.from_string("0B0C0C")
 
 
 def _cover(doc, snapshot: dict) -> None:

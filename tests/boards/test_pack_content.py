@@ -260,3 +260,12 @@ def test_the_spreadsheet_has_real_dates_filters_and_the_pages_wording(client, wo
     assert updated.number_format == "dd/mm/yyyy"
     assert sheet.auto_filter.ref.startswith("A3:")
     assert workbook["Measures"].freeze_panes == "A2"
+
+
+def test_the_cover_has_the_councils_colour_and_never_a_colour_that_is_not_one(world):
+    board, meeting = world["board"], world["meetings"][M2]
+    board.colour = "#00703c"
+    board.save()
+    assert build_pack(meeting)["board"]["colour"] == "#00703c"
+    type(board).objects.filter(pk=board.pk).update(colour='"><script>')  # not through a form
+    assert build_pack(Meeting.objects.get(pk=meeting.pk))["board"]["colour"] == "#1d70b8"
