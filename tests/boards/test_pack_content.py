@@ -267,5 +267,5 @@ def test_the_cover_has_the_councils_colour_and_never_a_colour_that_is_not_one(wo
     board.colour = "#00703c"
     board.save()
     assert build_pack(meeting)["board"]["colour"] == "#00703c"
-    type(board).objects.filter(pk=board.pk).update(colour='"><script>')  # not through a form
+    type(board).objects.filter(pk=board.pk).update(colour='"><svg>')  # not through a form
     assert build_pack(Meeting.objects.get(pk=meeting.pk))["board"]["colour"] == "#1d70b8"
