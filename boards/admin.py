@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from boards.models import Board, BoardMembership, IssuedPack, Meeting
+from boards.models import (
+    Board,
+    BoardDecision,
+    BoardMembership,
+    BoardQuestion,
+    IssuedPack,
+    Meeting,
+    PackBrief,
+)
 
 
 class BoardMembershipInline(admin.TabularInline):
@@ -61,3 +69,29 @@ class IssuedPackAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PackBrief)
+class PackBriefAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "updated_by", "updated_at"]
+    list_select_related = ["meeting", "meeting__board", "updated_by"]
+    search_fields = ["meeting__board__name", "summary", "key_messages"]
+    readonly_fields = ["version", "updated_by", "updated_at"]
+
+
+@admin.register(BoardQuestion)
+class BoardQuestionAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "action", "asked_by", "asked_at", "answered_at"]
+    list_select_related = ["meeting", "meeting__board", "action", "asked_by"]
+    search_fields = ["question", "answer", "meeting__board__name"]
+    autocomplete_fields = ["action"]
+    readonly_fields = ["version", "asked_at", "answered_at"]
+
+
+@admin.register(BoardDecision)
+class BoardDecisionAdmin(admin.ModelAdmin):
+    list_display = ["meeting", "kind", "owner", "due", "closed_on"]
+    list_filter = ["kind", "meeting__board"]
+    list_select_related = ["meeting", "meeting__board"]
+    search_fields = ["text", "owner", "meeting__board__name"]
+    readonly_fields = ["recorded_at"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from boards.asat import Position
-from core.presentation import IMPROVED, WORSENED, Legend, rating_direction
+from core.presentation import IMPROVED, WORSENED, Legend, rating_direction, rating_travel
 from core.rag import Rating
 
 RED, AMBER, AMBER_WORSENING, OVERDUE, ESCALATED, NO_UPDATE = (
@@ -98,17 +98,39 @@ def exception_sections(
     return sections
 
 
+def compare_with_meeting(rows: list[dict], before: list[Position] | None, legend: Legend) -> None:
+    """Make each row's direction of travel (its arrow, word and "was") compare with the position
+    at the board's previous meeting (``before``), the one meaning of change in a pack; with no
+    previous meeting, or for an action that did not exist then, there is nothing to compare
+    with and the row has no direction."""
+    then = {p.action.pk: p for p in before} if before is not None else {}
+    for row in rows:
+        old = then.get(row["id"])
+        previous = old.rating if old is not None else None
+        direction = rating_direction(previous, row["rating"])
+        travel = rating_travel(direction)
+        row.update(
+            previous_rating=previous,
+            previous_rating_label=legend.label(previous) if previous else "",
+            direction=direction,
+            direction_word=travel.word,
+            direction_arrow=travel.arrow,
+        )
+
+
 def changes_between(before: list[Position], after_rows: list[dict], legend: Legend) -> dict:
     """What changed from one position to the next: ratings that moved (improved or worsened),
-    actions newly overdue and actions newly complete."""
+    actions newly overdue and actions newly complete. Read from the rows once
+    ``compare_with_meeting`` has set their direction against ``before``, so the counts and the
+    rows' arrows are one reading."""
     then = {p.action.pk: p for p in before}
     moved, newly_overdue, newly_complete = [], [], []
     for row in after_rows:
         old = then.get(row["id"])
         if old is None:
             continue
-        if old.rating != row["rating"]:
-            direction = rating_direction(old.rating, row["rating"])
+        direction = rating_direction(old.rating, row["rating"])
+        if direction in (IMPROVED, WORSENED):
             moved.append(
                 {
                     **row,

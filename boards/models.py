@@ -2,13 +2,18 @@
 tables keep the names they had in the plans app (ADR 0007)."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from actions.models import Action
 from core.formatting import day_text
 from core.models import Organisation, Person
 from plans.models import Plan
+
+HEX_COLOUR_PATTERN = r"#[0-9a-fA-F]{6}"
+HEX_COLOUR = RegexValidator(f"^{HEX_COLOUR_PATTERN}$", "Enter a colour such as #1d70b8.")
 
 
 class BoardHistory(HistoricalRecords):
@@ -39,6 +44,12 @@ class Board(models.Model):
     cadence_note = models.CharField(max_length=300, blank=True)
     plans = models.ManyToManyField(
         Plan, blank=True, related_name="boards", db_table="plans_board_plans"
+    )
+    colour = models.CharField(
+        max_length=7,
+        default="#1d70b8",
+        validators=[HEX_COLOUR],
+        help_text="The council's colour, for the band on the cover of the board pack (#rrggbb).",
     )
 
     history = BoardHistory(m2m_fields=[plans], table_name="plans_historicalboard")
@@ -101,6 +112,12 @@ class Meeting(models.Model):
     def get_absolute_url(self):
         return reverse("plans:meeting", kwargs={"pk": self.pk})
 
+    @property
+    def name(self) -> str:
+        """What the meeting is called: its title, or its kind when it has none ("Board meeting
+        with partners", never "Board meeting: Board meeting with partners")."""
+        return self.title or self.get_kind_display()
+
 
 class IssuedPack(models.Model):
     """A board pack as issued for a meeting: an immutable, date-stamped record of what the board
@@ -124,3 +141,79 @@ class IssuedPack(models.Model):
 
     def __str__(self):
         return f"Pack for {self.meeting} issued {day_text(self.issued_at, short=True, padded=True)}"
+
+
+class PackBrief(models.Model):
+    """What the plan owner writes for a meeting's pack: an executive summary and the key
+    messages for the board (plain text; lines starting "- " or "* " are a list). Saved with a
+    version check, so two people editing at once never overwrite each other."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="brief")
+    summary = models.TextField("Executive summary", blank=True, max_length=6000)
+    key_messages = models.TextField("Key messages", blank=True, max_length=4000)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Summary for {self.meeting}"
+
+
+class BoardQuestion(models.Model):
+    """A board member's question on an action, asked before the meeting, and the answer of the
+    action's lead (or their delegate). Both are shown in the pack."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="board_questions")
+    question = models.TextField(max_length=2000)
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True, max_length=4000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "asked_at", "pk"]
+
+    def __str__(self):
+        return f"Question on {self.action.number} for {self.meeting}"
+
+
+class BoardDecision(models.Model):
+    """A decision taken, or an action arising, at a meeting: with an owner and a date, carried
+    into every later pack of the board until it is closed."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        ACTION = "action", "Action arising"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
+    text = models.TextField("What was decided or is to be done", max_length=2000)
+    owner = models.CharField("Owner", max_length=200, blank=True)
+    due = models.DateField("Due by", null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    closing_note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting__date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="action") | ~models.Q(owner=""),
+                name="action_arising_has_an_owner",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.meeting}"

@@ -20,6 +20,7 @@ from boards.exceptions import (
     DASHBOARD_CRITERIA,
     REPORT_CRITERIA,
     changes_between,
+    compare_with_meeting,
     exception_sections,
     unparsed_rows,
 )
@@ -27,9 +28,17 @@ from boards.panels import registered
 from boards.selectors.dashboards import Dashboard, ExceptionReport, PlanFigures, Portfolio
 from core.formatting import day_text, month_text, number_text, short_day_text
 from core.links import url_for_each
-from core.presentation import Legend, fill_colour, legend_for, rating_travel
+from core.presentation import (
+    NO_TRAVEL,
+    Legend,
+    fill_colour,
+    legend_for,
+    measure_travel,
+    rating_travel,
+)
 from core.rag import Rating, worst
 from measures import charts
+from measures.status import direction_of_travel, movement
 from plans.models import Plan
 
 # --- legends --------------------------------------------------------------------------------
@@ -111,8 +120,28 @@ def measure_row(status, priority_ids: list[int] | None = None) -> dict:
         "direction": status.direction,
         "direction_word": status.travel.word,
         "direction_arrow": status.travel.arrow,
+        "previous_label": status.previous.label if status.previous else "",
+        **_year_travel(status),
         "history": [[v.label, number_text(v.value)] for v in status.values[-8:]],
         "priority_ids": priority_ids or [],
+    }
+
+
+def _year_travel(status) -> dict:
+    """The direction of travel against the same period last year, labelled apart from the one
+    against the previous period (polarity-aware, in words)."""
+    latest, last_year = status.latest, status.same_period_last_year
+    travel = NO_TRAVEL
+    if latest is not None and last_year is not None:
+        travel = measure_travel(
+            direction_of_travel(latest.value, last_year.value, status.measure.polarity),
+            movement(latest.value, last_year.value),
+        )
+    return {
+        "year_direction": travel.key,
+        "year_direction_word": travel.word,
+        "year_direction_arrow": travel.arrow,
+        "last_year_label": last_year.label if last_year else "",
     }
 
 
@@ -264,6 +293,9 @@ def dashboard_page(dashboard: Dashboard) -> dict:
     legend = plan_legend(plan)
     action_url = url_for_each("actions:detail")  # one reverse() for every row
     rows = [action_row(p, legend, action_url) for p in dashboard.positions]
+    if dashboard.before is not None:
+        # The page says what changed since the last board meeting: its arrows say the same.
+        compare_with_meeting(rows, dashboard.before, legend)
     rollups = priority_rollups(dashboard.priorities, rows, legend)
     for item in rollups:
         item["bar"] = rag_bar_svg(

@@ -15,8 +15,15 @@ from boards.packs.html import for_display, render_pack_html
 from boards.packs.issuing import PackAlreadyIssued, issued_pack_for, pack_issue
 from boards.packs.pdf import pack_pdf
 from boards.packs.snapshot import build_pack
+from boards.packs.word import pack_docx
 from boards.packs.xlsx import pack_xlsx
-from boards.permissions import boards_visible_to, can_view_board
+from boards.permissions import (
+    boards_visible_to,
+    can_ask_question,
+    can_record_decisions,
+    can_view_board,
+    can_write_brief,
+)
 from boards.selectors import boards as board_selectors
 from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
@@ -26,6 +33,8 @@ from core.permissions import is_administrator, reads_all_plans, require
 from core.spreadsheets import download_response, xlsx_response
 from plans.models import Plan
 from plans.permissions import can_view_plan, plans_visible_to
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):
@@ -170,6 +179,11 @@ class MeetingDetailView(MeetingMixin, TemplateView):
                 "meeting": meeting,
                 "issued": issued,
                 "can_issue": issued is None and is_administrator(self.request.user),
+                "can_write_brief": can_write_brief(
+                    self.request.user, meeting, issued=issued is not None
+                ),
+                "can_ask": can_ask_question(self.request.user, meeting, issued=issued is not None),
+                "can_record_decisions": can_record_decisions(self.request.user, meeting),
             }
         )
         if issued is not None:
@@ -230,6 +244,30 @@ class MeetingXlsxView(MeetingMixin, View):
             format="xlsx",
         )
         return xlsx_response(content, _filename(meeting, "xlsx"))
+
+
+class MeetingDocxView(MeetingMixin, View):
+    """The pack as a Word document: from the frozen snapshot once issued."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request, *args, **kwargs):
+        meeting = self.get_meeting()
+        issued = self.get_issued(meeting)
+        snapshot = issued.snapshot if issued is not None else build_pack(meeting)
+        content = pack_docx(snapshot)
+        audit.record(
+            AuditEvent.Kind.EXPORT,
+            request=request,
+            summary=f"Board pack for {meeting} as .docx",
+            meeting=meeting.pk,
+            format="docx",
+        )
+        return download_response(
+            content,
+            filename=_filename(meeting, "docx"),
+            content_type=DOCX_TYPE,
+        )
 
 
 class MeetingIssueView(MeetingMixin, View):

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from boards.models import BoardMembership, IssuedPack, Meeting
+from plans.models import Plan
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ def with_pack_context(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
 def meetings_for(user) -> QuerySet[Meeting]:
     """Meetings as the meeting pages read them: with the board and its organisation, the pack
     context (``with_pack_context``), ``issued_pack_id`` (None until the pack is issued) and
-    ``user_sits_on_board`` (whether the user's Person is a member of the board), in one query."""
+    ``user_sits_on_board`` (whether the user's Person is a member of the board) and
+    ``user_owns_a_plan`` (whether it owns a plan the board oversees), in one query."""
     return with_pack_context(
         Meeting.objects.select_related("board", "board__organisation").annotate(
             issued_pack_id=Subquery(
@@ -61,6 +63,9 @@ def meetings_for(user) -> QuerySet[Meeting]:
                 BoardMembership.objects.filter(
                     board_id=OuterRef("board_id"), person__user_id=user.pk
                 )
+            ),
+            user_owns_a_plan=Exists(
+                Plan.objects.filter(boards=OuterRef("board_id"), owner__user_id=user.pk)
             ),
         )
     )

@@ -4,11 +4,13 @@ corrections never change what the board was shown (the next pack lists them inst
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from boards.models import IssuedPack, Meeting
 from boards.packs.html import render_pack_html
 from boards.packs.snapshot import build_pack, pack_moment
 from core import audit
+from core.formatting import moment_text
 from core.models import AuditEvent
 
 
@@ -24,6 +26,11 @@ def pack_issue(*, meeting: Meeting, issued_by, request=None) -> IssuedPack:
         raise PackAlreadyIssued(meeting)
     as_at = pack_moment(meeting)
     snapshot = build_pack(meeting, as_at=as_at)
+    name = (issued_by.get_full_name() or issued_by.get_username()) if issued_by else ""
+    snapshot["status"] = {
+        "issued": True,
+        "text": f"Issued {moment_text(timezone.now())}" + (f" by {name}" if name else ""),
+    }
     try:
         with transaction.atomic():
             pack = IssuedPack.objects.create(

@@ -4,6 +4,7 @@ what an issued pack stores."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict, namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,8 +20,15 @@ from boards.asat import (
     measure_statuses,
     positions_as_at_many,
 )
-from boards.exceptions import REPORT_CRITERIA, changes_between, exception_sections, unparsed_rows
-from boards.models import Meeting
+from boards.exceptions import (
+    REPORT_CRITERIA,
+    changes_between,
+    compare_with_meeting,
+    exception_sections,
+    unparsed_rows,
+)
+from boards.models import HEX_COLOUR_PATTERN, Meeting
+from boards.packs.authored import brief_part, decisions_part, questions_part
 from boards.packs.context import PreviousMeeting, earlier_of
 from boards.packs.revisions import revisions_since
 from boards.panels import rows_for
@@ -33,7 +41,7 @@ from measures.status import RECENT_VALUES
 from plans.models import Plan
 from priorities.models import Priority
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: the cover, the summary, questions and decisions
 
 
 def pack_moment(meeting: Meeting, now: datetime | None = None) -> datetime:
@@ -146,6 +154,8 @@ def plan_part(
     action by priority, the exceptions, the changes since the previous meeting and its
     measures."""
     rows = [action_row(p, legend, action_url) for p in reads.positions[plan.pk]]
+    # One meaning of change in a pack: every arrow and word against the previous meeting.
+    compare_with_meeting(rows, reads.before[plan.pk] if reads.before is not None else None, legend)
     priorities = reads.priorities[plan.pk]
     rows_by_priority = _by_plan(rows, lambda row: row["priority_id"])
     changes = None
@@ -213,11 +223,26 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         measures_by_id={m.pk: m for m in measures},
         legends=legends,
     )
-    return snapshot(meeting, as_at, previous, plan_parts, revisions)
+    pack = snapshot(meeting, as_at, previous, plan_parts, revisions)
+    pack.update(
+        brief=brief_part(meeting),
+        questions=questions_part(meeting),
+        decisions=decisions_part(meeting, as_at, previous),
+    )
+    return pack
 
 
 def _flat(by_plan: dict[int, list[Position]]) -> list[Position]:
     return [position for positions in by_plan.values() for position in positions]
+
+
+DEFAULT_COLOUR = "#1d70b8"
+
+
+def board_colour(colour: str) -> str:
+    """The board's colour if it is one (#rrggbb), else GOV.UK blue: the field is validated in
+    forms, but a colour written some other way never reaches the cover as it is."""
+    return colour if re.fullmatch(HEX_COLOUR_PATTERN, colour or "") else DEFAULT_COLOUR
 
 
 def snapshot(
@@ -232,7 +257,13 @@ def snapshot(
     board = meeting.board
     return {
         "version": SNAPSHOT_VERSION,
-        "board": {"id": board.pk, "name": board.name, "organisation": board.organisation.name},
+        "board": {
+            "id": board.pk,
+            "name": board.name,
+            "organisation": board.organisation.name,
+            "colour": board_colour(board.colour),
+        },
+        "status": {"issued": False, "text": "Not issued yet: it may change until it is issued"},
         "meeting": {
             "id": meeting.pk,
             "date": meeting.date.isoformat(),

@@ -5,10 +5,12 @@ cells coloured and worded."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boards.models import IssuedPack
@@ -32,7 +34,7 @@ PLAN_TITLE = CellStyle(font=Font(bold=True, size=13))
 
 PLAN_COLUMNS = [
     ("Priority", 30), ("No.", 8), ("Action", 60), ("Lead officer", 24), ("Timescale", 16),
-    ("Due", 14), ("Overdue", 10), ("RAG rating", 14), ("Direction of travel", 14),
+    ("Due", 14), ("Overdue", 10), ("RAG rating", 14), ("Change since the previous meeting", 16),
     ("Last update", 14), ("Commentary", 60), ("What the issue is", 40),
     ("What is being done", 40), ("By when", 14), ("Outside the service's control", 12),
     ("Escalated", 10), ("Illustrative (demo data)", 12),
@@ -45,7 +47,16 @@ EXCEPTION_COLUMNS = [
 MEASURE_COLUMNS = [
     ("Plan", 30), ("Code", 12), ("Measure", 50), ("Unit", 22), ("Period", 16),
     ("Latest value", 12), ("Target", 12), ("Amber tolerance", 12), ("Against target", 18),
-    ("Direction of travel", 16), ("Illustrative", 10),
+    ("Since the previous period", 16), ("Since the same period last year", 16),
+    ("Illustrative", 10),
+]  # fmt: skip
+QUESTION_COLUMNS = [
+    ("Plan", 30), ("No.", 8), ("Action", 50), ("Question", 50), ("Asked by", 20),
+    ("Answer", 60), ("Answered by", 20),
+]  # fmt: skip
+DECISION_COLUMNS = [
+    ("Raised at the meeting of", 18), ("Kind", 14), ("What", 60), ("Owner", 24),
+    ("Due by", 14), ("Overdue", 10), ("Status", 20),
 ]  # fmt: skip
 REVISION_HEADINGS = [
     "Kind", "What", "Given", "Field", "Shown before", "Now", "Changed by", "When", "Why",
@@ -62,6 +73,14 @@ def pack_xlsx(snapshot: dict, *, issued: IssuedPack | None = None) -> bytes:
     for plan in snapshot["plans"]:
         write_plan(workbook.create_sheet(unique_sheet_title(plan["title"], taken, default="Plan")),
                    plan, snapshot["as_at_text"])  # fmt: skip
+    write_questions(
+        workbook.create_sheet(unique_sheet_title("Questions", taken)),
+        snapshot.get("questions") or [],
+    )
+    write_decisions(
+        workbook.create_sheet(unique_sheet_title("Decisions and actions", taken)),
+        snapshot.get("decisions") or [],
+    )
     write_exceptions(
         workbook.create_sheet(unique_sheet_title("Exceptions", taken)), snapshot["plans"]
     )
@@ -78,23 +97,34 @@ def _header(ws: Worksheet, row: int, columns: list[tuple[str, int]]) -> None:
 
 
 def write_cover(cover: Worksheet, snapshot: dict, issued: IssuedPack | None) -> None:
-    """The board, the meeting, the moment, whether issued, and each plan's legend."""
-    meeting = snapshot["meeting"]
-    write_cell(cover, 1, 1, f"{snapshot['board']['name']}: board pack", CellStyle(font=TITLE))
+    """The council, the board, the meeting, the moment, the status (in the words of the meeting
+    page), the summary and key messages, and each plan's legend."""
+    meeting, board = snapshot["meeting"], snapshot["board"]
+    write_cell(cover, 1, 1, f"{board['name']}: board pack", CellStyle(font=TITLE))
     previous = snapshot["previous_meeting"]
+    if issued is not None:
+        status = f"Issued {moment_text(issued.issued_at)}: the record of what the board was shown"
+    else:
+        status = f"Draft, not issued: the position reconstructed as at {snapshot['as_at_text']}"
     facts = [
+        ("Council", board["organisation"]),
         ("Meeting", meeting["date_text"] + (f" – {meeting['title']}" if meeting["title"] else "")),
         ("Position as at", snapshot["as_at_text"]),
-        ("Previous meeting", previous["date_text"] if previous else "None"),
-        (
-            "Status",
-            f"Issued {moment_text(issued.issued_at)}" if issued else "Not issued: live position",
-        ),
-    ]
+        ("Changes compared with", f"the previous meeting, {previous['date_text']}"
+         if previous else "nothing: the board's first meeting"),
+        ("Status", status),
+    ]  # fmt: skip
     for i, (key, value) in enumerate(facts, start=3):
         write_cell(cover, i, 1, key, STRONG)
         write_cell(cover, i, 2, value)
     row = len(facts) + 4
+    brief = snapshot.get("brief")
+    for title, key in (("Executive summary", "summary"), ("Key messages", "key_messages")):
+        if brief and brief[key]:
+            write_cell(cover, row, 1, title, STRONG)
+            write_cell(cover, row, 2, brief[key], WRAPPED)
+            row += 1
+    row += 1
     for plan in snapshot["plans"]:
         write_cell(cover, row, 1, f"What the ratings mean ({plan['title']})", STRONG)
         entries = [(e["rating"], e["label"], e["meaning"]) for e in plan["legend"]]
@@ -114,6 +144,8 @@ def write_plan(ws: Worksheet, plan: dict, as_at_text: str) -> None:
             r += 1
     set_widths(ws, [width for _, width in PLAN_COLUMNS])
     ws.freeze_panes = "C4"
+    if r > 4:
+        ws.auto_filter.ref = f"A3:{get_column_letter(len(PLAN_COLUMNS))}{r - 1}"
 
 
 def _action_values(plan: dict, priority: dict, a: dict) -> list:
@@ -123,15 +155,15 @@ def _action_values(plan: dict, priority: dict, a: dict) -> list:
         a["description"],
         a["lead"],
         a["timescale"],
-        "Not understood" if a["timescale_unparsed"] else a["due_text"],
+        "Not understood" if a["timescale_unparsed"] else _date(a["due"]),
         "Overdue" if a["overdue"] else "",
         None,  # the rating, coloured
         a["direction_word"],
-        a["updated_text"] or "No update",
+        _date(a["updated"]) or "No update",
         a["commentary"],
         a["issue"],
         a["mitigation"],
-        a["resolve_by_text"],
+        _date(a["resolve_by"]),
         "Yes" if a["outside_control"] else "",
         "Yes" if a["escalate"] else "",
         "Yes" if a.get("illustrative") else "",
@@ -155,7 +187,7 @@ def write_exceptions(ws: Worksheet, plans: list[dict]) -> None:
                     r,
                     [plan["title"], priority, "Action", a["number"], a["description"],
                      "; ".join(a["reason_words"]), None, a["issue"], a["mitigation"],
-                     a["resolve_by_text"], "Yes" if a["outside_control"] else ""],
+                     _date(a["resolve_by"]), "Yes" if a["outside_control"] else ""],
                     style=WRAPPED,
                 )  # fmt: skip
                 rag_cell(ws.cell(row=r, column=7), a["rating"], a["rating_label"])
@@ -171,9 +203,7 @@ def write_exceptions(ws: Worksheet, plans: list[dict]) -> None:
                 )  # fmt: skip
                 rag_cell(ws.cell(row=r, column=7), measure_state(m["rag"]).rating, m["rag_word"])
                 r += 1
-    if r == 2:
-        write_cell(ws, 2, 1, "No exceptions.")
-    set_widths(ws, [width for _, width in EXCEPTION_COLUMNS])
+    _finish(ws, EXCEPTION_COLUMNS, r - 1, "No exceptions.")
 
 
 def write_measures(ws: Worksheet, plans: list[dict]) -> None:
@@ -188,14 +218,12 @@ def write_measures(ws: Worksheet, plans: list[dict]) -> None:
                 [plan["title"], m["code"], m["title"], m["unit"], m["latest_label"],
                  _figure(m.get("latest_raw")), _figure(m.get("target_raw")),
                  _figure(m["tolerance"]), None, m["direction_word"],
-                 "Yes" if m["latest_illustrative"] else ""],
+                 m.get("year_direction_word", ""), "Yes" if m["latest_illustrative"] else ""],
                 style=WRAPPED,
             )  # fmt: skip
             rag_cell(ws.cell(row=r, column=9), measure_state(m["rag"]).rating, m["rag_word"])
             r += 1
-    if r == 2:
-        write_cell(ws, 2, 1, "No measures are linked to these plans.")
-    set_widths(ws, [width for _, width in MEASURE_COLUMNS])
+    _finish(ws, MEASURE_COLUMNS, r - 1, "No measures are linked to these plans.")
 
 
 def write_revisions(ws: Worksheet, items: list[dict]) -> None:
@@ -214,6 +242,46 @@ def write_revisions(ws: Worksheet, items: list[dict]) -> None:
                 style=WRAPPED,
             )  # fmt: skip
             r += 1
+
+
+def _date(iso: str | None) -> date | None:
+    """A date or moment as the snapshot keeps it (ISO text) as a date for the sheet, so that it
+    sorts and filters as a date (``write_cell`` gives it the UK format)."""
+    if not iso:
+        return None
+    if "T" in iso:
+        return datetime.fromisoformat(iso).date()
+    return date.fromisoformat(iso)
+
+
+def write_questions(ws: Worksheet, questions: list[dict]) -> None:
+    """Board members' questions before the meeting, with the leads' answers."""
+    _header(ws, 1, QUESTION_COLUMNS)
+    for r, q in enumerate(questions, start=2):
+        values = [q["plan"], q["action_number"], q["action"], q["question"], q["asked_by"],
+                  q["answer"] or "Not answered yet", q["answered_by"]]  # fmt: skip
+        write_row(ws, r, values, style=WRAPPED)
+    _finish(ws, QUESTION_COLUMNS, len(questions) + 1, "No questions were asked.")
+
+
+def write_decisions(ws: Worksheet, decisions: list[dict]) -> None:
+    """Decisions and actions arising from earlier meetings, open or closed since."""
+    _header(ws, 1, DECISION_COLUMNS)
+    for r, d in enumerate(decisions, start=2):
+        values = [d["raised_text"], d["kind"], d["text"], d["owner"], _date(d["due"]),
+                  "Overdue" if d["overdue"] else "", d["status"]]  # fmt: skip
+        write_row(ws, r, values, style=WRAPPED)
+    _finish(ws, DECISION_COLUMNS, len(decisions) + 1, "None open from earlier meetings.")
+
+
+def _finish(ws: Worksheet, columns: list[tuple[str, int]], last_row: int, empty: str) -> None:
+    """Column widths, the header frozen, and filters on the header (or a line saying none)."""
+    set_widths(ws, [width for _, width in columns])
+    ws.freeze_panes = "A2"
+    if last_row < 2:
+        write_cell(ws, 2, 1, empty)
+        return
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last_row}"
 
 
 def _figure(text) -> float | str | None:

@@ -17,7 +17,7 @@ def board_detail(board: Board) -> dict:
     meetings = list(
         Meeting.objects.filter(board=board)
         .annotate(issued=Exists(IssuedPack.objects.filter(meeting=OuterRef("pk"))))
-        .order_by("date")
+        .order_by("-date")
     )
     today = timezone.localdate()
     return {
@@ -28,6 +28,9 @@ def board_detail(board: Board) -> dict:
         ),
         "plans": list(board.plans.select_related("organisation").order_by("title")),
         "meetings": meetings,
-        "next_meeting": next((m for m in meetings if m.date >= today), None),
+        # Newest first; the next meeting is the earliest of those still to come.
+        "next_meeting": min(
+            (m for m in meetings if m.date >= today), key=lambda m: m.date, default=None
+        ),
         "today": today,
     }

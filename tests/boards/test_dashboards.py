@@ -591,3 +591,50 @@ def test_dashboard_filters_offer_one_empty_choice_each():
         html = str(form[name])
         assert html.count('value=""') == 1, html
         assert f'<option value="" selected>{empty}</option>' in html and label in html
+
+
+def test_board_page_lists_meetings_newest_first_by_their_own_names(client):
+    plan = factories.plan()
+    board = board_for(plan, [date(2023, 5, 18), date(2023, 9, 21), TODAY + timedelta(days=40),
+                             TODAY + timedelta(days=3)])  # fmt: skip
+    Meeting.objects.filter(board=board, date=date(2023, 9, 21)).update(
+        title="Board meeting with partners"
+    )
+    html = viewer(client).get(board.get_absolute_url()).content.decode()
+    assert html.index("21 September 2023") < html.index("18 May 2023")
+    assert "Board meeting with partners" in html
+    assert "Board meeting: Board meeting with partners" not in html
+    next_row = html[html.index("Next meeting") :]
+    soon = TODAY + timedelta(days=3)
+    assert f"{soon.day} {soon:%B %Y}" in next_row[: next_row.index("</dd>")]
+
+
+def test_plan_document_counts_ratings_without_a_trailing_comma(client):
+    plan = factories.plan()
+    priority = factories.priority(plan)
+    for rating in ("red", "complete", "complete"):
+        rate(factories.action(priority), rating, london(2023, 6, 1))
+    html = viewer(client).get(plan.get_absolute_url()).content.decode()
+    assert "Red 1, Blue 2." in html
+    assert "Blue 2," not in html
+
+
+def test_dashboard_arrows_compare_with_the_last_board_meeting_as_its_summary_does(client):
+    plan = factories.plan()
+    action = factories.action(factories.priority(plan), description="Keep the front door safe")
+    meeting_day = TODAY - timedelta(days=30)
+    board_for(plan, [meeting_day])
+    rate(
+        action,
+        "amber",
+        london(meeting_day.year, meeting_day.month, meeting_day.day, 9) - timedelta(days=5),
+    )
+    rate(action, "red", london(TODAY.year, TODAY.month, TODAY.day, 8) - timedelta(days=10))
+    rate(action, "amber", london(TODAY.year, TODAY.month, TODAY.day, 8) - timedelta(days=2))
+    html = (
+        viewer(client).get(reverse("plans:dashboard", kwargs={"slug": plan.slug})).content.decode()
+    )
+    # Amber at the meeting and amber now: no change since the meeting, though the latest update
+    # improved on the one before it.
+    assert "No rating has moved" in html
+    assert "app-direction--improved" not in html and "app-direction--worsened" not in html

@@ -32,13 +32,16 @@ pytestmark = pytest.mark.django_db
 # its board, whether it was issued, the previous meeting, the last issued pack and the user's
 # membership of the board), the plans and their legends, the actions, their updates as at both
 # meetings (candidates, history) and timescales, the priorities, the measures with their links,
-# and the measures' values as recorded then, targets and comparators.
-PACK_QUERIES = 17
+# and the measures' values as recorded then, targets and comparators, and what people wrote for
+# the meeting: the summary and key messages, the questions and answers, and the decisions and
+# actions arising still open (17 before those three).
+PACK_QUERIES = 20
 # A board member's pack once an earlier pack was issued, the session's clock already written: no
 # person or membership query, and four more for the revisions since that pack (corrected updates,
 # the measure values shown then (two) and those revised since).
 # 18 before the inspections panel (boards.panels) added progress per inspection finding.
-REVISED_PACK_QUERIES = 20
+# 20 before the summary, questions and decisions (three queries).
+REVISED_PACK_QUERIES = 23
 
 
 def ratings_in(pack, scenario) -> dict:
@@ -51,12 +54,25 @@ def ratings_in(pack, scenario) -> dict:
     }
 
 
+#: In a pack, each action's previous rating is its rating at the board's previous meeting (as
+#: known then), not the update before its latest: the first meeting has none.
+AT_PREVIOUS_MEETING = {
+    M1: dict.fromkeys(("A1", "A2", "A3", "A4", "A5")),
+    M2: {"A1": "amber", "A2": "amber", "A3": "not_started", "A4": "not_started", "A5": "green"},
+    M3: {"A1": "red", "A2": "red", "A3": "green", "A4": "not_started", "A5": "green"},
+}
+
+
 @pytest.mark.parametrize("meeting_date", [M1, M2, M3])
 def test_pack_shows_the_position_as_at_the_meeting(meeting_date):
     s = history_scenario()
     pack = build_pack(s["meetings"][meeting_date])
     assert pack["as_at"] == end_of_day(meeting_date).isoformat()
-    assert ratings_in(pack, s) == EXPECTED[meeting_date]
+    expected = {
+        name: (rating, AT_PREVIOUS_MEETING[meeting_date][name], overdue)
+        for name, (rating, _, overdue) in EXPECTED[meeting_date].items()
+    }
+    assert ratings_in(pack, s) == expected
 
 
 def test_packs_for_different_meetings_differ_as_the_history_says():
@@ -330,9 +346,8 @@ def test_issued_pack_pdf_is_the_frozen_pack(client):
     wb = openpyxl.load_workbook(BytesIO(response.content))
     cells = [c for row in wb["History plan"].iter_rows(values_only=True) for c in row]
     assert "Two posts still vacant." in cells and "Rewritten later" not in cells
-    assert ("Status", "Issued 00:00 on 16 June 2023") in [
-        r[:2] for r in wb["Pack"].iter_rows(values_only=True)
-    ]
+    status = "Issued 00:00 on 16 June 2023: the record of what the board was shown"
+    assert ("Status", status) in [r[:2] for r in wb["Pack"].iter_rows(values_only=True)]
 
 
 def test_pack_spreadsheet_has_a_sheet_per_plan_exceptions_and_measures(client):
@@ -353,7 +368,9 @@ def test_pack_spreadsheet_has_a_sheet_per_plan_exceptions_and_measures(client):
     response = client.get(reverse("plans:meeting_xlsx", kwargs={"pk": s["meetings"][M2].pk}))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(BytesIO(response.content))
-    assert wb.sheetnames == ["Pack", "History plan", "Exceptions", "Measures"]
+    assert wb.sheetnames == [
+        "Pack", "History plan", "Questions", "Decisions and actions", "Exceptions", "Measures"
+    ]  # fmt: skip
     sheet = wb["History plan"]
     header = [c.value for c in sheet[3]]
     rows = {
