@@ -365,6 +365,50 @@ class StatusUpdate(models.Model):
             )
 
 
+def evidence_path(instance, filename):
+    """Where an attachment is stored: a random name with the extension of what it is, never the
+    name it was uploaded with (that is kept in ``name`` and given back on download)."""
+    import uuid
+
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file given as evidence with a status update (``actions.evidence`` checks it)."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    name = models.CharField("file name as uploaded", max_length=255)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["update", "uploaded_at", "pk"]
+        verbose_name = "evidence attachment"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actions:evidence", kwargs={"pk": self.pk})
+
+    @property
+    def extension(self) -> str:
+        from actions.evidence import KINDS
+
+        return KINDS[self.kind].extension
+
+    @property
+    def kind_words(self) -> str:
+        from actions.evidence import KINDS
+
+        return KINDS[self.kind].words
+
+
 class RagDefinition(models.Model):
     """What an organisation means by each colour; shown in every legend."""
 

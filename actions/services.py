@@ -190,3 +190,80 @@ def action_ratings_resync(action_ids) -> None:
             Action.objects.filter(pk=action_id).update(
                 rating=rating, rating_updated_at=moment, version=F("version") + 1
             )
+
+
+NO_CHANGE_COMMENTARY = "No change since last period."
+
+
+def no_change_refusal(action: Action, previous: StatusUpdate | None, today: date) -> str:
+    """Why a "No change since last period" update cannot be given (empty when it can): there
+    must be an earlier update to repeat, and repeating it must not hide something a board would
+    challenge (green on an overdue action, a red or amber issue whose resolution date has
+    passed)."""
+    from core.rag import Rating
+
+    if previous is None:
+        return "There is no earlier update to repeat: give a full update."
+    if previous.rating == Rating.GREEN and action.overdue_on(today):
+        return (
+            "It is past its due date, so a green rating needs a revised date or a reason: "
+            "give a full update."
+        )
+    if previous.rating in (Rating.RED, Rating.AMBER) and (
+        previous.resolve_by is None or previous.resolve_by < today
+    ):
+        return "The date the issue was to be resolved by has passed: give a full update."
+    return ""
+
+
+def status_update_no_change(
+    *, action: Action, previous: StatusUpdate, author, period, expected_version: int
+) -> StatusUpdate:
+    """Record "No change since last period": the previous update's rating and structured reason
+    again, with that commentary, for this period."""
+    return status_update_record(
+        action=action,
+        lifecycle=previous.lifecycle,
+        confidence=previous.confidence,
+        commentary=NO_CHANGE_COMMENTARY,
+        author=author,
+        period=period,
+        reason=Reason(
+            issue=previous.issue,
+            mitigation=previous.mitigation,
+            resolve_by=previous.resolve_by,
+            outside_control=previous.outside_control,
+        ),
+        evidence_of_impact=previous.evidence_of_impact,
+        expected_version=expected_version,
+    )
+
+
+def attachments_add(*, update: StatusUpdate, files, user) -> list:
+    """Keep evidence files with an update, through the default storage. ``files`` are
+    (upload, kind) pairs already checked by ``actions.evidence.check_upload``."""
+    from actions.models import Attachment
+
+    saved = []
+    for upload, kind in files:
+        attachment = Attachment(
+            update=update,
+            name=download_name(upload.name or "evidence", kind.extension),
+            kind=kind.code,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name or "evidence", upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def download_name(name: str, extension: str) -> str:
+    """The name a file is given back with: as uploaded, but always ending in the extension of
+    what it really is (a PDF uploaded as "minutes.exe" downloads as "minutes.exe.pdf")."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "evidence"
+    current = name.rpartition(".")[2].lower() if "." in name else ""
+    if current == extension or (extension == "jpg" and current == "jpeg"):
+        return name[-255:]
+    return f"{name[: 250 - len(extension)]}.{extension}"

@@ -16,6 +16,14 @@ MATRIX = [
         post=UPDATE_POST,
         post_data=lambda o: {"rating": "", "version": o["action"].version},
     ),
+    # "No change since last period": the confirmation page, and a POST without the version
+    # the page was opened at is refused as stale (409), saving nothing.
+    Entry(
+        "actions:update_no_change",
+        kwargs=lambda o: {"pk": o["action"].pk},
+        get=UPDATE_GET,
+        post=statuses(403, officer=409, administrator=409),
+    ),
     Entry(
         "actions:update",
         kwargs=lambda o: {"pk": o["other_action"].pk},
