@@ -33,3 +33,31 @@ MATRIX = [
         label="not led",
     ),
 ]
+
+
+def _evidence(action):
+    """An evidence file on the action's latest update (made for the request, rolled back)."""
+    from django.core.files.base import ContentFile
+
+    from actions.models import Attachment, StatusUpdate
+    from actions.services import status_update_record
+
+    update = StatusUpdate.objects.filter(action=action).newest_first().first()
+    if update is None:
+        update = status_update_record(action=action, lifecycle="in_progress", confidence="green")
+    attachment = Attachment(update=update, name="evidence.pdf", kind="pdf", size=9)
+    attachment.file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return attachment
+
+
+# Evidence is downloadable by whoever may read the action's plan (the board member only for
+# the plan their board oversees).
+MATRIX += [
+    Entry("actions:evidence", kwargs=lambda o: {"pk": _evidence(o["action"]).pk}),
+    Entry(
+        "actions:evidence",
+        kwargs=lambda o: {"pk": _evidence(o["other_action"]).pk},
+        get=statuses(200, board_member=403),
+        label="other plan",
+    ),
+]
