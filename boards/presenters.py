@@ -21,6 +21,7 @@ from boards.exceptions import (
     REPORT_CRITERIA,
     changes_between,
     exception_sections,
+    reason_counts,
     unparsed_rows,
 )
 from boards.panels import registered
@@ -276,7 +277,12 @@ def dashboard_page(dashboard: Dashboard) -> dict:
     for m in measures:
         m["sparkline"] = measure_sparkline(m, id_prefix=f"spark-{m['id']}")
     exceptions = exception_sections(
-        dashboard.priorities, rows, measures, DASHBOARD_CRITERIA, no_update_ids=dashboard.no_update
+        dashboard.priorities,
+        rows,
+        measures,
+        DASHBOARD_CRITERIA,
+        no_update_ids=dashboard.no_update,
+        today=dashboard.today,
     )
     last_meeting = dashboard.last_meeting
     return {
@@ -292,6 +298,7 @@ def dashboard_page(dashboard: Dashboard) -> dict:
         "rollups": rollups,
         "exceptions": exceptions,
         "n_exceptions": sum(len(s["actions"]) for s in exceptions),
+        "exception_counts": reason_counts(exceptions),
         "n_measure_exceptions": sum(len(s["measures"]) for s in exceptions),
         "unparsed": unparsed_rows(rows),
         "period_label": dashboard.period_label,

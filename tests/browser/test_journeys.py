@@ -53,7 +53,11 @@ def _history_first_row(page):
 
 
 def _dashboard_exception_row(page, action: Action):
-    """The action's row in the dashboard's exception tables (its number is the row header)."""
+    """The action's row in the dashboard's exception tables (its number is the row header),
+    with every area's group opened (they are collapsible details, closed at first)."""
+    page.locator("details.app-exceptions__area").evaluate_all(
+        "groups => groups.forEach(group => { group.open = true })"
+    )
     return (
         page.locator("table")
         .filter(has=page.get_by_role("columnheader", name="Why reported"))
