@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.overdue import OVERDUE
-from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
+from actions.querysets import ActionQuerySet, Approval, StatusUpdateQuerySet
 from actions.timescales import TimescaleKind, parse_timescale
 from core.formatting import day_text
 from core.models import Organisation, Person
@@ -324,6 +324,24 @@ class StatusUpdate(models.Model):
     illustrative = models.BooleanField(
         default=False, help_text="Demo data made up to show the product, not a real rating."
     )
+    approval = models.CharField(
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        help_text="Boards see approved updates only (plans whose updates need approval).",
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank for updates that needed no approval."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who approved or returned it.",
+    )
+    review_comment = models.TextField("comment when returned", max_length=2000, blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()

@@ -124,7 +124,9 @@ def my_actions(user, params, today: date | None = None):
         set(
             StatusUpdate.objects.filter(
                 action__in=[a.pk for a in actions], period_id__in=period_ids
-            ).values_list("action_id", flat=True)
+            )
+            .exclude(approval="returned")  # a returned update is due again
+            .values_list("action_id", flat=True)
         )
         if actions
         else set()

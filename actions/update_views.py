@@ -16,6 +16,7 @@ from actions.models import Action, Attachment, StatusUpdate
 from actions.my_actions import next_action_to_update
 from actions.periods import current_windows, period_for_update
 from actions.permissions import can_update_action
+from actions.querysets import Approval
 from actions.services import (
     Reason,
     StaleUpdateError,
@@ -75,6 +76,12 @@ class UpdateMixin(LoginRequiredMixin):
             f"{action.plan.action_label} {action.number} is now rated "
             f"{self.legend.label(action.rating)}."
         )
+        mine = StatusUpdate.objects.filter(action=action).newest_first().first()
+        if mine is not None and mine.approval == Approval.SUBMITTED:
+            text = (
+                f"Your update to {action.plan.action_label.lower()} {action.number} "
+                f"({self.legend.label(mine.rating)}) is submitted for approval."
+            )
         following = next_action_to_update(request.user, action)
         if following is None:
             messages.success(request, f"{text} You have no more updates due this period.")
@@ -91,9 +98,16 @@ class StatusUpdateView(UpdateMixin, View):
 
     template_name = "actions/update_form.html"
 
+    def locked(self, request) -> bool:
+        """This period's update was given by someone else, or has been approved (final)."""
+        return self.existing is not None and (
+            self.existing.author_id != request.user.pk
+            or (self.existing.approval == Approval.APPROVED and self.existing.approved_at)
+        )
+
     def get(self, request, pk):
         self.setup_action(request, pk)
-        if self.existing and self.existing.author_id != request.user.pk:
+        if self.locked(request):
             return self.render(request, None, status=200)
         initial = {"rating": self.action.rating, "version": self.action.version}
         source = self.existing
@@ -114,9 +128,9 @@ class StatusUpdateView(UpdateMixin, View):
     def post(self, request, pk):
         self.setup_action(request, pk)
         form = StatusUpdateForm(request.POST, request.FILES, action=self.action, legend=self.legend)
-        if self.existing and self.existing.author_id != request.user.pk:
-            # Someone else gave this period's update after the form was opened: refuse, show
-            # theirs, keep what was typed.
+        if self.locked(request):
+            # Someone else gave this period's update after the form was opened, or it has been
+            # approved since: refuse, show it, keep what was typed.
             form.is_valid()
             return self.render(request, form, status=409, stale=True)
         if not form.is_valid():

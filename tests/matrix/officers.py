@@ -61,3 +61,33 @@ MATRIX += [
         label="other plan",
     ),
 ]
+
+
+def _submitted(action):
+    """An update of the action submitted for approval (made for the request, rolled back)."""
+    from actions.services import status_update_record
+
+    return status_update_record(
+        action=action, lifecycle="in_progress", confidence="amber", commentary="x", submit=True
+    )
+
+
+# Approval of updates: the list is anyone's (it shows only what they may approve); approving
+# and returning are for the plan's owner, its delegates and administrators (the demo's plan
+# owner is not one of the actors; tests/actions/test_approval.py covers owners and delegates).
+APPROVERS_ONLY = statuses(403, administrator=200)
+MATRIX += [
+    Entry("actions:approvals"),
+    Entry(
+        "actions:update_approve",
+        kwargs=lambda o: {"pk": _submitted(o["action"]).pk},
+        get=statuses(405),
+        post=statuses(403, administrator=302),
+    ),
+    Entry(
+        "actions:update_return",
+        kwargs=lambda o: {"pk": _submitted(o["action"]).pk},
+        get=APPROVERS_ONLY,
+        post=APPROVERS_ONLY,  # an empty comment: the form again, with its error
+    ),
+]
