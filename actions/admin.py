@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from actions.models import (
     Action,
     ActionLink,
+    Attachment,
     RagDefinition,
     ReminderSent,
     ReportingPeriod,
@@ -134,8 +136,23 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 @admin.register(StatusUpdate)
 class StatusUpdateAdmin(SimpleHistoryAdmin):
-    list_display = ["action", "period", "rating", "author_name", "created_at", "illustrative"]
-    list_filter = ["rating", "action__plan", "outside_control", "escalate", "illustrative"]
+    list_display = [
+        "action",
+        "period",
+        "rating",
+        "approval",
+        "author_name",
+        "created_at",
+        "illustrative",
+    ]
+    list_filter = [
+        "rating",
+        "approval",
+        "action__plan",
+        "outside_control",
+        "escalate",
+        "illustrative",
+    ]
     list_select_related = ["action", "period", "period__plan"]
     search_fields = ["commentary", "action__number", "action__description", "author_name"]
     autocomplete_fields = ["action", "author"]
@@ -160,6 +177,30 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
         action_ids = set(queryset.values_list("action_id", flat=True))
         super().delete_queryset(request, queryset)
         action_ratings_resync(action_ids)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    """Evidence files are added only with an update, where their content is checked
+    (``actions.evidence``); here they can be found, downloaded and, if need be, deleted."""
+
+    list_display = ["name", "kind", "size", "update", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind", "update__action__plan"]
+    list_select_related = ["update", "update__action", "uploaded_by"]
+    search_fields = ["name", "update__action__number", "update__action__description"]
+    fields = ["update", "download", "name", "kind", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description="file")
+    def download(self, obj):
+        # The checked download (never the storage's own address, which is not served).
+        return format_html('<a href="{}">Download</a>', obj.get_absolute_url())
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportingPeriod)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from actions.overdue import OVERDUE
-from actions.querysets import ActionQuerySet, StatusUpdateQuerySet
+from actions.querysets import ActionQuerySet, Approval, StatusUpdateQuerySet
 from actions.timescales import TimescaleKind, parse_timescale
 from core.formatting import day_text
 from core.models import Organisation, Person
@@ -330,6 +330,24 @@ class StatusUpdate(models.Model):
     illustrative = models.BooleanField(
         default=False, help_text="Demo data made up to show the product, not a real rating."
     )
+    approval = models.CharField(
+        max_length=10,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        help_text="Boards see approved updates only (plans whose updates need approval).",
+    )
+    approved_at = models.DateTimeField(
+        null=True, blank=True, help_text="Blank for updates that needed no approval."
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who approved or returned it.",
+    )
+    review_comment = models.TextField("comment when returned", max_length=2000, blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -369,6 +387,50 @@ class StatusUpdate(models.Model):
             raise ValidationError(
                 {"confidence": "Only an action in progress has a delivery confidence."}
             )
+
+
+def evidence_path(instance, filename):
+    """Where an attachment is stored: a random name with the extension of what it is, never the
+    name it was uploaded with (that is kept in ``name`` and given back on download)."""
+    import uuid
+
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file given as evidence with a status update (``actions.evidence`` checks it)."""
+
+    update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    name = models.CharField("file name as uploaded", max_length=255)
+    kind = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["update", "uploaded_at", "pk"]
+        verbose_name = "evidence attachment"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("actions:evidence", kwargs={"pk": self.pk})
+
+    @property
+    def extension(self) -> str:
+        from actions.evidence import KINDS
+
+        return KINDS[self.kind].extension
+
+    @property
+    def kind_words(self) -> str:
+        from actions.evidence import KINDS
+
+        return KINDS[self.kind].words
 
 
 class RagDefinition(models.Model):

@@ -124,7 +124,9 @@ def my_actions(user, params, today: date | None = None):
         set(
             StatusUpdate.objects.filter(
                 action__in=[a.pk for a in actions], period_id__in=period_ids
-            ).values_list("action_id", flat=True)
+            )
+            .exclude(approval="returned")  # a returned update is due again
+            .values_list("action_id", flat=True)
         )
         if actions
         else set()
@@ -194,10 +196,9 @@ class MyActionsTable(tables.Table):
     def render_give(self, record):
         url = reverse("actions:update", kwargs={"pk": record.action.pk})
         return format_html(
-            '<a class="govuk-link" href="{}?next={}">Give update'
+            '<a class="govuk-link" href="{}">Give update'
             '<span class="govuk-visually-hidden"> for {} {}</span></a>',
             url,
-            reverse("actions:mine"),
             record.action.plan.action_label.lower(),
             record.number,
         )
@@ -213,3 +214,17 @@ def tables_for(groups, request, legends):
         )
         tables.RequestConfig(request, paginate=False).configure(group.table)
     return groups
+
+
+def next_action_to_update(user, after: Action) -> Action | None:
+    """The action the officer should update next: the first on "My actions" after ``after``
+    that still needs an update this period, else the first before it; None when none remain."""
+    _, groups, _ = my_actions(user, {})
+    due = [row.action for group in groups for row in group.rows if row.update_due]
+    due = [a for a in due if a.pk != after.pk]
+    if not due:
+        return None
+    order = [row.action.pk for group in groups for row in group.rows]
+    position = order.index(after.pk) if after.pk in order else -1
+    later = [a for a in due if order.index(a.pk) > position]
+    return (later or due)[0]

@@ -190,3 +190,20 @@ def period_reopen(*, period: ReportingPeriod, user, reason: str) -> ReportingPer
         detail={"period": period.pk, "reason": reason},
     )
     return period
+
+
+def last_deadline(
+    plan: Plan, today: date, meeting_dates: list[date] | None = None
+) -> Window | None:
+    """The latest reporting window whose deadline (``closes_on``) has passed by ``today``: the
+    window an update was last due for. Months and quarters close ``UPDATE_GRACE_DAYS`` after
+    they end, a board meeting's run-up ``UPDATE_DAYS_BEFORE_MEETING`` before the meeting.
+    None when no deadline of the plan has passed yet (its first window is still open)."""
+    window = window_for(plan, today, meeting_dates)
+    for _ in range(24):  # windows overlap their deadlines by days, never by many windows
+        if window.closes_on < today:
+            return window if window.end >= plan.start else None
+        if window.start <= plan.start:
+            return None
+        window = window_for(plan, window.start - timedelta(days=1), meeting_dates)
+    return None

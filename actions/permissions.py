@@ -25,3 +25,26 @@ def can_update_action(user, action) -> bool:
     if action.lead_id == person.pk:
         return True
     return action.delegates.filter(pk=person.pk).exists()
+
+
+def can_approve_updates(user, plan) -> bool:
+    """Administrators, the plan's owner and the delegates set on the plan (admin: Plans,
+    "Approval of updates") may approve or return its submitted updates."""
+    if is_administrator(user):
+        return True
+    person = person_of(user)
+    if person is None:
+        return False
+    if plan.owner_id == person.pk:
+        return True
+    return plan.update_approvers.filter(pk=person.pk).exists()
+
+
+def plans_approved_by_q(user) -> Q | None:
+    """A filter on plans for those whose updates the user may approve; None means every plan."""
+    if is_administrator(user):
+        return None
+    person = person_of(user)
+    if person is None:
+        return Q(pk__in=[])
+    return Q(owner=person) | Q(update_approvers=person)

@@ -52,7 +52,28 @@ class ActionQuerySet(models.QuerySet):
         )
 
 
+class Approval(models.TextChoices):
+    """Where an update stands on a plan whose updates need approval (every other update is
+    approved when given)."""
+
+    APPROVED = "approved", "Approved"
+    SUBMITTED = "submitted", "Submitted for approval"
+    RETURNED = "returned", "Returned"
+
+
+def approved_by_q(moment=None) -> Q:
+    """Updates boards may see (approved), and as at a moment: approved by then."""
+    q = Q(approval=Approval.APPROVED)
+    if moment is not None:
+        q &= Q(approved_at__isnull=True) | Q(approved_at__lte=moment)
+    return q
+
+
 class StatusUpdateQuerySet(models.QuerySet):
+    def approved(self, moment=None):
+        """What boards see: approved updates (by ``moment`` when given)."""
+        return self.filter(approved_by_q(moment))
+
     def as_at(self, moment):
         """Updates recorded up to and including a moment (for "as at" board packs)."""
         return self.filter(created_at__lte=moment)

@@ -10,7 +10,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
+from actions.querysets import Approval
 from core.rag import combine
+
+
+class ApprovedUpdateError(Exception):
+    """An approved update is final: boards may already have seen it."""
 
 
 class StaleUpdateError(Exception):
@@ -50,16 +55,17 @@ def display_name(user) -> str:
     return (person.name if person else "") or user.get_full_name() or user.get_username()
 
 
-def _claim(action: Action, expected_version: int | None, rating: str, moment) -> None:
-    """Move the action to its new rating and version, refusing if the version has moved on.
-    The conditional UPDATE checks and takes the row lock in one statement (PostgreSQL and
-    SQLite alike)."""
+def _claim(action: Action, expected_version: int | None, rating: str | None, moment) -> None:
+    """Move the action to its new rating and version, refusing if the version has moved on
+    (``rating`` None: only the version moves, for an update awaiting approval). The conditional
+    UPDATE checks and takes the row lock in one statement (PostgreSQL and SQLite alike)."""
     filters = {"pk": action.pk}
     if expected_version is not None:
         filters["version"] = expected_version
-    changed = Action.objects.filter(**filters).update(
-        rating=rating, rating_updated_at=moment, version=F("version") + 1
-    )
+    changes: dict[str, object] = {"version": F("version") + 1}
+    if rating is not None:
+        changes.update(rating=rating, rating_updated_at=moment)
+    changed = Action.objects.filter(**filters).update(**changes)
     if not changed:
         latest = StatusUpdate.objects.filter(action=action).newest_first().first()
         raise StaleUpdateError(action, latest)
@@ -95,8 +101,11 @@ def status_update_record(
     expected_version: int | None = None,
     created_at=None,
     illustrative: bool = False,
+    submit: bool | None = None,
 ) -> StatusUpdate:
-    """Record a RAG update and make it the action's current rating.
+    """Record a RAG update and make it the action's current rating; or, when ``submit`` (by
+    default: when the plan's updates need approval), submit it for approval, leaving the rating
+    to follow once it is approved (``status_update_approve``).
 
     With ``expected_version`` (the version the officer's form was opened at), the save is refused
     with ``StaleUpdateError`` when anyone else has updated the action since."""
@@ -110,7 +119,9 @@ def status_update_record(
     )
     rating = combine(lifecycle, confidence or None)
     moment = created_at or timezone.now()
-    _claim(action, expected_version, rating, moment)
+    if submit is None:
+        submit = action.plan.updates_need_approval
+    _claim(action, expected_version, None if submit else rating, moment)
     if not author_name and author is not None:
         author_name = display_name(author)
     update = StatusUpdate(
@@ -122,6 +133,7 @@ def status_update_record(
         author_name=author_name,
         created_at=moment,
         illustrative=illustrative,
+        approval=Approval.SUBMITTED if submit else Approval.APPROVED,
     )
     _apply(update, details)
     update.full_clean(exclude=["action", "period", "author"], validate_unique=False)
@@ -148,15 +160,21 @@ def status_update_revise(
     earlier wording (django-simple-history), and the action's rating follows if this is still
     its latest update."""
     action = update.action
+    if update.approval == Approval.APPROVED and update.approved_at is not None:
+        raise ApprovedUpdateError("An approved update cannot be changed.")
     rating = combine(lifecycle, confidence or None)
-    latest = StatusUpdate.objects.filter(action=action).newest_first().first()
-    is_latest = latest is not None and latest.pk == update.pk
+    latest = StatusUpdate.objects.filter(action=action).approved().newest_first().first()
+    is_latest = (
+        update.approval == Approval.APPROVED and latest is not None and latest.pk == update.pk
+    )
     _claim(
         action,
         expected_version,
         rating if is_latest else action.rating,
         timezone.now() if is_latest else action.rating_updated_at,
     )
+    if update.approval == Approval.RETURNED:
+        update.approval = Approval.SUBMITTED  # changed after being returned: submitted again
     update.lifecycle = lifecycle
     update.confidence = confidence or ""
     _apply(update, details)
@@ -180,6 +198,7 @@ def action_ratings_resync(action_ids) -> None:
     newest: dict[int, tuple] = {}
     for action_id, rating, created_at in (
         StatusUpdate.objects.filter(action_id__in=ids)
+        .approved()
         .order_by("action_id", "-created_at", "-pk")
         .values_list("action_id", "rating", "created_at")
     ):
@@ -190,3 +209,113 @@ def action_ratings_resync(action_ids) -> None:
             Action.objects.filter(pk=action_id).update(
                 rating=rating, rating_updated_at=moment, version=F("version") + 1
             )
+
+
+NO_CHANGE_COMMENTARY = "No change since last period."
+
+
+def no_change_refusal(action: Action, previous: StatusUpdate | None, today: date) -> str:
+    """Why a "No change since last period" update cannot be given (empty when it can): there
+    must be an earlier update to repeat, and repeating it must not hide something a board would
+    challenge (green on an overdue action, a red or amber issue whose resolution date has
+    passed)."""
+    from core.rag import Rating
+
+    if previous is None:
+        return "There is no earlier update to repeat: give a full update."
+    if previous.rating == Rating.GREEN and action.overdue_on(today):
+        return (
+            "It is past its due date, so a green rating needs a revised date or a reason: "
+            "give a full update."
+        )
+    if previous.rating in (Rating.RED, Rating.AMBER) and (
+        previous.resolve_by is None or previous.resolve_by < today
+    ):
+        return "The date the issue was to be resolved by has passed: give a full update."
+    return ""
+
+
+def status_update_no_change(
+    *, action: Action, previous: StatusUpdate, author, period, expected_version: int
+) -> StatusUpdate:
+    """Record "No change since last period": the previous update's rating and structured reason
+    again, with that commentary, for this period."""
+    return status_update_record(
+        action=action,
+        lifecycle=previous.lifecycle,
+        confidence=previous.confidence,
+        commentary=NO_CHANGE_COMMENTARY,
+        author=author,
+        period=period,
+        reason=Reason(
+            issue=previous.issue,
+            mitigation=previous.mitigation,
+            resolve_by=previous.resolve_by,
+            outside_control=previous.outside_control,
+        ),
+        evidence_of_impact=previous.evidence_of_impact,
+        expected_version=expected_version,
+    )
+
+
+def attachments_add(*, update: StatusUpdate, files, user) -> list:
+    """Keep evidence files with an update, through the default storage. ``files`` are
+    (upload, kind) pairs already checked by ``actions.evidence.check_upload``."""
+    from actions.models import Attachment
+
+    saved = []
+    for upload, kind in files:
+        attachment = Attachment(
+            update=update,
+            name=download_name(upload.name or "evidence", kind.extension),
+            kind=kind.code,
+            size=upload.size,
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name or "evidence", upload, save=False)
+        attachment.save()
+        saved.append(attachment)
+    return saved
+
+
+def download_name(name: str, extension: str) -> str:
+    """The name a file is given back with: as uploaded, but always ending in the extension of
+    what it really is (a PDF uploaded as "minutes.exe" downloads as "minutes.exe.pdf")."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip() or "evidence"
+    current = name.rpartition(".")[2].lower() if "." in name else ""
+    if current == extension or (extension == "jpg" and current == "jpeg"):
+        return name[-255:]
+    return f"{name[: 250 - len(extension)]}.{extension}"
+
+
+@transaction.atomic
+def status_update_approve(*, update: StatusUpdate, user) -> StatusUpdate:
+    """Approve a submitted update: boards see it from now on (and packs as at any later moment),
+    and the action's rating follows its newest approved update."""
+    update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.approval != Approval.SUBMITTED:
+        raise ApprovedUpdateError("Only a submitted update can be approved.")
+    update.approval = Approval.APPROVED
+    update.approved_at = timezone.now()
+    update.reviewed_by = user
+    update.review_comment = ""
+    update._change_reason = f"Approved by {user.get_username()}"
+    update.save()
+    action_ratings_resync([update.action_id])
+    return update
+
+
+@transaction.atomic
+def status_update_return(*, update: StatusUpdate, user, comment: str) -> StatusUpdate:
+    """Return a submitted update to its author with a comment; boards never see it unless it is
+    changed, submitted again and approved. The history keeps it."""
+    update = StatusUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.approval != Approval.SUBMITTED:
+        raise ApprovedUpdateError("Only a submitted update can be returned.")
+    update.approval = Approval.RETURNED
+    update.reviewed_by = user
+    update.review_comment = comment
+    update._change_reason = f"Returned by {user.get_username()}"
+    update.save()
+    Action.objects.filter(pk=update.action_id).update(version=F("version") + 1)
+    return update

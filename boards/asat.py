@@ -12,6 +12,10 @@ When was a version known?
   (and the demo's illustrative history) are recorded later than the date they were given, and
   are counted from the date they were given. Later edits of them still count only from the edit.
 
+Boards see approved updates only: an update submitted for approval counts from the moment it
+was approved (``approved_at``; updates that needed no approval count from when they were given),
+and one returned to its author never counts.
+
 Updates with no history at all (written with a bulk insert) are read from the live table.
 Timescales are reconstructed the same way from ``Action.history`` where it reaches back that far;
 otherwise the current timescale is used. Every function here runs a fixed number of queries
@@ -30,6 +34,7 @@ from django.utils import timezone
 
 from actions.models import Action, StatusUpdate
 from actions.overdue import OVERDUE
+from actions.querysets import Approval
 from actions.timescales import TimescaleKind
 from core.presentation import rating_direction
 from core.rag import Rating
@@ -100,7 +105,9 @@ def current_positions(plan_ids, *, actions=None, today: date | None = None) -> l
     """Every action's position now, from the live tables (two queries). ``actions`` may be a
     filtered Action queryset (e.g. from the dashboard filters)."""
     today = today or timezone.localdate()
-    updates = StatusUpdate.objects.filter(action=OuterRef("pk")).order_by("-created_at", "-pk")
+    updates = (
+        StatusUpdate.objects.filter(action=OuterRef("pk")).approved().order_by("-created_at", "-pk")
+    )
     qs = actions if actions is not None else _actions(plan_ids)
     qs = qs.annotate(
         latest_update_id=Subquery(updates.values("pk")[:1]),
@@ -140,6 +147,7 @@ UPDATE_FIELDS = (
     "author_name",
     "created_at",
     "illustrative",
+    "approval",
 )
 
 
@@ -192,6 +200,7 @@ def _candidate_update_ids(plan_ids, moments) -> dict[int, set[int]]:
     for index, moment in enumerate(moments):
         newest = (
             StatusUpdate.objects.filter(action=OuterRef("pk"), created_at__lte=moment)
+            .approved(moment)
             .order_by("-created_at", "-pk")
             .values("pk")
         )
@@ -252,10 +261,14 @@ def update_versions_as_at_many(plan_ids, moments) -> dict[datetime, dict[int, li
         mine = candidates[index] | candidates[DELETED]
         by_action: dict[int, list] = defaultdict(list)
         for record in _known_at([r for r in records if r.id in mine], moment).values():
-            if record.history_type != "-" and record.created_at <= moment:
+            if (
+                record.history_type != "-"
+                and record.created_at <= moment
+                and record.approval == Approval.APPROVED
+            ):
                 by_action[record.action_id].append(record)
         for update in untracked:
-            if update.id in mine and update.created_at <= moment:
+            if update.id in mine and update.created_at <= moment and update.approval == "approved":
                 by_action[update.action_id].append(update)
         for versions in by_action.values():
             versions.sort(key=lambda v: (v.created_at, v.id), reverse=True)

@@ -22,6 +22,7 @@ from boards.exceptions import (
     changes_between,
     compare_with_meeting,
     exception_sections,
+    reason_counts,
     unparsed_rows,
 )
 from boards.panels import registered
@@ -308,7 +309,12 @@ def dashboard_page(dashboard: Dashboard) -> dict:
     for m in measures:
         m["sparkline"] = measure_sparkline(m, id_prefix=f"spark-{m['id']}")
     exceptions = exception_sections(
-        dashboard.priorities, rows, measures, DASHBOARD_CRITERIA, no_update_ids=dashboard.no_update
+        dashboard.priorities,
+        rows,
+        measures,
+        DASHBOARD_CRITERIA,
+        no_update_ids=dashboard.no_update,
+        today=dashboard.today,
     )
     last_meeting = dashboard.last_meeting
     return {
@@ -324,6 +330,7 @@ def dashboard_page(dashboard: Dashboard) -> dict:
         "rollups": rollups,
         "exceptions": exceptions,
         "n_exceptions": sum(len(s["actions"]) for s in exceptions),
+        "exception_counts": reason_counts(exceptions),
         "n_measure_exceptions": sum(len(s["measures"]) for s in exceptions),
         "unparsed": unparsed_rows(rows),
         "period_label": dashboard.period_label,

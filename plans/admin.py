@@ -21,7 +21,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     list_select_related = ["organisation"]
     search_fields = ["title", "slug", "summary", "organisation__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["organisation", "partners", "owner"]
+    autocomplete_fields = ["organisation", "partners", "owner", "update_approvers"]
     date_hierarchy = "start"
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "organisation", "partners", "owner"]}),
@@ -37,6 +37,7 @@ class PlanAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
+        ("Approval of updates", {"fields": ["updates_need_approval", "update_approvers"]}),
     ]
     inlines = [PlanLinkInline]
 

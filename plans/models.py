@@ -76,6 +76,18 @@ class Plan(models.Model):
         related_name="owned_plans",
         help_text="Told who is outstanding when updates are late.",
     )
+    updates_need_approval = models.BooleanField(
+        default=False,
+        help_text="Officers' updates are submitted to the plan's owner (or a delegate below), "
+        "and boards, dashboards and packs see them only once approved.",
+    )
+    update_approvers = models.ManyToManyField(
+        Person,
+        blank=True,
+        related_name="approves_updates_of",
+        verbose_name="delegates who may approve updates",
+        help_text="People who may approve or return updates on the owner's behalf.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

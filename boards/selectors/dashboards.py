@@ -27,6 +27,7 @@ from boards.asat import (
 from boards.filters import DashboardFilter
 from boards.models import Meeting
 from boards.panels import rows_for
+from core.formatting import day_text
 from core.rag import Rating
 from measures.models import Measure, MeasureValue, Target
 from measures.status import RECENT_VALUES, MeasureStatus, rag_against_target
@@ -323,23 +324,29 @@ def last_meeting_before(plan: Plan, today: date):
 
 
 def no_update_this_period(plan: Plan, positions: list[Position], today: date):
-    """Actions not complete whose latest update is not for the current reporting period, and
-    the period's label (the window officers are updating for now; see ``actions.periods``)."""
-    from actions.periods import current_windows
+    """Actions not complete with no update since the start of the latest reporting window whose
+    deadline has passed (``actions.periods.last_deadline``), and words for that deadline. Before
+    the first deadline of a plan, and for actions added after the deadline, nothing is missing:
+    an action is never "no update" while its update is not yet due. One query for a plan that
+    reports to its board's meetings, none otherwise."""
+    from actions.periods import last_deadline, meeting_dates_for
 
-    window, period = current_windows([plan], today)[plan.pk]
+    window = last_deadline(plan, today, meeting_dates_for([plan]).get(plan.pk))
+    if window is None:
+        return set(), ""
     missing = set()
     for p in positions:
         if p.rating == Rating.COMPLETE:
             continue
+        if (
+            p.action.created_at
+            and timezone.localtime(p.action.created_at).date() > window.closes_on
+        ):
+            continue
         latest = p.latest
-        counted = latest is not None and (
-            (period is not None and latest.period_id == period.pk)
-            or timezone.localtime(latest.created_at).date() >= window.start
-        )
-        if not counted:
+        if latest is None or timezone.localtime(latest.created_at).date() < window.start:
             missing.add(p.action.pk)
-    return missing, window.label
+    return missing, f"{window.label}, due by {day_text(window.closes_on)}"
 
 
 # --- exception report -------------------------------------------------------------------------

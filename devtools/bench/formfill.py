@@ -17,6 +17,7 @@ TEXT_ANSWERS = {
     "issue": "Benchmark: capacity in the team has delayed the work.",
     "mitigation": "Benchmark: a recovery plan is agreed with the Head of Service.",
     "evidence_of_impact": "Benchmark: audit results recorded in the QA log.",
+    "proposed_timescale_reason": "Benchmark: delivered in practice; the closure report is due.",
 }
 DATE_ANSWERS = ("resolve_by",)
 RATINGS = ("green", "amber", "red", "complete")
@@ -149,6 +150,11 @@ def fill(form: Form, rating: str = "green", today: date | None = None) -> dict:
     for name in DATE_ANSWERS:
         if name in names:
             data[name] = f"{day:%d/%m/%Y}"
+        elif f"{name}-day" in names:  # a GOV.UK date input: day, month and year boxes
+            data.update(
+                {f"{name}-day": str(day.day), f"{name}-month": str(day.month)}
+                | {f"{name}-year": str(day.year)}
+            )
     return data
 
 

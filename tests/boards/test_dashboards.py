@@ -10,7 +10,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from actions.models import ActionLink, SubAction, Tag
+from actions.models import Action, ActionLink, SubAction, Tag
 from actions.services import Reason
 from boards.models import BoardMembership, Meeting
 from core.roles import Role
@@ -171,7 +171,9 @@ def test_a_priority_rollup_never_hides_a_red_behind_an_average(client):
     assert "worst rating <span" in html and "Red: 1 of 21" in html
 
 
-def test_dashboard_lists_exceptions_red_amber_overdue_escalated_and_no_update(client):
+def test_dashboard_lists_exceptions_red_amber_overdue_escalated_no_update_and_data_quality(
+    client,
+):
     plan = factories.plan()
     priority = factories.priority(plan)
     red = factories.action(priority, description="Red one", timescale_text="Ongoing")
@@ -180,10 +182,15 @@ def test_dashboard_lists_exceptions_red_amber_overdue_escalated_and_no_update(cl
     rate(amber, "amber", NOW)
     late = factories.action(priority, description="Late one", timescale_text="May 23")
     rate(late, "green", NOW)
+    late_amber = factories.action(priority, description="Late amber", timescale_text="May 23")
+    rate(late_amber, "amber", NOW)
+    passed = factories.action(priority, description="Passed one", timescale_text="Ongoing")
+    rate(passed, "amber", NOW, reason=Reason(issue="Audit", resolve_by=TODAY - timedelta(1)))
     escalated = factories.action(priority, description="Escalated one", timescale_text="Ongoing")
     rate(escalated, "green", NOW, escalate=True)
     silent = factories.action(priority, description="Silent one", timescale_text="Ongoing")
     rate(silent, "green", london(2023, 1, 10))
+    Action.objects.filter(pk=silent.pk).update(created_at=london(2023, 1, 1))
     fine = factories.action(priority, description="Fine one", timescale_text="Ongoing")
     rate(fine, "green", NOW)
     response = dashboard(viewer(client), plan)
@@ -192,12 +199,18 @@ def test_dashboard_lists_exceptions_red_amber_overdue_escalated_and_no_update(cl
     assert reasons == {
         "Red one": ["red"],
         "Amber one": ["amber"],
-        "Late one": ["overdue"],
+        "Late one": ["green_overdue"],
+        "Late amber": ["amber", "overdue"],
+        "Passed one": ["amber", "resolution_passed"],
         "Escalated one": ["escalated"],
         "Silent one": ["no_update"],
     }
     html = response.content.decode()
-    assert "No update this period" in html and "Yes: outside our control" in html
+    assert "No update by the deadline" in html and "Outside our control" in html
+    assert "Green but past its due date" in html and "Resolution date passed" in html
+    # Grouped by area, collapsible, with the counts by reason above.
+    assert '<details class="govuk-details app-exceptions__area"' in html
+    assert "(data quality)" in html
 
 
 def test_dashboard_shows_what_changed_since_the_last_board_meeting(client):
@@ -638,3 +651,44 @@ def test_dashboard_arrows_compare_with_the_last_board_meeting_as_its_summary_doe
     # improved on the one before it.
     assert "No rating has moved" in html
     assert "app-direction--improved" not in html and "app-direction--worsened" not in html
+
+
+# --- "No update" only once the deadline has passed (issue 14) --------------------------------
+
+
+def test_no_update_is_not_an_exception_before_the_periods_deadline(client, settings):
+    """Monthly updates are due UPDATE_GRACE_DAYS after the month ends: an action last updated
+    in February is not an exception until March's deadline (5 April) has passed."""
+    from boards.selectors.dashboards import plan_dashboard
+
+    settings.UPDATE_GRACE_DAYS = 5
+    plan = factories.plan(start=date(2026, 1, 1), end=date(2027, 3, 31))
+    priority = factories.priority(plan)
+    with mock.patch("django.utils.timezone.now", return_value=london(2026, 1, 5, 12)):
+        february = factories.action(priority, description="February", timescale_text="Ongoing")
+        march = factories.action(priority, description="March", timescale_text="Ongoing")
+        later = factories.action(priority, description="Added later", timescale_text="Ongoing")
+    Action.objects.filter(pk=later.pk).update(created_at=london(2026, 4, 10, 9))
+    rate(february, "green", london(2026, 2, 20))
+    rate(march, "green", london(2026, 3, 20))
+    # At the start of April nothing is flagged: March's updates are due by 5 April.
+    assert plan_dashboard(plan, today=date(2026, 4, 1)).no_update == set()
+    assert plan_dashboard(plan, today=date(2026, 4, 5)).no_update == set()
+    assert plan_dashboard(plan, today=date(2026, 4, 6)).no_update == {february.pk}
+    assert plan_dashboard(plan, today=date(2026, 5, 6)).no_update == {
+        february.pk,
+        march.pk,
+        later.pk,
+    }
+    # An action added after March's deadline is not expected to have had March's update.
+    assert later.pk not in plan_dashboard(plan, today=date(2026, 4, 20)).no_update
+
+
+def test_no_update_waits_for_the_plans_first_deadline(client):
+    from boards.selectors.dashboards import plan_dashboard
+
+    plan = factories.plan(start=date(2026, 5, 10), end=date(2027, 3, 31))
+    with mock.patch("django.utils.timezone.now", return_value=london(2026, 5, 10, 12)):
+        action = factories.action(factories.priority(plan), timescale_text="Ongoing")
+    assert plan_dashboard(plan, today=date(2026, 5, 20)).no_update == set()
+    assert plan_dashboard(plan, today=date(2026, 6, 6)).no_update == {action.pk}

@@ -24,3 +24,11 @@ def upload_realistic_workbook(page, title: str):
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name="Upload and preview").click()
     return navigation.value
+
+
+def fill_date(page, legend: str, day: str, month: str, year: str):
+    """Fill a GOV.UK date input (the group named by its legend) box by box."""
+    group = page.get_by_role("group", name=legend)
+    group.get_by_label("Day").fill(day)
+    group.get_by_label("Month").fill(month)
+    group.get_by_label("Year").fill(year)

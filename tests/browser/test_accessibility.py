@@ -72,6 +72,12 @@ PAGES = [
         "jane.smith",
         lambda: reverse("actions:update", kwargs={"pk": _janes_action().pk}),
     ),
+    (
+        "no-change-confirmation",
+        "jane.smith",
+        lambda: reverse("actions:update_no_change", kwargs={"pk": _janes_action().pk}),
+    ),
+    ("approvals", "admin", lambda: reverse("actions:approvals")),
     ("portfolio", "councillor", lambda: reverse("plans:portfolio")),
     (
         "plan-dashboard",

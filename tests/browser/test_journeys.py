@@ -26,7 +26,7 @@ from core.presentation import legend_for
 from plans.models import Plan
 
 from .conftest import ARTIFACTS, sign_in
-from .steps import upload_realistic_workbook
+from .steps import fill_date, upload_realistic_workbook
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,11 @@ def _history_first_row(page):
 
 
 def _dashboard_exception_row(page, action: Action):
-    """The action's row in the dashboard's exception tables (its number is the row header)."""
+    """The action's row in the dashboard's exception tables (its number is the row header),
+    with every area's group opened (they are collapsible details, closed at first)."""
+    page.locator("details.app-exceptions__area").evaluate_all(
+        "groups => groups.forEach(group => { group.open = true })"
+    )
     return (
         page.locator("table")
         .filter(has=page.get_by_role("columnheader", name="Why reported"))
@@ -94,14 +98,15 @@ def test_an_officer_rates_an_action_amber_and_sees_it_on_the_dashboard_and_in_it
     page.get_by_label("Commentary").fill(J1_COMMENTARY)
     page.get_by_label("What is the issue?").fill(J1_ISSUE)
     page.get_by_label("What is being done about it?").fill(J1_MITIGATION)
-    page.get_by_label("By when?").fill("31/01/2027")
+    fill_date(page, "By when?", "31", "1", "2027")
     with page.expect_navigation():
         page.get_by_role("button", name="Save update").click()
 
-    # Back on "My actions", told the new rating, and the action is up to date.
-    assert page.url.endswith(reverse("actions:mine"))
+    # On to the next action needing an update, told the new rating; on "My actions" the
+    # action is up to date.
     banner = page.locator(".govuk-notification-banner--success")
     assert f"{action.number} is now rated Amber" in banner.inner_text()
+    page.goto(reverse("actions:mine"))
     row = page.get_by_role("row").filter(
         has=page.get_by_role("link", name=action.description, exact=True)
     )
@@ -151,7 +156,7 @@ def test_the_second_of_two_officers_saving_the_same_action_is_refused_and_keeps_
         jane.get_by_label("Commentary").fill("Jane: the audit found the plan off track.")
         jane.get_by_label("What is the issue?").fill("Jane's issue")
         jane.get_by_label("What is being done about it?").fill("Jane's mitigation")
-        jane.get_by_label("By when?").fill("28/02/2027")
+        fill_date(jane, "By when?", "28", "2", "2027")
         adele_text = "Adele: caseloads fell to 18 in October; the pilot is on track."
         adele_page.get_by_role("radio", name="Green").check()
         adele_page.get_by_label("Commentary").fill(adele_text)
@@ -358,12 +363,15 @@ def test_the_rag_update_can_be_given_with_the_keyboard_alone_and_focus_is_always
     _tab_to(page, "el => el.id === 'id_mitigation'", seen)
     page.keyboard.type("A second auditor is booked.")
     _tab_to(page, "el => el.id === 'id_resolve_by'", seen)
-    page.keyboard.type("15/01/2027")
+    page.keyboard.type("15")
+    _press(page, "Tab", seen)
+    page.keyboard.type("1")
+    _press(page, "Tab", seen)
+    page.keyboard.type("2027")
     _tab_to(page, "el => el.type === 'submit' && el.textContent.trim() === 'Save update'", seen)
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
-    assert page.url.endswith(reverse("actions:mine"))
     banner = page.locator(".govuk-notification-banner--success").inner_text()
     assert f"{action.number} is now rated Amber" in banner
     invisible = [f["what"] for f in seen if not f["ok"]]

@@ -422,3 +422,18 @@ def test_the_latest_table_replaces_only_what_lies_between_the_markers(tmp_path):
     plain.write_text("no markers\n", encoding="utf-8")
     bench.replace_between_markers(plain, "| new |\n")
     assert plain.read_text(encoding="utf-8") == "no markers\n"
+
+
+def test_the_form_filler_fills_a_govuk_date_input_box_by_box():
+    page = FORM_PAGE.replace(
+        '<input type="text" name="resolve_by" value="">',
+        '<input type="text" name="resolve_by-day" value=""><input type="text" '
+        'name="resolve_by-month" value=""><input type="text" name="resolve_by-year" value="">',
+    )
+    data = formfill.fill(formfill.update_form(page), rating="amber", today=date(2026, 11, 28))
+    assert (data["resolve_by-day"], data["resolve_by-month"], data["resolve_by-year"]) == (
+        "27",
+        "1",
+        "2027",
+    )
+    assert "resolve_by" not in data
