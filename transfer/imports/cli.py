@@ -156,7 +156,7 @@ def run(command, *, kind: str, path: str, options: dict, commit: bool, username:
 def show_account(command, result: dict) -> None:
     """The same account of cells as the browser's preview ends with."""
     account = result.get("account")
-    if not account:
+    if not account or "listed" not in account:  # a measure import's account: statistics_cli
         return
     out = command.stdout
     out.write(

@@ -65,7 +65,7 @@ def show(command, result: dict) -> None:
             f"councils (replaces {neighbours['replaces']})"
         )
     account = result.get("account")
-    if account:
+    if account and "ignored_cells" in account:  # a plan import's account is shown by cli.py
         out.write(
             f"Cells: {account['read']} read, {account['used']} used, {account['ignored']} ignored"
         )
