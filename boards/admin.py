@@ -2,9 +2,10 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from boards.models import Board, BoardMembership, IssuedPack, Meeting
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 
 
-class BoardMembershipInline(admin.TabularInline):
+class BoardMembershipInline(OrganisationScopedInline, admin.TabularInline):
     model = BoardMembership
     extra = 0
     autocomplete_fields = ["person"]
@@ -16,7 +17,8 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["name", "organisation", "cadence"]
     list_filter = ["cadence", "organisation"]
     list_select_related = ["organisation"]
@@ -26,7 +28,8 @@ class BoardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "board__organisation"
     list_display = ["board", "date", "title", "kind"]
     list_filter = ["board", "kind"]
     list_select_related = ["board"]
@@ -35,7 +38,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMembership)
-class BoardMembershipAdmin(admin.ModelAdmin):
+class BoardMembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "board__organisation"
     list_display = ["board", "person", "role"]
     list_filter = ["board", "role"]
     list_select_related = ["board", "person"]
@@ -44,10 +48,11 @@ class BoardMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedPack)
-class IssuedPackAdmin(admin.ModelAdmin):
+class IssuedPackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Issued packs are frozen: viewable, never editable or deletable (a deleted pack could be
     issued again with later figures, and the board's record of what it was shown would be lost)."""
 
+    organisation_path = "meeting__board__organisation"
     list_display = ["meeting", "issued_at", "issued_by", "as_at"]
     list_select_related = ["meeting", "meeting__board", "issued_by"]
     search_fields = ["meeting__board__name"]

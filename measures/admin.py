@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import OrganisationScopedAdmin
 from measures.models import Comparator, Measure, MeasureValue, PopulationEstimate, Target
 
 
@@ -34,7 +36,8 @@ class ComparatorInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["code", "title", "unit", "polarity", "frequency", "annual_only", "owner"]
     list_filter = ["unit", "polarity", "frequency", "annual_only", "plans"]
     list_select_related = ["owner", "organisation"]
@@ -44,7 +47,8 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(SimpleHistoryAdmin):
+class MeasureValueAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "label", "value", "numerator", "denominator", "illustrative"]
     list_filter = ["measure", "illustrative"]
     list_select_related = ["measure"]
@@ -53,7 +57,8 @@ class MeasureValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "label", "value", "amber_tolerance"]
     list_select_related = ["measure"]
     search_fields = ["measure__code", "label"]
@@ -61,7 +66,8 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(SimpleHistoryAdmin):
+class ComparatorAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "kind", "label", "value"]
     list_filter = ["kind"]
     list_select_related = ["measure"]
@@ -70,6 +76,14 @@ class ComparatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PopulationEstimate)
-class PopulationEstimateAdmin(admin.ModelAdmin):
+class PopulationEstimateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """Published population estimates. An administrator sees those their organisations'
+    measure values use, and those no value uses yet (shared reference data)."""
+
     list_display = ["area", "year", "age_band", "count", "source"]
     search_fields = ["area", "source"]
+
+    def scope_to(self, queryset, ids):
+        used = MeasureValue.objects.filter(population__isnull=False)
+        theirs = used.filter(measure__organisation_id__in=ids).values("population_id")
+        return queryset.filter(Q(pk__in=theirs) | ~Q(pk__in=used.values("population_id")))

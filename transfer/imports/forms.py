@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.formatting import numeric_day_text
 from core.models import Organisation
+from core.permissions import administered_organisation_ids
 from core.text import clean_text
 from plans.models import Plan
 from transfer.imports.headers import IGNORE, FieldSet
@@ -123,8 +124,17 @@ class PlanUploadForm(forms.Form):
         error_messages={"invalid": "Enter the period end as a date, for example 31/3/2024"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the plans and organisations the administrator keeps (transfer.permissions).
+        ids = administered_organisation_ids(user)
+        if ids is not None:
+            self.fields["plan"].queryset = self.fields["plan"].queryset.filter(
+                organisation_id__in=ids
+            )
+            self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(
+                pk__in=ids
+            )
         start = financial_year_start(timezone.localdate())
         self.fields["start"].initial = numeric_day_text(start)
         self.fields["end"].initial = numeric_day_text(date(start.year + 1, 3, 31))
@@ -177,8 +187,16 @@ class MeasureUploadForm(forms.Form):
         )
     )
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids = administered_organisation_ids(user)
+
     def options(self) -> dict:
-        return {}
+        """The organisations whose measures the file may give values for (none named: every
+        measure, for a superuser)."""
+        if self.organisation_ids is None:
+            return {}
+        return {"organisations": sorted(self.organisation_ids)}
 
 
 class MappingForm(forms.Form):

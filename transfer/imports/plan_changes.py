@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
@@ -256,7 +256,8 @@ class PlanImporter:
         self.resolve_supporting()
 
     def load_people(self):
-        """Existing people whose names the file uses (the organisation's own first)."""
+        """Existing people whose names the file uses: the organisation's own first, then people
+        of no organisation; never another organisation's people (ADR 0012)."""
         cells = {a.lead for a in self.parsed.actions if a.lead}
         candidates = {name.lower() for a in self.parsed.actions for name in a.supporting}
         for cell in cells:
@@ -268,6 +269,7 @@ class PlanImporter:
             rows = (
                 Person.objects.annotate(lname=Lower("name"))
                 .filter(lname__in=candidates)
+                .filter(Q(organisation_id=org_id) | Q(organisation__isnull=True))
                 .annotate(
                     mine=Case(
                         When(organisation_id=org_id, then=Value(0)),
