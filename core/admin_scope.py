@@ -26,8 +26,9 @@ from core.models import Organisation
 from core.permissions import administered_organisation_ids
 
 # The foreign keys that say which organisation owns a record: only the administrator's own
-# organisations may be chosen (partners named on a plan are not owners).
-OWNER_FIELDS = ("organisation",)
+# organisations may be chosen (partners named on a plan are not owners; an API key's organisations
+# are whose plans it reads).
+OWNER_FIELDS = ("organisation", "organisations")
 
 
 def related_scoped_queryset(

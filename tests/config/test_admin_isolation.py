@@ -3,6 +3,8 @@ Stockton's administrator (council A, not a superuser) never sees Middlesbrough's
 Wokingham's records in any changelist, its search, its list filters, the autocomplete, a change,
 history or delete page, or a choice of a form; the superuser sees every council."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -11,16 +13,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from actions.models import ReminderSent, ReportingPeriod
+from api.keys import api_key_create
+from api.models import ApiKey, ApiKeyUse
 from boards.models import IssuedPack, Meeting
 from core.admin_scope import OrganisationScopedAdmin
 from core.models import AuditEvent, Organisation
+from inspections.models import DeadlineReminder, Inspection, VisitFinding
 from plans.models import Plan
+from publishing.models import PublicAction, PublicPerson, PublishedPlan
 from tests.matrix import (
     COUNCIL_B_CODES,
     COUNCIL_B_WORDS,
     COUNCIL_C_WORDS,
     mentions,
 )
+from tests.matrix.records import b_records
 from transfer.models import PlanImport
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +60,9 @@ def text(response) -> str:
 @pytest.fixture(scope="module")
 def councils(demo_data, django_db_blocker):
     """The two councils, with records of council B the demo does not make: an issued pack, an
-    upload, a reminder and an audit event of its officer."""
+    upload, a reminder, an audit event of its officer, an inspection with its finding, deadlines,
+    a visit's finding and a reminder, a self-evaluation, an API key and its use, and what is
+    published of its plan."""
     with django_db_blocker.unblock():
         b = Organisation.objects.get(name="Middlesbrough Council")
         User = get_user_model()
@@ -78,10 +87,49 @@ def councils(demo_data, django_db_blocker):
         AuditEvent.objects.create(
             kind=AuditEvent.Kind.EXPORT, user=b_officer, username=b_officer.username
         )
+        b_later_records(b, b_officer)
         return {
             "a": Organisation.objects.get(name="Stockton-on-Tees Borough Council"),
             "b": b,
         }
+
+
+def b_later_records(b, b_officer) -> None:
+    """Council B's records of the apps merged after the boundary (inspections, api,
+    publishing)."""
+    b_plan = Plan.objects.get(slug="middlesbrough-early-help-2018-22")
+    records = b_records(b_plan)
+    inspection = records["b_inspection"]
+    visit = Inspection.objects.create(
+        organisation=b,
+        kind=Inspection.Kind.MONITORING,
+        title="Middlesbrough monitoring visit",
+        follows=inspection,
+        on_site_start=date(2023, 9, 4),
+    )
+    VisitFinding.objects.create(
+        visit=visit, recommendation=records["b_finding"], said="Middlesbrough: some progress"
+    )
+    DeadlineReminder.objects.create(
+        deadline=records["b_deadline"],
+        person=b_officer.person,
+        stage="10",
+        due=date(2023, 5, 1),
+    )
+    key, _ = api_key_create(
+        created_by=get_user_model().objects.get(username="middlesbrough.admin"),
+        organisations=[b],
+        plans=[],
+        access=ApiKey.Access.READ,
+        name="Middlesbrough BI",
+    )
+    ApiKeyUse.objects.create(
+        key=key, method="GET", path="/api/v1/plans/?q=Middlesbrough", status=200
+    )
+    action = b_plan.actions.order_by("pk").first()
+    PublishedPlan.objects.create(plan=b_plan, enabled=True)
+    PublicAction.objects.create(action=action, commentary_public=True)
+    PublicPerson.objects.create(person=b_officer.person, name_public=True)
 
 
 def test_every_admin_of_a_record_with_an_organisation_is_scoped():

@@ -11,6 +11,7 @@ from measures.models import Measure
 from plans.models import Plan
 from tests import factories
 from tests.matrix import ROLES, all_entries
+from tests.matrix.records import b_records
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,7 @@ def objs(demo_data, django_db_blocker):
             "b_measure": Measure.objects.get(code="EH-01"),
             "b_board": b_board,
             "b_meeting": Meeting.objects.filter(board=b_board).order_by("date").first(),
+            **b_records(b_plan),
         }
 
 
