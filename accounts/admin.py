@@ -1,10 +1,11 @@
-"""Single sign-on settings per organisation, and the identities linked to accounts.
+"""Single sign-on settings per organisation, the identities linked to accounts, and which
+organisations each user belongs to.
 
-Only superusers see these pages: they decide who can sign in, as for user accounts."""
+Only superusers see these pages: they decide who can sign in and where, as for user accounts."""
 
 from django.contrib import admin
 
-from accounts.models import ExternalIdentity, OrganisationSignIn
+from accounts.models import ExternalIdentity, Membership, OrganisationSignIn
 
 
 class SuperuserOnly:
@@ -49,3 +50,16 @@ class ExternalIdentityAdmin(SuperuserOnly, admin.ModelAdmin):
 
     def has_add_permission(self, request, obj=None):
         return False  # made by signing in; an administrator may re-point or delete one
+
+
+@admin.register(Membership)
+class MembershipAdmin(SuperuserOnly, admin.ModelAdmin):
+    """Who belongs to which organisation, in which role (ADR 0012). Single sign-on keeps the
+    membership of the organisation a user signs in through; others are given here."""
+
+    list_display = ["user", "organisation", "role", "created_at"]
+    list_filter = ["organisation", "role"]
+    list_select_related = ["user", "organisation"]
+    search_fields = ["user__username", "user__email", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["user"]

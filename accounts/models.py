@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from core.models import Organisation
+from core.roles import Role
 
 SECRET_VARIABLE_PREFIX = "SSO_CLIENT_SECRET_"  # noqa: S105 # nosec B105 - a name, not a secret
 
@@ -132,3 +133,37 @@ class ExternalIdentity(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.email or self.subject})"
+
+
+class Membership(models.Model):
+    """A user's place in one organisation, with their role there: the organisations whose plans,
+    boards and records the user may read (``plans.permissions``) and, for administrators, keep
+    in the admin. A user may belong to several organisations.
+
+    What a user may *do* still comes from their role groups (``core.roles``; given by hand or by
+    single sign-on). The membership says *where*: an administrator, officer or viewer reads every
+    plan of the organisations they are a member of in one of those roles. A board-member
+    membership opens none of its organisation's plans: only the boards the person sits on (a
+    partner agency's member of a council's board). A user also counts as a member of their
+    Person's organisation (``Person.organisation``), so that accounts made before memberships,
+    and the demo's, keep working."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="accounts_one_membership_per_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}, {self.organisation}"

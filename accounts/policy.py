@@ -1,19 +1,20 @@
 """Who may use the user name and password form, and which sign-in buttons the page offers.
 
 An organisation can switch local passwords off (``OrganisationSignIn.local_passwords_allowed``):
-then its people (users whose Person belongs to it, or who signed in through its provider) must
-use single sign-on. Superusers always keep the form: the break-glass account for when the
-identity provider is down or misconfigured.
+then its people (users whose Person belongs to it, who are its members, or who signed in through
+its provider) must use single sign-on. Superusers always keep the form: the break-glass account
+for when the identity provider is down or misconfigured.
 """
 
 import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models import Q
 
-from accounts.models import ExternalIdentity, OrganisationSignIn
+from accounts.models import OrganisationSignIn
 from core import audit
-from core.models import AuditEvent, Person
+from core.models import AuditEvent
 
 logger = logging.getLogger(__name__)
 
@@ -32,18 +33,15 @@ def sso_only(user) -> OrganisationSignIn | None:
     """The sign-in of an organisation of ``user`` that has switched local passwords off, if any."""
     if user.is_superuser:
         return None
-    organisations = set(
-        Person.objects.filter(user=user, organisation__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    ) | set(ExternalIdentity.objects.filter(user=user).values_list("organisation_id", flat=True))
-    if not organisations:
-        return None
+    belongs = (
+        Q(organisation__people__user=user)
+        | Q(organisation__memberships__user=user)
+        | Q(organisation__external_identities__user=user)
+    )
     return (
-        OrganisationSignIn.objects.filter(
-            organisation_id__in=organisations, local_passwords_allowed=False
-        )
+        OrganisationSignIn.objects.filter(belongs, local_passwords_allowed=False)
         .select_related("organisation")
+        .order_by("organisation__name")
         .first()
     )
 

@@ -3,6 +3,8 @@
 - **Tenant**: the ``tid`` claim must be one of the organisation's tenants (``tenant_ids``).
 - **Roles**: the ``roles`` claim (Entra ID app roles) gives the user's role groups, replacing
   the ones they had, at every sign-in. None recognised: no sign-in ("ask your administrator").
+- **Membership**: the user becomes a member of the organisation they signed in through, with the
+  widest of their roles (``accounts.Membership``, ADR 0012); no recognised role removes it.
 - **User**: found by the identity (issuer + object id) linked before; on a first sign-in, by
   e-mail through the organisation's Person records, then through user accounts; otherwise a new
   user without a password. Never a second user for the same identity.
@@ -18,7 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import ExternalIdentity, OrganisationSignIn
+from accounts.models import ExternalIdentity, Membership, OrganisationSignIn
 from accounts.oidc import SignInRefused
 from core.models import Person
 from core.roles import Role
@@ -190,11 +192,28 @@ def apply_roles(user, roles: set[Role]) -> None:
         user.save(update_fields=["is_staff"])
 
 
+# The role a membership records when the provider gives several: the widest first.
+ROLE_PRECEDENCE = (Role.ADMINISTRATOR, Role.OFFICER, Role.VIEWER, Role.BOARD_MEMBER)
+
+
+def apply_membership(user, organisation, roles: set[Role]) -> None:
+    """Make the user a member of the organisation they signed in through, with the widest of
+    their roles there; with no role, take the membership away (ADR 0012)."""
+    if not roles:
+        Membership.objects.filter(user=user, organisation=organisation).delete()
+        return
+    role = next(r for r in ROLE_PRECEDENCE if r in roles)
+    Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role.value}
+    )
+
+
 @transaction.atomic
 def _link_and_apply_roles(config: OrganisationSignIn, claims: dict, roles: set[Role]):
     user = find_user(config, claims, create=bool(roles))
     if user is not None:
         apply_roles(user, roles)
+        apply_membership(user, config.organisation, roles)
         raw = claims.get(settings.SSO_ROLES_CLAIM) or []
         ExternalIdentity.objects.filter(
             issuer=claims["iss"], subject=subject_from_claims(claims)

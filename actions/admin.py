@@ -16,6 +16,7 @@ from actions.models import (
 )
 from actions.querysets import overdue_q
 from actions.services import action_ratings_resync
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from priorities.admin import PriorityAdmin as PriorityOnlyAdmin
 from priorities.models import Objective, Outcome, Priority
 
@@ -80,7 +81,8 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "plan__organisation"
     list_display = [
         "number",
         "short_description",
@@ -135,7 +137,8 @@ class ActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(SimpleHistoryAdmin):
+class StatusUpdateAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "action__plan__organisation"
     list_display = [
         "action",
         "period",
@@ -180,9 +183,11 @@ class StatusUpdateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Evidence files are added only with an update, where their content is checked
     (``actions.evidence``); here they can be found, downloaded and, if need be, deleted."""
+
+    organisation_path = "update__action__plan__organisation"
 
     list_display = ["name", "kind", "size", "update", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "update__action__plan"]
@@ -204,7 +209,8 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(SimpleHistoryAdmin):
+class ReportingPeriodAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["label", "plan", "start", "end", "closes_on", "reopened_at"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -235,7 +241,8 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SubAction)
-class SubActionAdmin(SimpleHistoryAdmin):
+class SubActionAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "action__plan__organisation"
     list_display = ["description", "action", "timescale_text", "timescale_due", "complete"]
     list_filter = ["action__plan", "complete"]
     list_select_related = ["action"]
@@ -244,12 +251,19 @@ class SubActionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """Tags are shared words; an administrator sees those on their organisations' actions."""
+
     search_fields = ["name"]
+
+    def scope_to(self, queryset, ids):
+        used = Tag.objects.filter(actions__plan__organisation_id__in=ids).values("pk")
+        return queryset.filter(pk__in=used)
 
 
 @admin.register(ActionLink)
-class ActionLinkAdmin(admin.ModelAdmin):
+class ActionLinkAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "action__plan__organisation"
     list_display = ["title", "action", "url"]
     list_select_related = ["action"]
     search_fields = ["title"]
@@ -257,7 +271,8 @@ class ActionLinkAdmin(admin.ModelAdmin):
 
 
 @admin.register(RagDefinition)
-class RagDefinitionAdmin(admin.ModelAdmin):
+class RagDefinitionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "organisation"
     list_display = ["organisation", "rating", "label", "meaning"]
     list_filter = ["organisation"]
     list_select_related = ["organisation"]
@@ -265,7 +280,8 @@ class RagDefinitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(admin.ModelAdmin):
+class ReminderSentAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "period__plan__organisation"
     list_display = ["kind", "person", "period", "sent_at", "action_count"]
     list_filter = ["kind"]
     list_select_related = ["person", "period", "period__plan"]
@@ -278,7 +294,7 @@ class ReminderSentAdmin(admin.ModelAdmin):
         return False
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(OrganisationScopedInline, admin.StackedInline):
     model = Action
     extra = 0
     fields = [

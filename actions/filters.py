@@ -1,6 +1,7 @@
 """Filters of the actions explorer (django-filter). Every choice list is limited to what the
-user may see: board members only get the plans (and their priorities, leads and tags) of the
-boards they sit on."""
+user may see (``plans.permissions.plans_visible_to``): the plans of their organisations and of
+the boards they sit on, and those plans' priorities, leads, organisations and tags; another
+organisation's record given as a filter is an invalid choice."""
 
 from datetime import date
 

@@ -19,6 +19,7 @@ from core.formatting import short_day_text
 from core.presentation import rating_badge
 from core.rag import Rating
 from plans.models import Plan
+from plans.permissions import plans_visible_to
 
 
 class MyActionsFilter(django_filters.FilterSet):
@@ -113,7 +114,9 @@ def my_actions(user, params, today: date | None = None):
     person = getattr(user, "person", None) if user.is_authenticated else None
     base = Action.objects.none()
     if person is not None:
-        base = Action.objects.filter(pk__in=Action.objects.filter(led_by_q(person)).values("pk"))
+        # Only in plans the user may read: never another organisation's actions.
+        led = Action.objects.filter(led_by_q(person), plan__in=plans_visible_to(user).values("pk"))
+        base = Action.objects.filter(pk__in=led.values("pk"))
     plans = Plan.objects.filter(pk__in=base.values("plan")).order_by("title")
     filterset = MyActionsFilter(params, queryset=base.for_listing(), plans=plans)
     actions = list(filterset.qs.in_plan_order()) if filterset.is_valid() else []

@@ -21,6 +21,7 @@ from actions.querysets import overdue_q
 from core.models import AuditEvent, Person
 from core.rag import Rating
 from plans.models import Plan
+from plans.permissions import people_who_may_read
 
 ACTIVE_STATUSES = [Plan.Status.ACTIVE, Plan.Status.APPROVED, Plan.Status.DRAFT]
 
@@ -65,6 +66,10 @@ def _outstanding(periods: dict[int, ReportingPeriod], today: date):
     return [a for a in actions if a.needs_update or a.overdue_now]
 
 
+def _recipients(action: Action) -> list[Person]:
+    return ([action.lead] if action.lead else []) + list(action.delegates.all())
+
+
 def digests(today: date) -> list[Message]:
     plans = list(
         Plan.objects.filter(status__in=ACTIVE_STATUSES).exclude(
@@ -79,10 +84,16 @@ def digests(today: date) -> list[Message]:
     )
     per_person: dict[int, list[Action]] = defaultdict(list)
     people: dict[int, Person] = {}
-    for action in _outstanding(periods, today):
-        recipients = ([action.lead] if action.lead else []) + list(action.delegates.all())
-        for person in recipients:
+    outstanding = _outstanding(periods, today)
+    # Never another organisation's actions in a person's digest: only the plans they may read.
+    readable = people_who_may_read(
+        {(person.pk, action.plan_id) for action in outstanding for person in _recipients(action)}
+    )
+    for action in outstanding:
+        for person in _recipients(action):
             if not person.email or (person.pk, periods[action.plan_id].pk) in already:
+                continue
+            if (person.pk, action.plan_id) not in readable:
                 continue
             people[person.pk] = person
             per_person[person.pk].append(action)
@@ -127,10 +138,11 @@ def escalations(today: date) -> list[Message]:
             kind=ReminderSent.Kind.ESCALATION, period__in=periods
         ).values_list("period_id", flat=True)
     )
+    readable = people_who_may_read({(p.plan.owner_id, p.plan_id) for p in periods})
     messages = []
     for period in periods:
         owner = period.plan.owner
-        if period.pk in done or not owner.email:
+        if period.pk in done or not owner.email or (owner.pk, period.plan_id) not in readable:
             continue
         updated = StatusUpdate.objects.filter(period=period).values_list("action_id", flat=True)
         outstanding = list(

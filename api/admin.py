@@ -1,6 +1,8 @@
 """API keys in the admin: administrators make them (the whole key is shown once, on the page
 that follows), set their scope and expiry, and revoke them. Keys are never deleted, so that their
-log stays attached; the log of uses is read-only."""
+log stays attached; the log of uses is read-only. An administrator who is not a superuser sees and
+makes only keys within their organisations (``api.scope.keys_of_organisations_q``, ADR 0012):
+the organisations and plans offered are theirs, and a key never reads more than those."""
 
 from datetime import timedelta
 
@@ -11,10 +13,15 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from api import keys
 from api.models import ApiKey, ApiKeyUse
+from api.scope import keys_of_organisations_q
+from core.admin_scope import OrganisationScopedAdmin
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(SimpleHistoryAdmin):
+class ApiKeyAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    def scope_to(self, queryset, ids):
+        return queryset.filter(keys_of_organisations_q(ids))
+
     list_display = [
         "name",
         "prefix",
@@ -90,7 +97,10 @@ class ApiKeyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiKeyUse)
-class ApiKeyUseAdmin(admin.ModelAdmin):
+class ApiKeyUseAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    def scope_to(self, queryset, ids):
+        return queryset.filter(keys_of_organisations_q(ids, "key"))
+
     list_display = ["at", "key", "presented_prefix", "method", "path", "status", "rows"]
     list_filter = ["status", "method", "key_in_query"]
     list_select_related = ["key"]

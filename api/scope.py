@@ -8,8 +8,10 @@
   what monitoring visits said.
 - **A signed-in user** (the session of the pages, for reads only) sees what the pages show them
   (``plans.permissions.plans_visible_to``, ``boards.permissions.boards_visible_to``,
-  ``inspections.permissions.inspections_visible_to``); measures follow the plans they are
-  linked to.
+  ``inspections.permissions.inspections_visible_to``: their organisations' and what their boards
+  oversee, ADR 0012); measures follow the plans they are linked to.
+- **In the admin**, an administrator who is not a superuser sees and makes only the keys within
+  their organisations (``keys_of_organisations_q``), so no key they make reads another's plans.
 
 Every rule is a subquery of the one list query, so the scope costs no query of its own (only a
 signed-in user's roles are read once)."""
@@ -25,10 +27,10 @@ from api.models import ApiKey
 from boards.models import Board
 from boards.permissions import boards_visible_to
 from core.models import Organisation
-from core.permissions import reads_all_plans
+from core.permissions import reads_all_plans, users_of_organisations_q
 from inspections.models import Inspection
 from inspections.permissions import inspections_visible_to
-from measures.models import Measure
+from measures.models import Measure, MeasureValue
 from plans.models import Plan
 from plans.permissions import plans_visible_to
 
@@ -57,7 +59,8 @@ class Scope:
     # Rules ---------------------------------------------------------------------------------
     @cached_property
     def all_plans(self) -> bool:
-        """True when every plan is visible (a signed-in administrator, officer or viewer)."""
+        """True when every plan is visible: a signed-in superuser only. Everyone else, and every
+        key, sees what the organisation boundary gives them (ADR 0012)."""
         return self.key is None and self.user is not None and reads_all_plans(self.user)
 
     def plan_ids(self):
@@ -97,6 +100,16 @@ class Scope:
             )
             q |= Q(**{f"{path}__in": owned})
         return q
+
+    def populations_q(self, path: str = "pk") -> Q:
+        """Population estimates: shared reference data, except that one a council's values use
+        is that council's (as in the admin): those the visible measures' values use, and those
+        no value uses yet."""
+        if self.all_plans:
+            return Q()
+        used = MeasureValue.objects.filter(population__isnull=False)
+        theirs = used.filter(self.measures_q("measure_id")).values("population_id")
+        return Q(**{f"{path}__in": theirs}) | ~Q(**{f"{path}__in": used.values("population_id")})
 
     def boards_q(self, path: str = "pk") -> Q:
         if self.all_plans:
@@ -141,3 +154,24 @@ class Scope:
     @property
     def can_write(self) -> bool:
         return self.key is not None and self.key.can_write
+
+
+def keys_of_organisations_q(ids, path: str = "pk") -> Q:
+    """The keys that reach only the organisations ``ids`` (ADR 0012): at least one of their
+    organisations or plans is theirs (or, for a key that reaches nothing yet, its maker is one of
+    their users), and none is another's. What an administrator who is not a superuser sees and
+    keeps in the admin; a key of two councils is the installation's (superusers')."""
+    through_orgs = ApiKey.organisations.through.objects
+    through_plans = ApiKey.plans.through.objects
+    inside = (
+        Q(pk__in=through_orgs.filter(organisation_id__in=ids).values("apikey_id"))
+        | Q(pk__in=through_plans.filter(plan__organisation_id__in=ids).values("apikey_id"))
+        | Q(
+            pk__in=ApiKey.objects.filter(users_of_organisations_q(ids, "created_by__")).values("pk")
+        )
+    )
+    outside = Q(pk__in=through_orgs.exclude(organisation_id__in=ids).values("apikey_id")) | Q(
+        pk__in=through_plans.exclude(plan__organisation_id__in=ids).values("apikey_id")
+    )
+    keys = ApiKey.objects.filter(inside).exclude(outside).values("pk")
+    return Q(**{f"{path}__in": keys})

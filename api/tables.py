@@ -614,7 +614,7 @@ TABLES: list[Table] = [
             Column("count", integer()),
             Column("source", text()),
         ],
-        scope=lambda s: Q(),
+        scope=lambda s: s.populations_q(),
         description="Population estimates that rates per 10,000 are computed from.",
     ),
     Table(

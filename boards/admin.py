@@ -10,9 +10,10 @@ from boards.models import (
     Meeting,
     PackBrief,
 )
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 
 
-class BoardMembershipInline(admin.TabularInline):
+class BoardMembershipInline(OrganisationScopedInline, admin.TabularInline):
     model = BoardMembership
     extra = 0
     autocomplete_fields = ["person"]
@@ -24,7 +25,8 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Board)
-class BoardAdmin(SimpleHistoryAdmin):
+class BoardAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["name", "organisation", "cadence"]
     list_filter = ["cadence", "organisation"]
     list_select_related = ["organisation"]
@@ -34,7 +36,8 @@ class BoardAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "board__organisation"
     list_display = ["board", "date", "title", "kind"]
     list_filter = ["board", "kind"]
     list_select_related = ["board"]
@@ -43,7 +46,8 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardMembership)
-class BoardMembershipAdmin(admin.ModelAdmin):
+class BoardMembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "board__organisation"
     list_display = ["board", "person", "role"]
     list_filter = ["board", "role"]
     list_select_related = ["board", "person"]
@@ -52,10 +56,11 @@ class BoardMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(IssuedPack)
-class IssuedPackAdmin(admin.ModelAdmin):
+class IssuedPackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """Issued packs are frozen: viewable, never editable or deletable (a deleted pack could be
     issued again with later figures, and the board's record of what it was shown would be lost)."""
 
+    organisation_path = "meeting__board__organisation"
     list_display = ["meeting", "issued_at", "issued_by", "as_at"]
     list_select_related = ["meeting", "meeting__board", "issued_by"]
     search_fields = ["meeting__board__name"]
@@ -72,7 +77,8 @@ class IssuedPackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PackBrief)
-class PackBriefAdmin(admin.ModelAdmin):
+class PackBriefAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "meeting__board__organisation"
     list_display = ["meeting", "updated_by", "updated_at"]
     list_select_related = ["meeting", "meeting__board", "updated_by"]
     search_fields = ["meeting__board__name", "summary", "key_messages"]
@@ -80,7 +86,8 @@ class PackBriefAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardQuestion)
-class BoardQuestionAdmin(admin.ModelAdmin):
+class BoardQuestionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "meeting__board__organisation"
     list_display = ["meeting", "action", "asked_by", "asked_at", "answered_at"]
     list_select_related = ["meeting", "meeting__board", "action", "asked_by"]
     search_fields = ["question", "answer", "meeting__board__name"]
@@ -89,7 +96,8 @@ class BoardQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(BoardDecision)
-class BoardDecisionAdmin(admin.ModelAdmin):
+class BoardDecisionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "meeting__board__organisation"
     list_display = ["meeting", "kind", "owner", "due", "closed_on"]
     list_filter = ["kind", "meeting__board"]
     list_select_related = ["meeting", "meeting__board"]

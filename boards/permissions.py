@@ -1,30 +1,53 @@
-"""Which boards a user may read: all of them for those who read every plan, otherwise the boards
-they sit on."""
+"""Which boards a user may read: every board for a superuser; otherwise the boards of the user's
+organisations (administrators, officers, viewers) and the boards their Person sits on (any
+role). The plans a board oversees are readable by whoever may read the board
+(``plans.permissions``), so a board's pages and packs never show a plan the reader may not see."""
+
+from django.db.models import Q
 
 from actions.permissions import can_update_action
-from boards.models import Board
-from core.permissions import is_administrator, person_of, reads_all_plans
+from boards.models import Board, BoardMembership
+from core.permissions import administers, holds_a_role, organisation_ids, person_of, reads_all_plans
 
 
-def can_view_board(user, board) -> bool:
+def can_view_board(user, board, sits_on: bool | None = None) -> bool:
+    """Whether ``user`` may read ``board``. ``sits_on``, when the caller has already read whether
+    the user's Person sits on the board, saves the query."""
     if reads_all_plans(user):
         return True
+    if board.organisation_id in organisation_ids(user):
+        return True
     person = person_of(user)
-    return person is not None and board.memberships.filter(person=person).exists()
+    if person is None or not holds_a_role(user):
+        return False
+    if sits_on is not None:
+        return sits_on
+    return board.memberships.filter(person=person).exists()
 
 
 def boards_visible_to(user):
     if reads_all_plans(user):
         return Board.objects.all()
+    rule = Q()
+    organisations = organisation_ids(user)
+    if organisations:
+        rule |= Q(organisation_id__in=organisations)
     person = person_of(user)
-    if person is None:
+    if person is not None and holds_a_role(user):
+        rule |= Q(pk__in=BoardMembership.objects.filter(person=person).values("board_id"))
+    if not rule:
         return Board.objects.none()
-    return Board.objects.filter(memberships__person=person).distinct()
+    return Board.objects.filter(rule)
 
 
 # --- what may be written for a meeting's pack -------------------------------------------------
 # Nothing can be written into a pack once it has been issued: it is the record of what the board
 # was shown. Callers pass ``issued`` (whether the meeting's pack has been issued).
+
+
+def administers_board(user, meeting) -> bool:
+    """Administrators of the board's organisation (a superuser of every one)."""
+    return administers(user, meeting.board.organisation_id)
 
 
 def owns_a_plan_of(user, meeting) -> bool:
@@ -40,7 +63,7 @@ def owns_a_plan_of(user, meeting) -> bool:
 def can_write_brief(user, meeting, *, issued: bool) -> bool:
     """The executive summary and key messages: the owner of a plan the board oversees, or an
     administrator, until the pack is issued."""
-    return not issued and (is_administrator(user) or owns_a_plan_of(user, meeting))
+    return not issued and (administers_board(user, meeting) or owns_a_plan_of(user, meeting))
 
 
 def can_ask_question(user, meeting, *, issued: bool) -> bool:
@@ -48,7 +71,7 @@ def can_ask_question(user, meeting, *, issued: bool) -> bool:
     take them down from a member by e-mail), until the pack is issued."""
     if issued:
         return False
-    if is_administrator(user):
+    if administers_board(user, meeting):
         return True
     sits = getattr(meeting, "user_sits_on_board", None)
     if sits is None:
@@ -66,4 +89,4 @@ def can_answer_question(user, question, *, issued: bool) -> bool:
 def can_record_decisions(user, meeting) -> bool:
     """Decisions and actions arising (recorded after the meeting, closed later): the owner of a
     plan the board oversees, or an administrator."""
-    return is_administrator(user) or owns_a_plan_of(user, meeting)
+    return administers_board(user, meeting) or owns_a_plan_of(user, meeting)

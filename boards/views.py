@@ -29,7 +29,7 @@ from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
 from core import audit
 from core.models import AuditEvent
-from core.permissions import is_administrator, reads_all_plans, require
+from core.permissions import administers, require
 from core.spreadsheets import download_response, xlsx_response
 from plans.models import Plan
 from plans.permissions import can_view_plan, plans_visible_to
@@ -152,9 +152,8 @@ class MeetingMixin(LoginRequiredMixin):
         know about earlier meetings, and whether the user sits on its board: one query."""
         user = self.request.user
         meeting = get_object_or_404(meetings_for(user), pk=self.kwargs["pk"])
-        # ``can_view_board`` with the membership read above: those who read every plan, and
-        # the members of the board (by the Person linked to the user).
-        require(reads_all_plans(user) or meeting.user_sits_on_board)
+        # ``can_view_board`` with the membership read above (no query of its own).
+        require(can_view_board(user, meeting.board, sits_on=bool(meeting.user_sits_on_board)))
         return meeting
 
     def get_issued(self, meeting: Meeting):
@@ -178,7 +177,8 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             {
                 "meeting": meeting,
                 "issued": issued,
-                "can_issue": issued is None and is_administrator(self.request.user),
+                "can_issue": issued is None
+                and administers(self.request.user, meeting.board.organisation_id),
                 "can_write_brief": can_write_brief(
                     self.request.user, meeting, issued=issued is not None
                 ),
@@ -277,7 +277,7 @@ class MeetingIssueView(MeetingMixin, View):
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        require(is_administrator(request.user))
+        require(administers(request.user, meeting.board.organisation_id))
         try:
             pack_issue(meeting=meeting, issued_by=request.user, request=request)
         except PackAlreadyIssued:

@@ -1,8 +1,11 @@
 from django.contrib import admin
-from django.db.models import Model
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
+from core.admin_scope import OrganisationScopedAdmin
 from core.models import AuditEvent, Organisation, Person
+from core.permissions import administered_organisation_ids, users_of_organisations_q
 
 admin.site.site_header = "Improvement Plan Tracker administration"
 admin.site.site_title = "Improvement Plan Tracker"
@@ -10,14 +13,38 @@ admin.site.index_title = "Plans, actions and measures"
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """An administrator sees their own organisations, and the partners named on their plans and
+    actions (which they may choose as partners but not change)."""
+
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
+    def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
+        partners = Organisation.objects.filter(
+            Q(partner_plans__organisation_id__in=ids)
+            | Q(partner_actions__plan__organisation_id__in=ids)
+        ).values("pk")
+        return queryset.filter(Q(pk__in=ids) | Q(pk__in=partners))
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._owns(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._owns(request, obj)
+
+    @staticmethod
+    def _owns(request: HttpRequest, obj: Model | None) -> bool:
+        ids = administered_organisation_ids(request.user)
+        return obj is None or ids is None or obj.pk in ids
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """An administrator sees the people of their organisations and the members of their boards
+    (a partner agency's representative, say)."""
+
     list_display = ["name", "job_title", "is_role", "organisation", "email", "user"]
     list_filter = ["is_role", "organisation"]
     list_select_related = ["organisation", "user"]
@@ -25,16 +52,25 @@ class PersonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["organisation", "user"]
 
+    def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
+        members = Person.objects.filter(board_memberships__board__organisation_id__in=ids)
+        return queryset.filter(Q(organisation_id__in=ids) | Q(pk__in=members.values("pk")))
+
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is a record, not something to edit."""
+class AuditEventAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """Read-only: the audit log is a record, not something to edit. An administrator sees the
+    events of the users of their organisations; a superuser every event."""
 
     list_display = ["at", "kind", "username", "summary", "path", "ip_address"]
     list_filter = ["kind"]
     list_select_related = ["user"]
     search_fields = ["username", "summary", "path"]
     date_hierarchy = "at"
+
+    def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
+        users = get_user_model().objects.filter(users_of_organisations_q(ids)).values("pk")
+        return queryset.filter(user__in=users)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -25,7 +25,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     """The service navigation: what this user may use, with the current section marked."""
     from django.urls import reverse
 
-    from core.permissions import is_administrator, is_board_member, is_officer, reads_all_plans
+    from core.permissions import holds_a_role, is_administrator, is_officer
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -40,7 +40,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         ("Measures", reverse("measures:list")),
         ("Boards", reverse("plans:boards")),
     ]
-    if reads_all_plans(user) or is_board_member(user):  # inspections.permissions' rule
+    if holds_a_role(user):  # inspections.permissions' rule
         items.append(("Inspections", reverse("inspections:list")))
     if is_administrator(user):
         items.append(("Imports", reverse("imports:index")))

@@ -8,3 +8,8 @@ class Role(models.TextChoices):
     OFFICER = "Officers", "Officer"
     BOARD_MEMBER = "Board members", "Board member"
     VIEWER = "Viewers", "Viewer"
+
+
+# The roles that read every plan of the user's organisations (``core.permissions``). A board
+# member reads only the plans overseen by the boards they sit on.
+READING_ROLES = (Role.ADMINISTRATOR, Role.OFFICER, Role.VIEWER)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from accounts.models import Membership
 from actions.legend import refresh_rag_legends
 from actions.models import Action, ActionLink, RagDefinition, SubAction, Tag
 from boards.models import Board, BoardMembership, Meeting
@@ -27,35 +28,127 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "improve-2026"  # noqa: S105 # nosec B105 - the published demo password
 
 
+STOCKTON = "Stockton-on-Tees Borough Council"
+MIDDLESBROUGH = "Middlesbrough Council"
+WOKINGHAM = "Wokingham Borough Council"
+POLICE = "Cleveland Police"  # a partner agency, on a Stockton board
+GOOD_AND_BEYOND = "Good and Beyond Board"
+
+
 @dataclass
 class DemoAccount:
     username: str
     role: str
     person_slug: str | None
     description: str
+    organisation: str | None = None  # the organisation the account is a member of
+    superuser: bool = False
 
 
+@dataclass
+class DemoPerson:
+    """A person invented for the demo (none of the seed documents names them): their job title
+    says they are illustrative, as the demo's invented updates and figures are marked."""
+
+    slug: str
+    name: str
+    job_title: str
+    organisation: str
+    organisation_kind: str = "council"
+    board: str | None = None  # a board they sit on
+    board_role: str = "member"
+
+
+ILLUSTRATIVE = "(illustrative demo person)"
+
+DEMO_PEOPLE = [
+    DemoPerson("sam-okafor", "Sam Okafor", f"Early Help officer {ILLUSTRATIVE}", MIDDLESBROUGH),
+    DemoPerson(
+        "priya-shah", "Priya Shah", f"Children's services officer {ILLUSTRATIVE}", WOKINGHAM
+    ),
+    DemoPerson(
+        "chris-hart",
+        "Chris Hart",
+        f"Detective Superintendent, safeguarding {ILLUSTRATIVE}",
+        POLICE,
+        organisation_kind="police",
+        board=GOOD_AND_BEYOND,
+        board_role="partner",
+    ),
+]
+
+# Each council is its own organisation with its own sign-ins: its people see its plans, and the
+# plans overseen by the boards they sit on; nothing of the other councils (ADR 0012).
 DEMO_ACCOUNTS = [
     DemoAccount(
-        "admin", Role.ADMINISTRATOR, None, "Administrator: edits everything, uses the admin"
+        "admin",
+        Role.ADMINISTRATOR,
+        None,
+        "Superuser: administers the whole installation (every council)",
+        superuser=True,
     ),
     DemoAccount(
         "jane.smith",
         Role.OFFICER,
         "jane-smith",
-        "Officer: Jane Smith, leads Improvement Plan actions",
+        "Officer, Stockton: Jane Smith, leads Improvement Plan actions",
+        STOCKTON,
     ),
     DemoAccount(
         "adele.moore",
         Role.OFFICER,
         "adele-moore",
-        "Officer: Adele Moore, leads Improvement Plan actions",
+        "Officer, Stockton: Adele Moore, leads Improvement Plan actions",
+        STOCKTON,
     ),
     DemoAccount(
         "councillor",
         Role.BOARD_MEMBER,
         "lead-member-childrens-services",
-        "Board member: Lead Member for Children's Services, Good and Beyond Board",
+        "Board member, Stockton: Lead Member for Children's Services, Good and Beyond Board",
+        STOCKTON,
+    ),
+    DemoAccount(
+        "stockton.admin",
+        Role.ADMINISTRATOR,
+        None,
+        "Administrator, Stockton: edits Stockton's records, uses the admin",
+        STOCKTON,
+    ),
+    DemoAccount(
+        "middlesbrough.officer",
+        Role.OFFICER,
+        "sam-okafor",
+        "Officer, Middlesbrough: Sam Okafor (illustrative), owns Early Help measures",
+        MIDDLESBROUGH,
+    ),
+    DemoAccount(
+        "middlesbrough.admin",
+        Role.ADMINISTRATOR,
+        None,
+        "Administrator, Middlesbrough: edits Middlesbrough's records, uses the admin",
+        MIDDLESBROUGH,
+    ),
+    DemoAccount(
+        "wokingham.officer",
+        Role.OFFICER,
+        "priya-shah",
+        "Officer, Wokingham: Priya Shah (illustrative)",
+        WOKINGHAM,
+    ),
+    DemoAccount(
+        "wokingham.admin",
+        Role.ADMINISTRATOR,
+        None,
+        "Administrator, Wokingham: edits Wokingham's records, uses the admin",
+        WOKINGHAM,
+    ),
+    DemoAccount(
+        "police.partner",
+        Role.BOARD_MEMBER,
+        "chris-hart",
+        "Board member, Cleveland Police: Chris Hart (illustrative), Good and Beyond Board",
+        POLICE,
     ),
 ]
 
@@ -393,7 +486,13 @@ class SeedLoader:
 
 
 # Demo officers own a few measures, so they can add values for them (illustrative ownership).
-DEMO_MEASURE_OWNERS = {"CSS-01": "jane-smith", "CSS-02": "jane-smith", "CSS-09": "adele-moore"}
+DEMO_MEASURE_OWNERS = {
+    "CSS-01": "jane-smith",
+    "CSS-02": "jane-smith",
+    "CSS-09": "adele-moore",
+    "EH-01": "sam-okafor",
+    "EH-02": "sam-okafor",
+}
 
 
 def ensure_demo_measure_owners() -> None:
@@ -405,8 +504,32 @@ def ensure_demo_measure_owners() -> None:
             measure.save(update_fields=["owner"])
 
 
+def ensure_demo_people() -> None:
+    """The demo's invented people (``DEMO_PEOPLE``), and the board seats they hold."""
+    for item in DEMO_PEOPLE:
+        organisation, _ = Organisation.objects.get_or_create(
+            name=item.organisation, defaults={"kind": item.organisation_kind}
+        )
+        person, _ = Person.objects.get_or_create(
+            slug=item.slug,
+            defaults={
+                "name": item.name,
+                "job_title": item.job_title,
+                "organisation": organisation,
+                "email": f"{item.slug.replace('-', '.')}@example.org",
+            },
+        )
+        board = Board.objects.filter(name=item.board).first() if item.board else None
+        if board is not None:
+            BoardMembership.objects.get_or_create(
+                board=board, person=person, defaults={"role": item.board_role}
+            )
+
+
 def ensure_demo_accounts() -> list[DemoAccount]:
-    """Create the demo sign-ins once; an existing account is left as it is."""
+    """Create the demo sign-ins once, each a member of its organisation; an existing account is
+    left as it is (it gains its membership if it had none)."""
+    ensure_demo_people()
     User = get_user_model()
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(username=account.username).first()
@@ -415,9 +538,15 @@ def ensure_demo_accounts() -> list[DemoAccount]:
                 username=account.username,
                 password=DEMO_PASSWORD,
                 is_staff=account.role == Role.ADMINISTRATOR,
-                is_superuser=account.role == Role.ADMINISTRATOR,
+                is_superuser=account.superuser,
             )
             user.groups.add(Group.objects.get(name=account.role))
+        if account.organisation:
+            organisation = Organisation.objects.filter(name=account.organisation).first()
+            if organisation is not None:
+                Membership.objects.get_or_create(
+                    user=user, organisation=organisation, defaults={"role": account.role}
+                )
         if account.person_slug:
             person = Person.objects.filter(slug=account.person_slug).first()
             if person and person.user_id is None:

@@ -1,5 +1,6 @@
 """Administrators record inspections, their judgements, findings, deadlines and visit findings,
-and link actions to findings, in the Django admin (with history)."""
+and link actions to findings, in the Django admin (with history). An administrator who is not a
+superuser keeps only their organisations' records (``core.admin_scope``, ADR 0012)."""
 
 from django.contrib import admin, messages
 from django.utils import timezone
@@ -7,6 +8,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from actions.admin import ActionAdmin
 from actions.models import Action
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from inspections import services
 from inspections.models import (
     Deadline,
@@ -53,7 +55,7 @@ class DeadlineInline(admin.TabularInline):
         return obj.computed_due or "–"
 
 
-class VisitFindingInline(admin.StackedInline):
+class VisitFindingInline(OrganisationScopedInline, admin.StackedInline):
     model = VisitFinding
     fk_name = "visit"
     extra = 0
@@ -91,7 +93,8 @@ def record_override(deadline: Deadline, user) -> None:
 
 
 @admin.register(Inspection)
-class InspectionAdmin(LinkedCreatedByMixin, SimpleHistoryAdmin):
+class InspectionAdmin(LinkedCreatedByMixin, OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["title", "organisation", "kind", "on_site_start", "report_received"]
     list_filter = ["kind", "organisation"]
     list_select_related = ["organisation"]
@@ -122,7 +125,7 @@ class InspectionAdmin(LinkedCreatedByMixin, SimpleHistoryAdmin):
         self.message_user(request, f"{added} links added.", messages.SUCCESS)
 
 
-class RecommendationActionInline(admin.TabularInline):
+class RecommendationActionInline(OrganisationScopedInline, admin.TabularInline):
     model = RecommendationAction
     extra = 0
     autocomplete_fields = ["action"]
@@ -133,7 +136,8 @@ class RecommendationActionInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(LinkedCreatedByMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(LinkedCreatedByMixin, OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "inspection__organisation"
     list_display = ["label", "inspection", "short_text"]
     list_filter = ["kind", "inspection__organisation"]
     list_select_related = ["inspection"]
@@ -147,7 +151,8 @@ class RecommendationAdmin(LinkedCreatedByMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(SimpleHistoryAdmin):
+class DeadlineAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "inspection__organisation"
     list_display = ["name", "inspection", "working_days", "computed_due", "override_due", "met_on"]
     list_filter = ["kind"]
     list_select_related = ["inspection"]
@@ -162,7 +167,8 @@ class DeadlineAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(VisitFinding)
-class VisitFindingAdmin(SimpleHistoryAdmin):
+class VisitFindingAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "visit__organisation"
     list_display = ["visit", "recommendation", "progress"]
     list_filter = ["progress"]
     list_select_related = ["visit", "recommendation"]
@@ -171,7 +177,8 @@ class VisitFindingAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineReminder)
-class DeadlineReminderAdmin(admin.ModelAdmin):
+class DeadlineReminderAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "deadline__inspection__organisation"
     list_display = ["deadline", "person", "stage", "due", "sent_at"]
     list_select_related = ["deadline", "person"]
     search_fields = ["person__name", "deadline__inspection__title"]
@@ -183,7 +190,8 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(SelfEvaluation)
-class SelfEvaluationAdmin(SimpleHistoryAdmin):
+class SelfEvaluationAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["organisation", "year", "status", "updated_at"]
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
@@ -192,7 +200,7 @@ class SelfEvaluationAdmin(SimpleHistoryAdmin):
     inlines = [EvidenceInline]
 
 
-class ActionRecommendationInline(admin.TabularInline):
+class ActionRecommendationInline(OrganisationScopedInline, admin.TabularInline):
     model = RecommendationAction
     extra = 0
     autocomplete_fields = ["recommendation"]

@@ -23,6 +23,7 @@ from core.formatting import day_text
 from core.models import AuditEvent, Person
 from inspections.models import Deadline, DeadlineReminder
 from inspections.presentation import days_left_text
+from plans.permissions import people_who_may_read
 
 STAGES = (10, 5, 1)  # working days left
 OVERDUE = "overdue"
@@ -66,6 +67,15 @@ def messages_for(today: date) -> list[Message]:
             "deadline_id", "person_id", "stage", "due"
         )
     )
+    deadlines = list(deadlines)
+    may_read = people_who_may_read(
+        {
+            (plan.owner_id, plan.pk)
+            for deadline in deadlines
+            for plan in deadline.inspection.plans.all()
+            if plan.owner_id is not None
+        }
+    )
     by_person: dict[int, list[Item]] = defaultdict(list)
     people: dict[int, Person] = {}
     for deadline in deadlines:
@@ -76,7 +86,13 @@ def messages_for(today: date) -> list[Message]:
         stage = stage_for(left)
         if stage is None:
             continue
-        owners = {p.owner for p in deadline.inspection.plans.all() if p.owner and p.owner.email}
+        # Only owners who may read their plan (ADR 0012): a reminder tells nobody of another
+        # organisation's inspection.
+        owners = {
+            p.owner
+            for p in deadline.inspection.plans.all()
+            if p.owner and p.owner.email and (p.owner_id, p.pk) in may_read
+        }
         for owner in sorted(owners, key=lambda o: o.pk):
             if (deadline.pk, owner.pk, stage, due) in sent:
                 continue

@@ -19,7 +19,7 @@ from boards.asat import end_of_day
 from core import audit
 from core.formatting import day_text
 from core.models import AuditEvent
-from core.permissions import is_administrator, require
+from core.permissions import administers, is_administrator, require
 from core.presentation import legend_for
 from inspections import evidence, permissions, selectors, services
 from inspections.forms import (
@@ -110,10 +110,10 @@ class InspectionDetailView(VisibleInspectionMixin, TemplateView):
                 "recommendation_progress": [progress_row(r) for r in progress],
                 "legend": legend_for(inspection.organisation),
                 "follow_ups": list(inspection.follow_ups.order_by("on_site_start", "pk")),
-                "can_override": permissions.can_override_deadline(user),
-                "can_link": permissions.can_link_recommendation_actions(user),
-                "can_generate": permissions.can_generate_evidence_pack(user),
-                "is_administrator": is_administrator(user),
+                "can_override": permissions.can_override_deadline(user, inspection),
+                "can_link": permissions.can_link_recommendation_actions(user, inspection),
+                "can_generate": permissions.can_generate_evidence_pack(user, inspection),
+                "is_administrator": administers(user, inspection.organisation_id),
             }
         )
         context.update(visit_context(inspection))
@@ -182,7 +182,7 @@ class RecommendationDetailView(LoginRequiredMixin, TemplateView):
                 "progress": progress,
                 "visit_history": history.said,
                 "legend": legend_for(rec.inspection.organisation),
-                "can_link": permissions.can_link_recommendation_actions(user),
+                "can_link": permissions.can_link_recommendation_actions(user, rec.inspection),
             }
         )
         return context
@@ -207,7 +207,7 @@ class RecommendationActionsView(LoginRequiredMixin, View):
         rec = get_object_or_404(
             Recommendation.objects.select_related("inspection", "inspection__organisation"), pk=pk
         )
-        require(permissions.can_link_recommendation_actions(request.user))
+        require(permissions.can_link_recommendation_actions(request.user, rec.inspection))
         current = set(rec.action_links.values_list("action_id", flat=True))
         return rec, current
 
@@ -300,7 +300,7 @@ class DeadlineOverrideView(LoginRequiredMixin, View):
         deadline = get_object_or_404(
             Deadline.objects.select_related("inspection", "inspection__organisation"), pk=pk
         )
-        require(permissions.can_override_deadline(request.user))
+        require(permissions.can_override_deadline(request.user, deadline.inspection))
         return deadline
 
     def render_form(self, request, deadline, form):
@@ -347,7 +347,7 @@ class EvidencePackView(VisibleInspectionMixin, View):
 
     def get(self, request, pk):
         inspection = self.get_inspection(pk)
-        require(permissions.can_generate_evidence_pack(request.user))
+        require(permissions.can_generate_evidence_pack(request.user, inspection))
         if "as_at" not in request.GET:
             form = AsAtForm(initial={"as_at": timezone.localdate().strftime("%d/%m/%Y")})
             return render(request, self.template_name, {"inspection": inspection, "form": form})
@@ -405,9 +405,9 @@ class SelfEvaluationListView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         require(permissions.can_view_self_evaluations(self.request.user))
         context["self_evaluations"] = list(
-            SelfEvaluation.objects.select_related("organisation").order_by(
-                "organisation__name", "-year"
-            )
+            permissions.self_evaluations_visible_to(self.request.user)
+            .select_related("organisation")
+            .order_by("organisation__name", "-year")
         )
         context["is_administrator"] = is_administrator(self.request.user)
         return context
@@ -416,7 +416,9 @@ class SelfEvaluationListView(LoginRequiredMixin, TemplateView):
 def self_evaluation_for(request, pk) -> SelfEvaluation:
     require(permissions.can_view_self_evaluations(request.user))
     return get_object_or_404(
-        SelfEvaluation.objects.select_related("organisation").prefetch_related(
+        permissions.self_evaluations_visible_to(request.user)
+        .select_related("organisation")
+        .prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("plan")),
             "measures",
             "evidence",
@@ -439,7 +441,7 @@ class SelfEvaluationDetailView(LoginRequiredMixin, TemplateView):
             {
                 "sef": sef,
                 "versions": versions,
-                "is_administrator": is_administrator(self.request.user),
+                "is_administrator": administers(self.request.user, sef.organisation_id),
                 "admin_url": reverse("admin:inspections_selfevaluation_change", args=[sef.pk]),
             }
         )

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import OrganisationScopedAdmin
 from measures.models import (
     Comparator,
     Measure,
@@ -42,7 +44,8 @@ class ComparatorInline(admin.TabularInline):
 
 
 @admin.register(Measure)
-class MeasureAdmin(SimpleHistoryAdmin):
+class MeasureAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["code", "title", "unit", "polarity", "frequency", "annual_only", "owner"]
     list_filter = ["unit", "polarity", "frequency", "annual_only", "plans"]
     list_select_related = ["owner", "organisation"]
@@ -52,7 +55,8 @@ class MeasureAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(MeasureValue)
-class MeasureValueAdmin(SimpleHistoryAdmin):
+class MeasureValueAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "label", "value", "numerator", "denominator", "illustrative"]
     list_filter = ["measure", "illustrative"]
     list_select_related = ["measure"]
@@ -61,7 +65,8 @@ class MeasureValueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "label", "value", "amber_tolerance"]
     list_select_related = ["measure"]
     search_fields = ["measure__code", "label"]
@@ -69,7 +74,8 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Comparator)
-class ComparatorAdmin(SimpleHistoryAdmin):
+class ComparatorAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "kind", "label", "value"]
     list_filter = ["kind"]
     list_select_related = ["measure"]
@@ -78,13 +84,22 @@ class ComparatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PopulationEstimate)
-class PopulationEstimateAdmin(admin.ModelAdmin):
+class PopulationEstimateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """Published population estimates. An administrator sees those their organisations'
+    measure values use, and those no value uses yet (shared reference data)."""
+
     list_display = ["area", "year", "age_band", "count", "source"]
     search_fields = ["area", "source"]
 
+    def scope_to(self, queryset, ids):
+        used = MeasureValue.objects.filter(population__isnull=False)
+        theirs = used.filter(measure__organisation_id__in=ids).values("population_id")
+        return queryset.filter(Q(pk__in=theirs) | ~Q(pk__in=used.values("population_id")))
+
 
 @admin.register(UnpublishedFigure)
-class UnpublishedFigureAdmin(SimpleHistoryAdmin):
+class UnpublishedFigureAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "measure__organisation"
     list_display = ["measure", "series", "label", "symbol", "note"]
     list_filter = ["series", "symbol"]
     list_select_related = ["measure"]
@@ -94,5 +109,18 @@ class UnpublishedFigureAdmin(SimpleHistoryAdmin):
 
 @admin.register(StatisticalNeighbour)
 class StatisticalNeighbourAdmin(admin.ModelAdmin):
+    """The Department's list of each council's ten statistical neighbours: national reference
+    data, readable by every administrator, changed here only by a superuser (councils replace it
+    through the measures import, which is audited)."""
+
     list_display = ["council_name", "council_code", "rank", "neighbour_name", "source"]
     search_fields = ["council_name", "council_code", "neighbour_name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

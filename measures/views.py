@@ -1,7 +1,8 @@
 """Outcome measures: the list, the measure page, and entering or correcting values.
 
-Every signed-in user reads measures; officers who own a measure (and administrators) add and
-correct its values (``plans.permissions.can_enter_measure_values``)."""
+A user reads the measures of the plans they may read and of their organisations
+(``measures.permissions.measures_visible_to``); officers who own a measure (and administrators of
+its organisation) add and correct its values (``measures.permissions.can_enter_measure_values``)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,7 +16,7 @@ from core.permissions import require
 from measures import selectors
 from measures.forms import MeasureFilterForm, MeasureValueCorrectionForm, MeasureValueForm
 from measures.models import Measure, MeasureValue
-from measures.permissions import can_enter_measure_values
+from measures.permissions import can_enter_measure_values, can_view_measure, measures_visible_to
 from measures.services import measure_value_correct, measure_value_record
 from measures.status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
 from plans.models import Plan
@@ -60,7 +61,7 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
         publication = _publication(self.request)
         measures = selectors.measures_for_listing(
             plan=filters.get("plan"), frequency=filters.get("frequency", "")
-        )
+        ).filter(pk__in=measures_visible_to(self.request.user).values("pk"))
         page = Paginator(measures, PER_PAGE).get_page(self.request.GET.get("page"))
         statuses = measure_statuses(page.object_list, compare_with=compare, recent=RECENT_VALUES)
         context.update(
@@ -96,6 +97,11 @@ class MeasureDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         return selectors.measures_for_page()
+
+    def get_object(self, queryset=None):
+        measure = super().get_object(queryset)
+        require(can_view_measure(self.request.user, measure))
+        return measure
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

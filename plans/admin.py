@@ -4,10 +4,11 @@ the plan's structure), by subclassing and registering again, so that plans need 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from plans.models import Plan, PlanLink
 
 
-class PlanLinkInline(admin.TabularInline):
+class PlanLinkInline(OrganisationScopedInline, admin.TabularInline):
     model = PlanLink
     fk_name = "plan"
     extra = 0
@@ -15,7 +16,8 @@ class PlanLinkInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "organisation"
     list_display = ["title", "kind", "organisation", "status", "version_label", "start", "end"]
     list_filter = ["status", "kind", "organisation", "numbering"]
     list_select_related = ["organisation"]
@@ -43,7 +45,8 @@ class PlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanLink)
-class PlanLinkAdmin(admin.ModelAdmin):
+class PlanLinkAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["title", "plan", "related_plan", "url"]
     list_filter = ["plan"]
     list_select_related = ["plan", "related_plan"]

@@ -4,6 +4,7 @@ statements; the plan's own admin page gains them as inlines here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 from plans.admin import PlanAdmin as PlanOnlyAdmin
 from plans.models import Plan
 from priorities.models import KeyIssue, Objective, Outcome, PlanStatement, Priority
@@ -15,7 +16,7 @@ class KeyIssueInline(admin.TabularInline):
     fields = ["number", "order", "title", "description"]
 
 
-class PriorityInline(admin.StackedInline):
+class PriorityInline(OrganisationScopedInline, admin.StackedInline):
     model = Priority
     extra = 0
     fields = [("number", "order"), "title", "statement", "lead"]
@@ -63,7 +64,8 @@ class ObjectiveInline(admin.TabularInline):
 
 
 @admin.register(Priority)
-class PriorityAdmin(SimpleHistoryAdmin):
+class PriorityAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["number", "title", "plan", "lead", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan", "lead"]
@@ -73,7 +75,8 @@ class PriorityAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(SimpleHistoryAdmin):
+class OutcomeAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "priority__plan__organisation"
     list_display = ["number", "title", "priority"]
     list_filter = ["priority__plan"]
     list_select_related = ["priority", "priority__plan"]
@@ -82,7 +85,8 @@ class OutcomeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "priority__plan__organisation"
     list_display = ["number", "title", "priority", "outcome"]
     list_filter = ["priority__plan"]
     list_select_related = ["priority", "outcome"]
@@ -91,7 +95,8 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyIssue)
-class KeyIssueAdmin(SimpleHistoryAdmin):
+class KeyIssueAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["number", "title", "plan"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -100,7 +105,8 @@ class KeyIssueAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PlanStatement)
-class PlanStatementAdmin(SimpleHistoryAdmin):
+class PlanStatementAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["title", "kind", "number", "year", "plan", "priority"]
     list_filter = ["kind", "plan"]
     list_select_related = ["plan", "priority"]

@@ -1,15 +1,18 @@
 """Publishing in the admin: a plan opts in (and is published at once from its latest issued
 pack, if it has one), actions' commentary and leads as written are made public one by one, and
-people who may be named are marked. Publications are read-only records."""
+people who may be named are marked. Publications are read-only records. An administrator who is
+not a superuser keeps only their organisations' plans (``core.admin_scope``, ADR 0012)."""
 
 from django.contrib import admin, messages
 
+from core.admin_scope import OrganisationScopedAdmin
 from publishing.models import PublicAction, Publication, PublicPerson, PublishedPlan
 from publishing.services import publication_refresh
 
 
 @admin.register(PublishedPlan)
-class PublishedPlanAdmin(admin.ModelAdmin):
+class PublishedPlanAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["plan", "enabled", "updated_at"]
     list_filter = ["enabled"]
     list_select_related = ["plan"]
@@ -34,7 +37,8 @@ class PublishedPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicAction)
-class PublicActionAdmin(admin.ModelAdmin):
+class PublicActionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "action__plan__organisation"
     list_display = ["action", "commentary_public", "lead_text_public"]
     list_filter = ["commentary_public", "lead_text_public", "action__plan"]
     list_select_related = ["action"]
@@ -43,7 +47,8 @@ class PublicActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicPerson)
-class PublicPersonAdmin(admin.ModelAdmin):
+class PublicPersonAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "person__organisation"
     list_display = ["person", "name_public"]
     list_select_related = ["person"]
     search_fields = ["person__name", "person__job_title"]
@@ -51,7 +56,8 @@ class PublicPersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["plan", "as_at", "published_at", "pack"]
     list_select_related = ["plan", "pack"]
     search_fields = ["plan__title"]

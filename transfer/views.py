@@ -11,6 +11,7 @@ from django.views import View
 
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
 from transfer.exports import (
@@ -37,6 +38,7 @@ from transfer.imports.services import (
     plan_import_upload,
 )
 from transfer.models import PlanImport
+from transfer.permissions import imports_visible_to
 
 
 class AdministratorRequiredMixin(LoginRequiredMixin):
@@ -62,7 +64,8 @@ class ImportIndexView(AdministratorRequiredMixin, View):
 
     def get(self, request):
         imports = (
-            PlanImport.objects.select_related("uploaded_by", "plan")
+            imports_visible_to(request.user)
+            .select_related("uploaded_by", "plan")
             .defer("content", "result", "options")
             .order_by("-uploaded_at")[:25]
         )
@@ -76,10 +79,10 @@ class UploadView(AdministratorRequiredMixin, View):
     template_name = "imports/upload_plan.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": self.form_class()})
+        return render(request, self.template_name, {"form": self.form_class(user=request.user)})
 
     def post(self, request):
-        form = self.form_class(request.POST, request.FILES)
+        form = self.form_class(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
@@ -135,7 +138,9 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
     http_method_names = ["get", "post", "head", "options"]
 
     def get_object(self, pk) -> PlanImport:
-        return get_object_or_404(PlanImport.objects.select_related("plan", "uploaded_by"), pk=pk)
+        return get_object_or_404(
+            imports_visible_to(self.request.user).select_related("plan", "uploaded_by"), pk=pk
+        )
 
     def get(self, request, pk):
         plan_import = self.get_object(pk)
@@ -212,7 +217,9 @@ class ImportCommitView(AdministratorRequiredMixin, View):
     http_method_names = ["post", "options"]
 
     def post(self, request, pk):
-        plan_import = get_object_or_404(PlanImport.objects.select_related("plan"), pk=pk)
+        plan_import = get_object_or_404(
+            imports_visible_to(request.user).select_related("plan"), pk=pk
+        )
         try:
             plan_import = plan_import_commit(plan_import=plan_import, user=request.user)
         except AlreadyImported:
@@ -267,10 +274,11 @@ class MeasuresExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
+        measures = list(measures_visible_to(request.user).order_by("code"))
         if self.fmt == "xlsx":
-            content, content_type = measures_xlsx_bytes(), XLSX_CONTENT_TYPE
+            content, content_type = measures_xlsx_bytes(measures), XLSX_CONTENT_TYPE
         else:
-            content, content_type = measures_csv_bytes(), CSV_CONTENT_TYPE
+            content, content_type = measures_csv_bytes(measures), CSV_CONTENT_TYPE
         log_export(
             user=request.user,
             request=request,

@@ -114,6 +114,41 @@ def test_a_role_removed_at_the_provider_is_removed_here(
     assert event.user is None
 
 
+def test_single_sign_on_makes_the_user_a_member_of_that_organisation_only(
+    client, stockton, other_org, oidc_provider, sso_sign_in
+):
+    """Organisations as the boundary (ADR 0012): the provider's role gives a membership of the
+    organisation whose tenant signed the user in, refreshed at every sign-in and taken away with
+    the last role; the user reads that organisation's plans and never another's."""
+    from accounts.models import Membership
+    from tests import factories
+
+    ours = factories.plan(organisation=stockton.organisation, title="Ours to read")
+    theirs = factories.plan(organisation=other_org.organisation, title="Not ours to read")
+    oidc_provider.set_account("rae", tid=TENANT, oid="oid-rae", roles=["Viewer"], email="r@x.org")
+    sso_sign_in(client, "rae")
+    user = signed_in_user(client)
+    assert list(Membership.objects.filter(user=user).values_list("organisation", "role")) == [
+        (stockton.organisation.pk, "Viewers")
+    ]
+    listed = client.get("/plans/").content.decode()
+    assert "Ours to read" in listed and "Not ours to read" not in listed
+    assert client.get(theirs.get_absolute_url()).status_code in (403, 404)
+    assert client.get(ours.get_absolute_url()).status_code == 200
+
+    client.post("/sign-out/")
+    oidc_provider.set_account(
+        "rae", tid=TENANT, oid="oid-rae", roles=["Viewer", "Officer"], email="r@x.org"
+    )
+    sso_sign_in(client, "rae")
+    assert Membership.objects.get(user=user).role == "Officers"  # the widest role
+
+    client.post("/sign-out/")
+    oidc_provider.set_account("rae", tid=TENANT, oid="oid-rae", roles=[], email="r@x.org")
+    assert sso_sign_in(client, "rae").response.status_code == 403
+    assert not Membership.objects.filter(user=user).exists()
+
+
 def test_no_recognised_role_asks_for_one_and_makes_no_account(
     client, stockton, oidc_provider, sso_sign_in
 ):

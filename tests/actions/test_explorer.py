@@ -31,16 +31,23 @@ def rate(action, rating):
 
 
 @pytest.fixture
-def viewer(client):
-    client.force_login(factories.user(role="Viewers"))
+def viewer_user():
+    return factories.user(role="Viewers")
+
+
+@pytest.fixture
+def viewer(client, viewer_user):
+    client.force_login(viewer_user)
     return client
 
 
 @pytest.fixture
-def world():
-    """Two plans of two councils, with actions of every kind the filters tell apart."""
+def world(viewer_user):
+    """Two plans of two organisations the viewer belongs to, with actions of every kind the
+    filters tell apart."""
     today = timezone.localdate()
     stockton = factories.organisation(name="Stockton")
+    factories.member(viewer_user, stockton)
     police = factories.organisation(name="Cleveland Police")
     plan_a = factories.plan(title="Improvement Plan", organisation=stockton)
     plan_b = factories.plan(title="Other Strategy")
@@ -279,7 +286,7 @@ def test_explorer_runs_a_fixed_number_of_queries(n, viewer, django_assert_max_nu
 
 
 def test_csv_download_has_the_filtered_rows_neutralised_and_is_audited(client, world):
-    user = factories.user(role="Viewers")
+    user = factories.user(role="Viewers", organisation=world["stockton"])
     client.force_login(user)
     danger = world["actions"]["future_green"]
     danger.description = '=HYPERLINK("http://evil.example","click")'
@@ -300,7 +307,7 @@ def test_csv_download_has_the_filtered_rows_neutralised_and_is_audited(client, w
 
 
 def test_xlsx_download_keeps_text_as_text_with_the_rag_word_and_is_audited(client, world):
-    client.force_login(factories.user(role="Viewers"))
+    client.force_login(factories.user(role="Viewers", organisation=world["stockton"]))
     danger = world["actions"]["overdue_red"]
     danger.description = "=1+2"
     danger.save()

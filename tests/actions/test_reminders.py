@@ -21,7 +21,9 @@ TODAY = date(2026, 11, 28)
 
 
 def setup_plan():
-    owner = factories.person(name="Plan Owner", email="owner@example.org")
+    owner = factories.person(
+        name="Plan Owner", email="owner@example.org", organisation=factories.default_organisation()
+    )
     plan = factories.plan(
         start=date(2026, 4, 1),
         end=date(2027, 3, 31),
@@ -64,6 +66,26 @@ def test_one_digest_per_officer_with_outstanding_actions(django_capture_on_commi
     assert "Overdue (timescale: Oct 26)" in body
     assert "Already updated" not in body
     assert mail.outbox[0].to == ["busy@example.org"]
+
+
+def test_a_digest_never_holds_another_organisations_actions(django_capture_on_commit_callbacks):
+    """An officer named as delegate on another council's action (a superuser's slip, say) is
+    not told about it: digests hold only the plans the person may read (ADR 0012)."""
+    _, busy, _, _ = setup_plan()
+    elsewhere = factories.plan(
+        organisation=factories.organisation(name="Another Council"),
+        start=date(2026, 4, 1),
+        end=date(2027, 3, 31),
+        reporting_cadence=Plan.Cadence.MONTHLY,
+    )
+    theirs = factories.action(factories.priority(elsewhere), description="Another council's")
+    theirs.delegates.add(busy.person)
+    with django_capture_on_commit_callbacks(execute=True):
+        messages = run()
+    assert [m.person.email for m in messages] == ["busy@example.org"]
+    assert "Needs update" in mail.outbox[0].body
+    assert "Another council's" not in mail.outbox[0].body
+    assert theirs not in messages[0].actions
 
 
 def test_running_twice_in_a_period_sends_nothing_more(django_capture_on_commit_callbacks):

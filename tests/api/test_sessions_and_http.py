@@ -43,9 +43,20 @@ def test_a_board_member_reads_what_their_pages_show(client, world):
     assert {a["plan_id"] for a in actions} == {p.pk for p in alpha.plans}
 
 
-def test_a_viewer_reads_every_plan(client, world):
-    client.force_login(factories.user(role=Role.VIEWER))
-    assert len(ids(client, "plans")) == 2
+def test_a_viewer_reads_their_organisations_plans_only(client, world):
+    """Organisations are the boundary (ADR 0012): a viewer of Alpha reads Alpha's plan, and
+    nothing of Beta in any table; a superuser reads both."""
+    alpha, beta = world
+    client.force_login(factories.user(role=Role.VIEWER, organisation=alpha.organisation))
+    assert ids(client, "plans") == {p.pk for p in alpha.plans}
+    assert ids(client, "organisations") == {alpha.organisation.pk}
+    assert ids(client, "measures") == {m.pk for m in alpha.measures}
+    assert not ids(client, "boards") & {b.pk for b in beta.boards}
+    assert not ids(client, "population-estimates") & set(
+        beta.measures[0].values.exclude(population=None).values_list("population_id", flat=True)
+    )
+    client.force_login(factories.admin_user())
+    assert ids(client, "plans") == {p.pk for c in world for p in c.plans}
 
 
 def test_a_signed_in_user_without_a_role_sees_nothing(client, world):

@@ -53,7 +53,11 @@ PAGES = [
         ),
     ),
     ("measures-list", "jane.smith", lambda: reverse("measures:list")),
-    ("measure-page", "jane.smith", lambda: Measure.objects.get(code="MBRO-LAC").get_absolute_url()),
+    (
+        "measure-page",
+        "middlesbrough.officer",
+        lambda: Measure.objects.get(code="MBRO-LAC").get_absolute_url(),
+    ),
     ("boards", "councillor", lambda: reverse("plans:boards")),
     ("board", "councillor", lambda: _board().get_absolute_url()),
     (

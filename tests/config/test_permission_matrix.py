@@ -11,6 +11,7 @@ from measures.models import Measure
 from plans.models import Plan
 from tests import factories
 from tests.matrix import ROLES, all_entries
+from tests.matrix.records import b_records
 
 pytestmark = pytest.mark.django_db
 
@@ -53,38 +54,54 @@ def objs(demo_data, django_db_blocker):
         plan = Plan.objects.get(slug="stockton-improvement-plan-2023")
         other_plan = Plan.objects.get(slug="stockton-cs-strategy-2017-20")
         board = Board.objects.get(name="Good and Beyond Board")
+        b_plan = Plan.objects.get(slug="middlesbrough-early-help-2018-22")
+        b_board = Board.objects.get(name="Middlesbrough Council (full Council)")
         return {
             "plan": plan,
             "other_plan": other_plan,
             "action": Action.objects.filter(plan=plan, lead__user__username="jane.smith").first(),
             "other_action": Action.objects.filter(plan=other_plan).first(),
-            "measure": Measure.objects.order_by("code").first(),
+            "measure": Measure.objects.get(code="CSS-01"),
             "board": board,
             "other_board": Board.objects.get(name="Cabinet"),
             "meeting": Meeting.objects.filter(board=board).order_by("date").first(),
+            # Council B: Middlesbrough, an organisation of its own.
+            "b_organisation": b_plan.organisation,
+            "b_plan": b_plan,
+            "b_action": Action.objects.filter(plan=b_plan).order_by("pk").first(),
+            "b_measure": Measure.objects.get(code="EH-01"),
+            "b_board": b_board,
+            "b_meeting": Meeting.objects.filter(board=b_board).order_by("date").first(),
+            **b_records(b_plan),
         }
 
 
-def client_for(role):
+USERNAMES = {
+    "board_member": "councillor",
+    "partner": "police.partner",
+    "officer": "jane.smith",
+    "other_officer": "adele.moore",
+    "administrator": "stockton.admin",
+    "superuser": "admin",
+    "b_officer": "middlesbrough.officer",
+}
+
+
+def client_for(role, objs):
     client = Client()
     User = get_user_model()
-    usernames = {
-        "board_member": "councillor",
-        "officer": "jane.smith",
-        "other_officer": "adele.moore",
-        "administrator": "admin",
-    }
     if role == "viewer":
-        client.force_login(factories.user(role="Viewers"))
-    elif role in usernames:
-        client.force_login(User.objects.get(username=usernames[role]))
+        client.force_login(factories.user(role="Viewers", organisation=objs["plan"].organisation))
+    elif role in USERNAMES:
+        client.force_login(User.objects.get(username=USERNAMES[role]))
     return client
 
 
 @pytest.mark.parametrize("entry,role,method", CASES)
 def test_permission_matrix(entry, role, method, objs):
-    url = reverse(entry.name, kwargs=entry.kwargs(objs)) + entry.query
-    client = client_for(role)
+    query = entry.query(objs) if callable(entry.query) else entry.query
+    url = reverse(entry.name, kwargs=entry.kwargs(objs)) + query
+    client = client_for(role, objs)
     if method == "GET":
         response = client.get(url)
         expected = entry.get[role]
@@ -92,3 +109,5 @@ def test_permission_matrix(entry, role, method, objs):
         response = client.post(url, entry.post_data(objs))
         expected = entry.post[role]
     assert response.status_code == expected, f"{method} {url} as {role}"
+    if entry.check is not None and method == "GET" and expected == 200:
+        entry.check(objs, role, response)

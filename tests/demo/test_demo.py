@@ -10,6 +10,7 @@ from django.test import RequestFactory
 
 from actions.models import Action, StatusUpdate, SubAction, Tag
 from boards.models import Board
+from core.models import Person
 from demo.loader import DEMO_ACCOUNTS, DEMO_PASSWORD, load_all
 from measures.models import Measure, MeasureValue
 from plans.models import Plan
@@ -219,3 +220,47 @@ def test_demo_history_is_dated_when_it_was_given(demo_data):
 
 def test_demo_officers_own_some_measures(demo_data):
     assert Measure.objects.filter(owner__user__username="jane.smith").count() == 2
+
+
+def test_each_council_is_an_organisation_with_its_own_sign_ins(demo_data):
+    """ADR 0012: Stockton, Middlesbrough and Wokingham are separate organisations, each with its
+    own accounts; the people the demo invents say they are illustrative."""
+    from django.contrib.auth import get_user_model
+
+    from core.auth import RoleAwareModelBackend
+    from core.permissions import organisation_ids
+    from demo.loader import DEMO_PEOPLE
+    from plans.permissions import plans_visible_to
+
+    User = get_user_model()
+
+    def readable(username):
+        user = RoleAwareModelBackend().get_user(User.objects.get(username=username).pk)
+        return set(plans_visible_to(user).values_list("organisation__name", flat=True))
+
+    assert readable("admin") == {
+        "Stockton-on-Tees Borough Council",
+        "Middlesbrough Council",
+        "Wokingham Borough Council",
+    }
+    for username, council in [
+        ("jane.smith", "Stockton-on-Tees Borough Council"),
+        ("stockton.admin", "Stockton-on-Tees Borough Council"),
+        ("middlesbrough.officer", "Middlesbrough Council"),
+        ("middlesbrough.admin", "Middlesbrough Council"),
+        ("wokingham.officer", "Wokingham Borough Council"),
+        ("wokingham.admin", "Wokingham Borough Council"),
+    ]:
+        assert readable(username) == {council}, username
+        assert User.objects.get(username=username).memberships.get().organisation.name == council
+    assert not User.objects.get(username="stockton.admin").is_superuser
+    partner = User.objects.get(username="police.partner")
+    assert partner.person.organisation.kind == "police"
+    assert organisation_ids(RoleAwareModelBackend().get_user(partner.pk)) == frozenset()
+    assert set(
+        plans_visible_to(RoleAwareModelBackend().get_user(partner.pk)).values_list(
+            "slug", flat=True
+        )
+    ) == {IMPROVEMENT}
+    for item in DEMO_PEOPLE:
+        assert "illustrative" in Person.objects.get(slug=item.slug).job_title

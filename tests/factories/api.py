@@ -181,7 +181,11 @@ def rows_for(plan_ids, measure_ids, board_ids, inspection_ids) -> dict[str, set[
         "outcomes": ids(Outcome.objects.filter(priority__plan__in=plans)),
         "objectives": ids(Objective.objects.filter(priority__plan__in=plans)),
         "reporting-periods": ids(ReportingPeriod.objects.filter(plan__in=plans)),
-        "population-estimates": ids(PopulationEstimate.objects.all()),
+        # Shared reference data, but one a council's values use is that council's (ADR 0012).
+        "population-estimates": ids(
+            PopulationEstimate.objects.filter(values__measure_id__in=measure_ids)
+        )
+        | ids(PopulationEstimate.objects.filter(values__isnull=True)),
         "actions": ids(Action.objects.filter(plan__in=plans)),
         "status-updates": ids(StatusUpdate.objects.filter(action__plan__in=plans)),
         "action-tags": ids(Action.tags.through.objects.filter(action__plan__in=plans)),

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def deadline():
-    owner = factories.person(email="owner@example.org", name="Plan Owner")
+    owner = factories.person(
+        email="owner@example.org", name="Plan Owner", organisation=factories.default_organisation()
+    )
     plan = factories.plan(owner=owner)
     insp = ifac.inspection(plans=[plan], report_received=date(2022, 4, 1))
     publish, action_plan = sorted(deadlines_ensure(inspection=insp), key=lambda d: d.working_days)
@@ -53,6 +55,16 @@ def test_the_owner_is_reminded_once_per_stage(deadline, django_capture_on_commit
         assert send_inspection_reminders(today=date(2022, 7, 25)) == []
     assert len(mail.outbox) == 4
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.REMINDERS_SENT).count() == 4
+
+
+def test_an_owner_who_may_not_read_the_plan_is_not_told(deadline):
+    """Organisations are the boundary (ADR 0012): a plan's owner recorded as a person of another
+    organisation, who may not read the plan, hears nothing of its inspection."""
+    plan = deadline.inspection.plans.get()
+    plan.owner.organisation = factories.organisation(name="Another Council")
+    plan.owner.save()
+    assert send_inspection_reminders(today=date(2022, 7, 1)) == []
+    assert not mail.outbox
 
 
 def test_a_new_due_date_starts_the_stages_again_and_a_met_deadline_is_not_chased(deadline):

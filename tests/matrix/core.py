@@ -1,10 +1,17 @@
-"""Matrix entries for the core pages: home, sign-in, plans, actions, measures, boards."""
+"""Matrix entries for the core pages: home, sign-in, plans, actions, measures, boards; and the
+same pages for council B's records, which council A's people may not open by id or by slug."""
 
-from tests.matrix import READ_ALL, Entry, statuses
+from tests.matrix import (
+    BOARD_SCOPED,
+    COUNCIL_B_ONLY,
+    OTHER_PLAN,
+    READ_ALL,
+    Entry,
+    no_other_council,
+    statuses,
+)
 
 PUBLIC_GET = statuses(200, anonymous=200)
-BOARD_SCOPED = statuses(200, board_member=200)
-OTHER_PLAN = statuses(200, board_member=403)
 
 MATRIX = [
     Entry("home", get=statuses(302)),
@@ -13,13 +20,19 @@ MATRIX = [
     # Signed-in users are sent on from the sign-in page; a POST with no data re-shows the form.
     Entry("login", get=statuses(302, anonymous=200), post=statuses(302, anonymous=200)),
     Entry("logout", get=statuses(405, anonymous=405), post=statuses(302, anonymous=302)),
-    Entry("plans:list", get=READ_ALL),
+    Entry("plans:list", get=READ_ALL, check=no_other_council),
     Entry("plans:detail", kwargs=lambda o: {"slug": o["plan"].slug}, get=BOARD_SCOPED),
     Entry(
         "plans:detail",
         kwargs=lambda o: {"slug": o["other_plan"].slug},
         get=OTHER_PLAN,
         label="other plan",
+    ),
+    Entry(
+        "plans:detail",
+        kwargs=lambda o: {"slug": o["b_plan"].slug},
+        get=COUNCIL_B_ONLY,
+        label="council B",
     ),
     Entry("actions:detail", kwargs=lambda o: {"pk": o["action"].pk}, get=BOARD_SCOPED),
     Entry(
@@ -28,9 +41,29 @@ MATRIX = [
         get=OTHER_PLAN,
         label="other plan",
     ),
-    Entry("measures:list", get=READ_ALL),
-    Entry("measures:detail", kwargs=lambda o: {"code": o["measure"].code}, get=READ_ALL),
-    Entry("plans:boards", get=READ_ALL),
+    Entry(
+        "actions:detail",
+        kwargs=lambda o: {"pk": o["b_action"].pk},
+        get=COUNCIL_B_ONLY,
+        label="council B",
+    ),
+    Entry("measures:list", get=READ_ALL, check=no_other_council),
+    Entry(
+        "measures:list",
+        get=READ_ALL,
+        query=lambda o: f"?plan={o['b_plan'].pk}",
+        label="council B's plan as a filter",
+        check=no_other_council,
+    ),
+    # CSS-01 belongs to a Stockton plan the Good and Beyond Board does not oversee.
+    Entry("measures:detail", kwargs=lambda o: {"code": o["measure"].code}, get=OTHER_PLAN),
+    Entry(
+        "measures:detail",
+        kwargs=lambda o: {"code": o["b_measure"].code},
+        get=COUNCIL_B_ONLY,
+        label="council B",
+    ),
+    Entry("plans:boards", get=READ_ALL, check=no_other_council),
     Entry("plans:board", kwargs=lambda o: {"pk": o["board"].pk}, get=BOARD_SCOPED),
     Entry(
         "plans:board",
@@ -38,5 +71,17 @@ MATRIX = [
         get=OTHER_PLAN,
         label="other board",
     ),
+    Entry(
+        "plans:board",
+        kwargs=lambda o: {"pk": o["b_board"].pk},
+        get=COUNCIL_B_ONLY,
+        label="council B",
+    ),
     Entry("plans:meeting", kwargs=lambda o: {"pk": o["meeting"].pk}, get=BOARD_SCOPED),
+    Entry(
+        "plans:meeting",
+        kwargs=lambda o: {"pk": o["b_meeting"].pk},
+        get=COUNCIL_B_ONLY,
+        label="council B",
+    ),
 ]

@@ -1,11 +1,41 @@
-"""Matrix entries for the actions explorer: every signed-in user may open it (board members see
-only the actions of the plans their boards oversee) and download the filtered rows."""
+"""Matrix entries for the actions explorer: every signed-in user may open it (each sees only the
+actions of the plans they may read) and download the filtered rows. Neither the page, its
+filter choices, its search nor its downloads ever mention another council; council B's plan or
+organisation given as a filter is refused as a choice, not obeyed."""
 
-from tests.matrix import READ_ALL, Entry
+from tests.matrix import READ_ALL, Entry, no_other_council
 
 MATRIX = [
-    Entry("explorer:actions", get=READ_ALL),
-    Entry("explorer:actions", get=READ_ALL, query="?rating=red&sort=-rating", label="filtered"),
-    Entry("explorer:actions", get=READ_ALL, query="?_export=csv", label="csv"),
-    Entry("explorer:actions", get=READ_ALL, query="?_export=xlsx", label="xlsx"),
+    Entry("explorer:actions", get=READ_ALL, check=no_other_council),
+    Entry(
+        "explorer:actions",
+        get=READ_ALL,
+        query="?rating=red&sort=-rating",
+        label="filtered",
+        check=no_other_council,
+    ),
+    Entry(
+        "explorer:actions",
+        get=READ_ALL,
+        query="?q=Early+Help",
+        label="searching for council B's words",
+        check=no_other_council,
+    ),
+    Entry(
+        "explorer:actions",
+        get=READ_ALL,
+        query=lambda o: f"?plan={o['b_plan'].pk}&organisation={o['b_organisation'].pk}",
+        label="council B's plan and organisation as filters",
+        check=no_other_council,
+    ),
+    Entry(
+        "explorer:actions", get=READ_ALL, query="?_export=csv", label="csv", check=no_other_council
+    ),
+    Entry(
+        "explorer:actions",
+        get=READ_ALL,
+        query="?_export=xlsx",
+        label="xlsx",
+        check=no_other_council,
+    ),
 ]

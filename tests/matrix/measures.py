@@ -1,16 +1,21 @@
 """Matrix entries for entering and correcting measure values (the list and the measure page are
-in core). Only administrators and the officer who owns a measure may enter its values:
-``objs.measure`` (CSS-01) is owned by the demo officer jane.smith, so she and administrators may;
-adele.moore and everyone else get 403. An empty POST re-shows the form with errors (200) to those
-allowed."""
+in core). Only administrators of the measure's organisation and the officer who owns it may
+enter its values: ``objs.measure`` (CSS-01) is owned by the demo officer jane.smith, so she,
+Stockton's administrator and the superuser may; everyone else gets 403. Council B's
+``b_measure`` (EH-01) is owned by middlesbrough.officer. An empty POST re-shows the form with
+errors (200) to those allowed."""
 
-from tests.matrix import Entry, statuses
+from tests.matrix import COUNCIL_B_ONLY, OTHER_PLAN, Entry, statuses
 
-OWNER_ONLY = statuses(403, officer=200, administrator=200)
+OWNER_ONLY = statuses(403, officer=200, administrator=200, superuser=200)
 
 
-def first_value(o):
-    return {"code": o["measure"].code, "pk": o["measure"].values.order_by("pk").first().pk}
+def first_value(measure_key):
+    def kwargs(o):
+        measure = o[measure_key]
+        return {"code": measure.code, "pk": measure.values.order_by("pk").first().pk}
+
+    return kwargs
 
 
 MATRIX = [
@@ -19,6 +24,7 @@ MATRIX = [
         "measures:detail",
         kwargs=lambda o: {"code": o["measure"].code},
         query="?publication=1&compare=last_year",
+        get=OTHER_PLAN,
         label="publication",
     ),
     Entry(
@@ -27,5 +33,19 @@ MATRIX = [
         get=OWNER_ONLY,
         post=OWNER_ONLY,
     ),
-    Entry("measures:correct_value", kwargs=first_value, get=OWNER_ONLY, post=OWNER_ONLY),
+    Entry("measures:correct_value", kwargs=first_value("measure"), get=OWNER_ONLY, post=OWNER_ONLY),
+    Entry(
+        "measures:add_value",
+        kwargs=lambda o: {"code": o["b_measure"].code},
+        get=COUNCIL_B_ONLY,
+        post=COUNCIL_B_ONLY,
+        label="council B",
+    ),
+    Entry(
+        "measures:correct_value",
+        kwargs=first_value("b_measure"),
+        get=COUNCIL_B_ONLY,
+        post=COUNCIL_B_ONLY,
+        label="council B",
+    ),
 ]

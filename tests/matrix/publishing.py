@@ -22,13 +22,22 @@ MATRIX = [
     ),
 ]
 
-# What is published about a plan: administrators and the plan's owner (the demo Improvement
-# Plan's owner is the DCS post, which has no sign-in). An empty POST saves "not published".
+# What is published about a plan: the administrators of the plan's organisation (and the
+# superuser) and the plan's owner (the demo Improvement Plan's owner is the DCS post, which has
+# no sign-in). An empty POST saves "not published". Council B's plan: not Stockton's
+# administrator's, nor council B's officer's (not its owner).
 MATRIX += [
     Entry(
         "publishing:manage",
         kwargs=lambda o: {"slug": o["plan"].slug},
-        get=statuses(403, administrator=200),
-        post=statuses(403, administrator=302),
+        get=statuses(403, administrator=200, superuser=200),
+        post=statuses(403, administrator=302, superuser=302),
+    ),
+    Entry(
+        "publishing:manage",
+        kwargs=lambda o: {"slug": o["b_plan"].slug},
+        get=statuses(403, superuser=200),
+        post=statuses(403, superuser=302),
+        label="council B",
     ),
 ]

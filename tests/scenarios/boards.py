@@ -26,7 +26,7 @@ def build_board_plan(
 ) -> tuple[Plan, Board]:
     """A plan of any size, overseen by a board with three meetings, with a history of updates
     (reds, ambers, escalations, overdue and unparsed timescales) and measures with values."""
-    plan = factories.plan(organisation=org or factories.organisation())
+    plan = factories.plan(organisation=org or factories.default_organisation())
     priorities = [factories.priority(plan) for _ in range(3)]
     outcome = factories.outcome(priorities[0])
     lead = factories.person()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from core.formatting import numeric_day_text
 from core.models import Organisation
+from core.permissions import administered_organisation_ids
 from core.rag import Rating
 from core.text import clean_text
 from plans.models import Plan
@@ -131,8 +132,17 @@ class PlanUploadForm(forms.Form):
         error_messages={"invalid": "Enter the period end as a date, for example 31/3/2024"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the plans and organisations the administrator keeps (transfer.permissions).
+        ids = administered_organisation_ids(user)
+        if ids is not None:
+            self.fields["plan"].queryset = self.fields["plan"].queryset.filter(
+                organisation_id__in=ids
+            )
+            self.fields["organisation"].queryset = self.fields["organisation"].queryset.filter(
+                pk__in=ids
+            )
         start = financial_year_start(timezone.localdate())
         self.fields["start"].initial = numeric_day_text(start)
         self.fields["end"].initial = numeric_day_text(date(start.year + 1, 3, 31))
@@ -204,8 +214,18 @@ class MeasureUploadForm(forms.Form):
     def clean_measure(self):
         return clean_text(self.cleaned_data["measure"])
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_ids = administered_organisation_ids(user)
+
     def options(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("area", "measure") if self.cleaned_data.get(k)}
+        """What the importer is told: the council whose figures these are and the measure a
+        one-measure file gives (when typed), and the organisations whose measures the file may give
+        values for (none named: every measure, for a superuser)."""
+        options = {k: self.cleaned_data[k] for k in ("area", "measure") if self.cleaned_data.get(k)}
+        if self.organisation_ids is not None:
+            options["organisations"] = sorted(self.organisation_ids)
+        return options
 
 
 class MappingForm(forms.Form):

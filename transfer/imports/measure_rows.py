@@ -194,10 +194,11 @@ class MeasureValuesImporter:
             if not self.header.is_repeat(cells)
         }
         codes.discard("")
-        self.measures = {
-            m.code_upper: m
-            for m in Measure.objects.annotate(code_upper=Upper("code")).filter(code_upper__in=codes)
-        }
+        measures = Measure.objects.annotate(code_upper=Upper("code")).filter(code_upper__in=codes)
+        if "organisations" in self.options:
+            # An administrator's upload: only their organisations' measures (transfer.permissions).
+            measures = measures.filter(organisation_id__in=self.options["organisations"])
+        self.measures = {m.code_upper: m for m in measures}
         seen: dict[tuple[int, date], int] = {}
         for number, cells in rows:
             if self.header.is_repeat(cells):

@@ -258,8 +258,9 @@ class PlanImporter:
         self.resolve_supporting()
 
     def load_people(self):
-        """Existing people whose names the file uses (the organisation's own first), and the
-        organisation's people for matching a lead written with more words ("DCS and partners")."""
+        """Existing people whose names the file uses (the organisation's own first, then people of
+        no organisation; never another organisation's people, ADR 0012), and the organisation's
+        people for matching a lead written with more words ("DCS and partners")."""
         candidates = {name.lower() for a in self.parsed.actions for name in a.supporting}
         for a in self.parsed.actions:
             if a.lead:
@@ -273,6 +274,7 @@ class PlanImporter:
         rows = (
             Person.objects.annotate(lname=Lower("name"))
             .filter(Q(lname__in=candidates) | Q(organisation_id=org_id))
+            .filter(Q(organisation_id=org_id) | Q(organisation__isnull=True))
             .annotate(
                 mine=Case(
                     When(organisation_id=org_id, then=Value(0)),

@@ -125,6 +125,10 @@ class StatisticsRows:
             Q(code_upper__in=[n.upper() for n in names])
             | Q(title_lower__in=[n.lower() for n in names])
         )
+        organisations = self.options.get("organisations")
+        if organisations is not None:
+            # An administrator's upload reaches only their organisations' measures (ADR 0012).
+            found = found.filter(organisation_id__in=organisations)
         by_code: dict[str, Measure] = {m.code_upper: m for m in found}
         by_title: dict[str, Measure] = {m.title_lower: m for m in found}
         taken = set(Measure.objects.annotate(u=Upper("code")).values_list("u", flat=True))
@@ -155,6 +159,8 @@ class StatisticsRows:
                 **{k: proposal[k] for k in ("code", "title", "unit", "polarity", "frequency")}
             )
             result[name].source = f"Imported from {self.importer.table.filename}"[:300]
+            if organisations is not None and len(organisations) == 1:
+                result[name].organisation_id = organisations[0]
         return result
 
     # -- comparators computed from every council's figures -----------------------------------

@@ -20,4 +20,4 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Demo sign-ins (password for all: {DEMO_PASSWORD})")
         for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.username:<12} {account.description}")
+            self.stdout.write(f"  {account.username:<22} {account.description}")
