@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from core.permissions import is_administrator, require
+from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
 from transfer.exports import (
@@ -232,14 +233,16 @@ class MeasuresExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
+        # Only the measures of plans the user may read (measures.permissions).
+        measures = list(measures_visible_to(request.user).order_by("code"))
         if self.fmt == "xlsx":
-            content, content_type = measures_xlsx_bytes(), XLSX_CONTENT_TYPE
+            content, content_type = measures_xlsx_bytes(measures), XLSX_CONTENT_TYPE
         else:
-            content, content_type = measures_csv_bytes(), CSV_CONTENT_TYPE
+            content, content_type = measures_csv_bytes(measures), CSV_CONTENT_TYPE
         log_export(
             user=request.user,
             request=request,
             summary=f"Exported outcome measures as .{self.fmt}",
-            detail={"measures": "all", "format": self.fmt},
+            detail={"measures": len(measures), "format": self.fmt},
         )
         return download(content, filename=f"measures.{self.fmt}", content_type=content_type)
