@@ -22,6 +22,7 @@ from actions.filters import ActionFilter
 from actions.models import Action
 from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
+from core.links import paginate_table
 from core.models import AuditEvent
 from core.permissions import reads_all_plans
 from core.rag import COLOURS, Rating
@@ -116,7 +117,8 @@ class ActionExplorerView(LoginRequiredMixin, View):
                 return redirect(f"{request.path}?{params.urlencode()}")
             RequestConfig(request, paginate=False).configure(table)
             return self.export(request, filterset, table, export)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        RequestConfig(request, paginate=False).configure(table)
+        paginate_table(table, request, per_page=PER_PAGE)  # ?per_page= bounded (core.links)
         count = table.paginator.count
         table.caption = f"{count} action{'' if count == 1 else 's'}" + (
             " matching the filters" if filterset.filters_applied() else ""

@@ -7,6 +7,9 @@
 - ``SessionTimeoutMiddleware``: signs a user out after ``SESSION_IDLE_TIMEOUT`` seconds without
   a request, or ``SESSION_ABSOLUTE_TIMEOUT`` seconds after signing in.
 - ``PermissionDeniedAuditMiddleware``: writes every refusal (HTTP 403) to the audit log.
+- ``RequestInputMiddleware``: a path with control characters is not found (404); a NUL
+  character in any query or form parameter is a bad request (400). No page has a use for either,
+  and PostgreSQL refuses NUL in text, which turned such requests into 500s.
 """
 
 import logging
@@ -22,7 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.dispatch import receiver
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from core import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
@@ -87,6 +90,48 @@ def service_unavailable() -> HttpResponse:
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def bad_request(request=None, exception=None) -> HttpResponse:
+    """The 400 page, rendered without the request (no database); also ``handler400``."""
+    html = render_to_string(
+        "400.html",
+        {"council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME},
+    )
+    response = HttpResponse(html, status=400)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# C0 controls and DEL: never part of an address of this site.
+_PATH_CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F))
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in query_dict.lists()
+    )
+
+
+class RequestInputMiddleware:
+    """Refuses input no page can use before any view, form or query sees it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _PATH_CONTROLS.isdisjoint(request.path_info):
+            raise Http404("control characters in the path")
+        if _has_nul(request.GET):
+            return bad_request(request)
+        posted_form = request.method == "POST" and request.content_type in FORM_TYPES
+        if posted_form and _has_nul(request.POST):
+            return bad_request(request)
+        return self.get_response(request)
 
 
 @receiver(got_request_exception, dispatch_uid="config.middleware.flag_database_errors")

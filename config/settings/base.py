@@ -160,7 +160,9 @@ _insert_after(
     "csp.middleware.CSPMiddleware",
 )
 _insert_after(
-    "whitenoise.middleware.WhiteNoiseMiddleware", "config.middleware.DatabaseUnavailableMiddleware"
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.RequestInputMiddleware",
 )
 _insert_after(
     "django.contrib.messages.middleware.MessageMiddleware",
