@@ -7,14 +7,20 @@
 - ``SessionTimeoutMiddleware``: signs a user out after ``SESSION_IDLE_TIMEOUT`` seconds without
   a request, or ``SESSION_ABSOLUTE_TIMEOUT`` seconds after signing in.
 - ``PermissionDeniedAuditMiddleware``: writes every refusal (HTTP 403) to the audit log.
+- ``RequestContextMiddleware`` (outermost): gives each request an id (``X-Request-ID``), a
+  deadline of ``REQUEST_TIMEOUT`` seconds for every wait for the database (``core.database``),
+  and one log line with its id, user id, method, path, status and duration.
 - ``RequestInputMiddleware``: a path with control characters is not found (404); a NUL
   character in any query or form parameter is a bad request (400). No page has a use for either,
   and PostgreSQL refuses NUL in text, which turned such requests into 500s.
 """
 
 import logging
+import re
 import sys
+import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -23,15 +29,18 @@ from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.dispatch import receiver
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
+from config.logging import request_id_var, safe_for_log, user_id_var
 from core import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
+from core.database import request_deadline
 from core.models import AuditEvent
 
 logger = logging.getLogger("config.security")
+request_logger = logging.getLogger("config.requests")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
@@ -89,7 +98,49 @@ def service_unavailable() -> HttpResponse:
     response = HttpResponse(html, status=503)
     response["Retry-After"] = "30"
     response["Cache-Control"] = "no-store"
+    # Logged once by RequestContextMiddleware (a warning), not again by Django as an error.
+    response._has_been_logged = True
     return response
+
+
+class _Outage:
+    """Whether this process has found the database unreachable, so that an outage logs one
+    error when it starts and one line when it ends, not an error per request."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.since: float | None = None
+        self.refused = 0
+
+    def failed(self, exc) -> None:
+        with self.lock:
+            first = self.since is None
+            if first:
+                self.since, self.refused = time.monotonic(), 0
+            self.refused += 1
+        if first:
+            logger.error(
+                "Database unreachable: %s (further requests get the 503 page and one warning "
+                "each until it answers again)",
+                safe_for_log(str(exc) or type(exc).__name__),
+            )
+
+    def answered(self) -> None:
+        if self.since is None:
+            return
+        with self.lock:
+            if self.since is None:
+                return
+            down_for, refused = time.monotonic() - self.since, self.refused
+            self.since = None
+        logger.warning(
+            "Database reachable again after %.0f s; %d request(s) got the 503 page",
+            down_for,
+            refused,
+        )
+
+
+outage = _Outage()
 
 
 def bad_request(request=None, exception=None) -> HttpResponse:
@@ -142,6 +193,7 @@ def _flag_database_errors(sender, request=None, **kwargs):
     exc = sys.exc_info()[1]
     if request is not None and isinstance(exc, DATABASE_ERRORS):
         request.database_unavailable = True
+        request.database_error = exc
 
 
 class DatabaseUnavailableMiddleware:
@@ -152,12 +204,16 @@ class DatabaseUnavailableMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        queries = _QueryCounter()
         try:
-            response = self.get_response(request)
+            with connections["default"].execute_wrapper(queries):
+                response = self.get_response(request)
         except DATABASE_ERRORS as exc:  # raised outside any view or middleware wrapper
             return self._unavailable(request, exc)
         if response.status_code >= 500 and getattr(request, "database_unavailable", False):
-            return self._unavailable(request, None)
+            return self._unavailable(request, getattr(request, "database_error", None))
+        if queries.succeeded and not getattr(request, "database_unavailable", False):
+            outage.answered()
         return response
 
     def process_exception(self, request, exception):
@@ -166,9 +222,22 @@ class DatabaseUnavailableMiddleware:
         return None
 
     def _unavailable(self, request, exc):
-        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exc)
-        request.database_unavailable = True
+        if not getattr(request, "database_unavailable_logged", False):
+            outage.failed(exc)
+        request.database_unavailable = request.database_unavailable_logged = True
         return service_unavailable()
+
+
+class _QueryCounter:
+    """An execute wrapper counting the queries of a request that the database answered."""
+
+    def __init__(self):
+        self.succeeded = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        self.succeeded += 1
+        return result
 
 
 def duration(seconds: int) -> str:
@@ -210,6 +279,7 @@ class SessionTimeoutMiddleware:
         session = getattr(request, "session", None)
         if session is None or SESSION_KEY not in session:
             return self.get_response(request)
+        user_id_var.set(str(session[SESSION_KEY]))  # for the log lines of this request
         idle = settings.SESSION_IDLE_TIMEOUT
         absolute = settings.SESSION_ABSOLUTE_TIMEOUT
         now = time.time()
@@ -292,3 +362,77 @@ class PermissionDeniedAuditMiddleware:
             except DATABASE_ERRORS:  # never turn a refusal into an error page
                 logger.exception("Could not record a permission refusal")
         return response
+
+
+# A request id from the proxy in front (nginx's $request_id, say) is kept if it looks like one.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+SLOW_REQUEST_SECONDS = 5
+
+
+def _user_id(request) -> str:
+    """The signed-in user's id if the request has already looked the user up (never a query)."""
+    user = getattr(request, "user", None)
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is None or getattr(wrapped, "is_authenticated", False) is not True:
+        return user_id_var.get()
+    return str(wrapped.pk)
+
+
+class RequestContextMiddleware:
+    """The outermost middleware: a request id, the deadline for database waits, and one log line
+    per request (``config.requests``) with ``request_id``, ``user_id``, ``method``, ``path``,
+    ``status`` and ``duration_ms``: INFO normally, WARNING for a 503 (database unavailable) or a
+    request slower than ``SLOW_REQUEST_SECONDS``, ERROR for other 5xx."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+        request.request_id = request_id
+        id_token = request_id_var.set(request_id)
+        user_token = user_id_var.set("-")
+        started = time.monotonic()
+        try:
+            with request_deadline(getattr(settings, "REQUEST_TIMEOUT", None)):
+                response = self.get_response(request)
+            response["X-Request-ID"] = request_id
+            self._log(request, response, time.monotonic() - started)
+            return response
+        finally:
+            request_id_var.reset(id_token)
+            user_id_var.reset(user_token)
+
+    def _log(self, request, response, seconds: float) -> None:
+        status = response.status_code
+        if status == 503 and getattr(request, "database_unavailable", False):
+            level, reason = logging.WARNING, " reason=database_unavailable"
+        elif status >= 500:
+            level, reason = logging.ERROR, ""
+        elif seconds >= SLOW_REQUEST_SECONDS:
+            level, reason = logging.WARNING, " reason=slow"
+        elif request.path.startswith(settings.STATIC_URL):
+            level, reason = logging.DEBUG, ""
+        else:
+            level, reason = logging.INFO, ""
+        if not request_logger.isEnabledFor(level):
+            return
+        path = safe_for_log(request.path)
+        duration_ms = round(seconds * 1000)
+        request_logger.log(
+            level,
+            'method=%s path="%s" status=%s duration_ms=%s%s',
+            safe_for_log(request.method, 10),
+            path,
+            status,
+            duration_ms,
+            reason,
+            extra={
+                "user_id": _user_id(request),
+                "method": request.method,
+                "path": path,
+                "status": status,
+                "duration_ms": duration_ms,
+            },
+        )

@@ -34,3 +34,8 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             grant_administrator_permissions, dispatch_uid="core_administrator_permissions"
         )
+        from core import database
+
+        if database.uses_postgresql():
+            # Every wait for PostgreSQL has a time limit (core/database.py).
+            database.install()
