@@ -169,7 +169,6 @@ class TcpProxy:
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
 
-
     @staticmethod
     def _swallow(client):
         with contextlib.suppress(OSError):
