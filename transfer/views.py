@@ -60,7 +60,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
     def get(self, request):
         imports = (
             PlanImport.objects.select_related("uploaded_by", "plan")
-            .defer("content", "result", "options")
+            .defer("content", "result", "options", "table")
             .order_by("-uploaded_at")[:25]
         )
         return render(request, "imports/index.html", {"imports": imports})
