@@ -296,3 +296,19 @@ def test_a_large_ordinary_workbook_reads_well_within_budget():
     message, seconds = outcome("plan.xlsx", buffer.getvalue())
     assert message == "read 5000 rows"
     assert seconds < CAP_SECONDS
+
+
+def test_parts_are_scanned_a_chunk_at_a_time_and_counted_exactly(monkeypatch):
+    """Counting across the scanner's chunk boundaries gives the same figures as counting the
+    whole part, and an entity declaration split across two chunks is still found."""
+    monkeypatch.setattr(reading, "_CHUNK", 7)
+    rows = "".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c><c r="B{r}"/></row>' for r in range(9))
+    data = sheet_xml(rows)
+    archive = zipfile.ZipFile(io.BytesIO(rebuild({"xl/worksheets/sheet1.xml": data})))
+    counts = reading._scan_part(archive, archive.getinfo("xl/worksheets/sheet1.xml"))
+    assert counts[b"<"] == data.count(b"<")
+    assert counts[b"<row"] == 9 and counts[b"<c "] == 18
+    doctype = data.replace(b"<worksheet", b'<!DOCTYPE x [<!ENTITY a "b">]><worksheet')
+    archive = zipfile.ZipFile(io.BytesIO(rebuild({"xl/worksheets/sheet1.xml": doctype})))
+    with pytest.raises(ImportFileError, match="XML entity"):
+        reading._scan_part(archive, archive.getinfo("xl/worksheets/sheet1.xml"))

@@ -319,11 +319,11 @@ XML_ENTITIES = (
 )
 
 
-def _count_work(name: str, data: bytes) -> None:
+def _count_work(name: str, counts: dict[bytes, int]) -> None:
     """What parsing a part would cost, counted on its bytes: refuse before openpyxl starts."""
     lowered = name.lower()
     if lowered == "xl/sharedstrings.xml":
-        tags = data.count(b"<")
+        tags = counts[b"<"]
         if tags > limit("IMPORT_MAX_SHARED_STRING_TAGS"):
             raise ImportFileError(
                 f"The workbook's list of text holds {tags:,} pieces of text and formatting, far "
@@ -331,9 +331,9 @@ def _count_work(name: str, data: bytes) -> None:
                 "into a new workbook, or save it as CSV, and upload that."
             )
     elif lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
-        if data.count(b"<row") > _row_cap():
+        if counts[b"<row"] > _row_cap():
             raise _too_many_rows(limit("IMPORT_MAX_ROWS"))
-        cells = data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        cells = counts[b"<c "] + counts[b"<c>"] + counts[b"<c/>"]
         if cells > limit("IMPORT_MAX_CELLS"):
             raise ImportFileError(
                 f"A sheet of the workbook has {cells:,} cells, more than the "
@@ -378,16 +378,35 @@ def _check_zip(content: bytes) -> None:
         try:
             # zipfile stops at the declared size and checks the CRC, so a member that lies about
             # its size cannot expand beyond the total checked above.
-            data = archive.read(info)
+            counts = _scan_part(archive, info)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
             if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
                 raise ImportFileError(ENCRYPTED) from exc
             raise ImportFileError(DAMAGED) from exc
         except zlib.error as exc:
             raise ImportFileError(DAMAGED) from exc
-        if any(marker in data for marker in _ENTITY_MARKERS):
-            raise ImportFileError(XML_ENTITIES)
-        _count_work(info.filename, data)
+        _count_work(info.filename, counts)
+
+
+_COUNTED = (b"<", b"<row", b"<c ", b"<c>", b"<c/>")
+_OVERLAP = max(len(m) for m in (*_ENTITY_MARKERS, *_COUNTED)) - 1
+_CHUNK = 1024 * 1024
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> dict[bytes, int]:
+    """Scan one part a megabyte at a time (so a 45 MB part never sits in memory whole): refuse
+    XML entity declarations, and count what parsing it would cost."""
+    counts = dict.fromkeys(_COUNTED, 0)
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            window = tail + chunk
+            if any(marker in window for marker in _ENTITY_MARKERS):
+                raise ImportFileError(XML_ENTITIES)
+            for pattern in _COUNTED:  # matches inside the tail were counted last time
+                counts[pattern] += window.count(pattern) - tail.count(pattern)
+            tail = window[-_OVERLAP:]
+    return counts
 
 
 def _is_defused_error(exc: BaseException) -> bool:
