@@ -10,6 +10,8 @@
 - ``RequestContextMiddleware`` (outermost): gives each request an id (``X-Request-ID``), a
   deadline of ``REQUEST_TIMEOUT`` seconds for every wait for the database (``core.database``),
   and one log line with its id, user id, method, path, status and duration.
+- ``AnonymousPostRateLimitMiddleware``: POSTs from anyone not signed in (sign-in, password
+  reset...) are limited per client address (``RATE_LIMIT_ANONYMOUS_POSTS``), answering 429.
 - ``RequestInputMiddleware``: a path with control characters is not found (404); a NUL
   character in any query or form parameter is a bad request (400). No page has a use for either,
   and PostgreSQL refuses NUL in text, which turned such requests into 500s.
@@ -35,7 +37,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
 from config.logging import request_id_var, safe_for_log, user_id_var
-from core import audit  # noqa: F401 - connects the sign-in audit receivers at start-up
+from core import audit, ratelimit
 from core.database import request_deadline
 from core.models import AuditEvent
 
@@ -141,6 +143,41 @@ class _Outage:
 
 
 outage = _Outage()
+
+
+def too_many_requests(retry_after: int) -> HttpResponse:
+    """The 429 page: the same whoever asks (it says nothing about any account)."""
+    html = render_to_string(
+        "429.html",
+        {
+            "council_name": settings.COUNCIL_NAME,
+            "service_name": settings.SERVICE_NAME,
+            "wait_text": duration(max(60, retry_after - retry_after % 60)),
+        },
+    )
+    response = HttpResponse(html, status=429)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class AnonymousPostRateLimitMiddleware:
+    """Every POST from someone not signed in counts against their address's limit
+    (``RATE_LIMIT_ANONYMOUS_POSTS`` = (requests, seconds)). django-axes still locks a user name
+    out after failed sign-ins; this stops one address trying many names, or flooding the
+    password reset."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and not request.user.is_authenticated:
+            limit, window = settings.RATE_LIMIT_ANONYMOUS_POSTS
+            client = audit.client_ip(request)
+            if not ratelimit.hit("anonymous-post", client, limit=limit, window=window):
+                logger.warning("Unauthenticated POSTs from one client over their limit")
+                return too_many_requests(ratelimit.retry_after(window))
+        return self.get_response(request)
 
 
 def bad_request(request=None, exception=None) -> HttpResponse:
@@ -269,8 +306,9 @@ class SessionTimeoutMiddleware:
 
     The clocks start at sign-in (``start_session_clocks``); a session without them (signed in
     before this middleware was deployed) starts them on its next request. Activity is written at
-    most once every ``SESSION_ACTIVITY_RESOLUTION`` seconds, so most requests cause no session
-    write; the idle limit is therefore enforced to within that resolution, never later."""
+    most once every ``activity_resolution(idle)`` seconds (a minute, or a tenth of a shorter
+    limit), so most requests cause no session write; the idle limit is therefore enforced to
+    within that resolution, never later."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -291,11 +329,11 @@ class SessionTimeoutMiddleware:
             return self._expire(request, "absolute")
         elif now - last > idle:
             return self._expire(request, "idle")
-        elif now - last >= settings.SESSION_ACTIVITY_RESOLUTION:
+        elif now - last >= activity_resolution(idle):
             session[LAST_ACTIVITY] = now
         request.session_timeout = SessionTimeout(
             idle=idle,
-            warning=settings.SESSION_TIMEOUT_WARNING,
+            warning=min(settings.SESSION_TIMEOUT_WARNING, idle // 2),
             remaining=seconds_remaining(session, now),
         )
         return self.get_response(request)
@@ -313,6 +351,14 @@ class SessionTimeoutMiddleware:
         if "application/json" in request.headers.get("Accept", ""):
             return JsonResponse({"signed_in": False, "reason": reason}, status=401)
         return redirect_to_login(request.get_full_path())
+
+
+def activity_resolution(idle: float) -> float:
+    """How stale the recorded last activity may get before a request rewrites it: at most
+    ``SESSION_ACTIVITY_RESOLUTION`` (a minute, so most requests write nothing), and never more
+    than a tenth of the idle limit, so that the limit holds to within 10% for any value (with a
+    fixed minute, a limit under a minute signed out users who were active)."""
+    return min(settings.SESSION_ACTIVITY_RESOLUTION, idle / 10)
 
 
 def seconds_remaining(session, now: float | None = None) -> int:

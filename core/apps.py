@@ -29,7 +29,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations, people and the audit log"
 
     def ready(self):
-        from core import audit  # noqa: F401 - connects the sign-in audit receivers
+        from core import audit, checks  # noqa: F401 - sign-in audit receivers, system checks
 
         post_migrate.connect(
             grant_administrator_permissions, dispatch_uid="core_administrator_permissions"

@@ -214,6 +214,7 @@ _insert_after(
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
     "config.middleware.PermissionDeniedAuditMiddleware",
+    "config.middleware.AnonymousPostRateLimitMiddleware",
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes: last
 # Outermost: request id, the deadline of database waits, one log line per request.
@@ -294,6 +295,13 @@ CSRF_FAILURE_VIEW = "config.auth_views.csrf_failure"
 
 # Password reset links last one hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# Rate limits (requests, seconds), counted in the database by core.ratelimit: POSTs from anyone
+# not signed in, per client address; password reset requests per client address, and e-mails
+# per address asked for (beyond that the page is the same but nothing is sent).
+RATE_LIMIT_ANONYMOUS_POSTS = (env.int("RATE_LIMIT_ANONYMOUS_POSTS", default=30), 15 * 60)
+RATE_LIMIT_RESET_PER_CLIENT = (env.int("RATE_LIMIT_RESET_PER_CLIENT", default=10), 60 * 60)
+RATE_LIMIT_RESET_PER_ADDRESS = (env.int("RATE_LIMIT_RESET_PER_ADDRESS", default=3), 60 * 60)
 
 # Sending e-mail (SMTP in production) gives up after this many seconds instead of holding the
 # request (REQUEST_TIMEOUT) while a mail server does not answer.
