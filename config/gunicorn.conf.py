@@ -8,9 +8,10 @@ Why these values (docs/security.md, "Time limits"):
   thread keeps reporting while a request thread hangs, so a stuck thread stays stuck. (The app's
   own deadline, ``REQUEST_TIMEOUT``, bounds every wait for the database in any worker class,
   gthread included; the kill is the backstop for anything else.)
-- ``timeout = REQUEST_TIMEOUT + 5``: the app answers 503 at its deadline first; only a request
-  stuck outside the database (which the budgets on imports, exports and pages are there to
-  prevent) reaches the kill.
+- ``timeout = LONG_REQUEST_TIMEOUT + 10``: the app answers 503 at its own deadline first
+  (``REQUEST_TIMEOUT``, 25 s, for pages; ``LONG_REQUEST_TIMEOUT``, 120 s, for the few views
+  allowed longer: an import's commit, a PDF pack); only a request stuck outside the database
+  (which the budgets on imports, exports and pages are there to prevent) reaches the kill.
 - ``graceful_timeout``: on a restart or deploy, requests in progress get as long to finish as
   any request may take.
 - ``workers``: ``WEB_CONCURRENCY``, default 2 x CPUs + 1. Each sync worker serves one request at
@@ -31,9 +32,9 @@ worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
-_request_timeout = float(os.environ.get("REQUEST_TIMEOUT", "25"))
-timeout = int(_request_timeout) + 5
-graceful_timeout = int(_request_timeout) + 5
+_longest_request = float(os.environ.get("LONG_REQUEST_TIMEOUT", "120"))
+timeout = int(_longest_request) + 10
+graceful_timeout = int(_longest_request) + 10
 keepalive = 5
 
 max_requests = 1000

@@ -38,7 +38,7 @@ from django.template.loader import render_to_string
 
 from config.logging import request_id_var, safe_for_log, user_id_var
 from core import audit, ratelimit
-from core.database import request_deadline
+from core.database import extend_deadline, request_deadline
 from core.models import AuditEvent
 
 logger = logging.getLogger("config.security")
@@ -449,6 +449,14 @@ class RequestContextMiddleware:
         finally:
             request_id_var.reset(id_token)
             user_id_var.reset(user_token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Views marked ``long_request = True`` (reading or writing an import, a PDF pack) may
+        take up to ``LONG_REQUEST_TIMEOUT`` seconds from the request's start."""
+        view_class = getattr(view_func, "view_class", None)
+        if getattr(view_class, "long_request", False) or getattr(view_func, "long_request", False):
+            extend_deadline(settings.LONG_REQUEST_TIMEOUT)
+        return None
 
     def _log(self, request, response, seconds: float) -> None:
         status = response.status_code

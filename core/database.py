@@ -36,6 +36,9 @@ from django.conf import settings
 _deadline: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "database_deadline", default=None
 )
+_started: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "request_started", default=None
+)
 
 
 def _setting(name: str, default: float) -> float:
@@ -45,11 +48,22 @@ def _setting(name: str, default: float) -> float:
 @contextmanager
 def request_deadline(seconds: float | None):
     """Waits for the database inside the block end ``seconds`` from now at the latest."""
-    token = _deadline.set(None if seconds is None else time.monotonic() + seconds)
+    now = time.monotonic()
+    token = _deadline.set(None if seconds is None else now + seconds)
+    started = _started.set(now)
     try:
         yield
     finally:
         _deadline.reset(token)
+        _started.reset(started)
+
+
+def extend_deadline(seconds: float) -> None:
+    """Move the current request's deadline to ``seconds`` after it started (for the few views
+    allowed longer); never earlier than it was. Restored when ``request_deadline`` ends."""
+    deadline, started = _deadline.get(), _started.get()
+    if deadline is not None and started is not None:
+        _deadline.set(max(deadline, started + seconds))
 
 
 def current_deadline() -> float | None:

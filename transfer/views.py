@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.budgets import over_budget_message, within
 from core.permissions import is_administrator, require
 from measures.permissions import measures_visible_to
 from plans.models import Plan
@@ -68,6 +70,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
 
 class UploadView(AdministratorRequiredMixin, View):
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # reading a file: up to LONG_REQUEST_TIMEOUT (config.middleware)
     form_class = PlanUploadForm
     kind = PlanImport.Kind.PLAN
     template_name = "imports/upload_plan.html"
@@ -120,6 +123,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
     """The preview; a POST records the mapping of unrecognised columns and previews again."""
 
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True
 
     def get_object(self, pk) -> PlanImport:
         return get_object_or_404(PlanImport.objects.select_related("plan", "uploaded_by"), pk=pk)
@@ -170,6 +174,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
 class ImportCommitView(AdministratorRequiredMixin, View):
     http_method_names = ["post", "options"]
+    long_request = True  # 5,000 actions are written in about 25 s of CPU
 
     def post(self, request, pk):
         plan_import = get_object_or_404(PlanImport.objects.select_related("plan"), pk=pk)
@@ -211,8 +216,16 @@ class PlanExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request, slug):
-        plan = get_object_or_404(Plan.objects.select_related("organisation"), slug=slug)
+        plan = get_object_or_404(
+            Plan.objects.select_related("organisation").annotate(action_total=Count("actions")),
+            slug=slug,
+        )
         require(can_view_plan(request.user, plan))
+        if not within("EXPORT_MAX_ROWS", plan.action_total):  # row budget (core.budgets)
+            messages.error(
+                request, over_budget_message("plan", plan.action_total, "EXPORT_MAX_ROWS")
+            )
+            return redirect(plan.get_absolute_url())
         if self.fmt == "xlsx":
             content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
             content_type = XLSX_CONTENT_TYPE
@@ -234,7 +247,13 @@ class MeasuresExportView(LoginRequiredMixin, View):
 
     def get(self, request):
         # Only the measures of plans the user may read (measures.permissions).
-        measures = list(measures_visible_to(request.user).order_by("code"))
+        measures = list(
+            measures_visible_to(request.user).annotate(rows=Count("values")).order_by("code")
+        )
+        rows = sum(m.rows for m in measures)
+        if not within("EXPORT_MAX_ROWS", rows):  # row budget (core.budgets)
+            messages.error(request, over_budget_message("download", rows, "EXPORT_MAX_ROWS"))
+            return redirect("measures:list")
         if self.fmt == "xlsx":
             content, content_type = measures_xlsx_bytes(measures), XLSX_CONTENT_TYPE
         else:

@@ -91,10 +91,14 @@ else:
 
 # Time limits (issue 18; docs/security.md, "Time limits"). A request is answered within
 # REQUEST_TIMEOUT seconds or gets the 503 page: every wait for PostgreSQL is bounded by that
-# deadline on the client side (core/database.py), and gunicorn's --timeout (config/gunicorn.py,
-# REQUEST_TIMEOUT + 5) kills a sync worker that still overruns. The server cancels a statement
-# after DATABASE_STATEMENT_TIMEOUT and ends a session left idle inside a transaction.
+# deadline on the client side (core/database.py), and gunicorn's --timeout
+# (config/gunicorn.conf.py, LONG_REQUEST_TIMEOUT + 10) kills a sync worker that still overruns.
+# The server cancels a statement after DATABASE_STATEMENT_TIMEOUT and ends a session left idle
+# inside a transaction.
 REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=25)
+# The few views marked long_request (an import's upload, preview and commit; a PDF board pack;
+# issuing a pack) may take this long instead.
+LONG_REQUEST_TIMEOUT = env.float("LONG_REQUEST_TIMEOUT", default=120)
 DATABASE_CONNECT_TIMEOUT = env.float("DATABASE_CONNECT_TIMEOUT", default=5)
 DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=20)
 DATABASE_WAIT_GRACE = 10  # outside requests: statement timeout + this, then give up

@@ -56,7 +56,8 @@ def test_the_limits_are_configured():
     assert 0 < settings.EMAIL_TIMEOUT < settings.REQUEST_TIMEOUT
     conf = gunicorn_config()
     assert conf.worker_class == "sync"  # gunicorn's --timeout can stop a sync worker only
-    assert conf.timeout == int(settings.REQUEST_TIMEOUT) + 5
+    assert settings.REQUEST_TIMEOUT < settings.LONG_REQUEST_TIMEOUT
+    assert conf.timeout == int(settings.LONG_REQUEST_TIMEOUT) + 10
     assert conf.graceful_timeout >= conf.timeout
     assert conf.max_requests > 0 and conf.limit_request_line <= 8190
 
