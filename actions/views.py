@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -201,7 +202,7 @@ class StatusUpdateView(LoginRequiredMixin, View):
             f"{self.action.plan.action_label} {self.action.number} is now rated "
             f"{self.legend.label(self.action.rating)}.",
         )
-        return redirect(self.next_url(request))
+        return HttpResponseRedirect(self.next_url(request))  # a path, never a URL name
 
     def next_url(self, request):
         target = request.POST.get("next") or request.GET.get("next")

@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -127,7 +127,8 @@ def session_keepalive(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = settings.LOGIN_REDIRECT_URL
-    return redirect(target)
+    # Never redirect(): it would take a value without "/" ("0") for a URL name and fail.
+    return HttpResponseRedirect(target)
 
 
 def csrf_failure(request, reason=""):

@@ -184,6 +184,9 @@ LOGGING = {
         # Django's "Internal Server Error" for a database that cannot be reached: replaced by
         # config.middleware's one warning per request.
         "django.request": {"filters": ["database_outage"]},
+        # WeasyPrint logs every step and page of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

@@ -99,3 +99,10 @@ def test_nul_in_a_query_is_a_bad_request(viewer, url):
 def test_nul_in_a_form_is_a_bad_request(viewer):
     response = viewer.post(reverse("password_reset"), {"email": "a\x00@example.org"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("target", ["0", "home", "plans:list", "x.y", "%00"])
+def test_a_next_address_that_is_not_a_path_is_never_a_server_error(viewer, target):
+    """Found by the fuzzing crawl: redirect("0") took "0" for a URL name and raised."""
+    response = viewer.post(reverse("session_keepalive"), {"next": target})
+    assert response.status_code in (302, 400)

@@ -305,3 +305,33 @@ def test_a_database_that_never_answers_gives_503_in_seconds_and_the_site_keeps_s
     assert len(warnings) == stuck + 4, text[-3000:]
     assert "Traceback" not in text and "Internal Server Error" not in text, text[-3000:]
     assert re.search(r"request_id=[0-9a-f]{32} user_id=\d+ method=GET", text)
+
+
+# Nothing else opens a socket ---------------------------------------------------------------
+def test_pdfs_are_built_without_fetching_anything():
+    from core.network import offline_url_fetcher
+
+    fetcher = offline_url_fetcher()
+    for url in ("http://192.0.2.1/tracker.png", "https://example.org/x.css", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            fetcher.fetch(url)
+    assert fetcher.fetch("data:text/plain,hi").url.startswith("data:")  # served
+
+
+@pytest.mark.django_db
+def test_a_pdf_pack_with_a_remote_image_is_built_offline():
+    from datetime import date
+
+    from boards.models import Meeting
+    from boards.packs import pack_pdf
+    from tests import factories
+
+    meeting = Meeting.objects.create(board=factories.board(), date=date(2024, 1, 1))
+    with mock.patch("socket.socket.connect", side_effect=AssertionError("a socket was opened")):
+        pdf = pack_pdf(
+            meeting=meeting,
+            body_html='<p>Pack</p><img src="http://192.0.2.1/x.png" alt="">',
+            as_at_text="1 January 2024",
+            issued=None,
+        )
+    assert pdf.startswith(b"%PDF")
