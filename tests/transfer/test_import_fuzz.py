@@ -59,8 +59,10 @@ def read(rows, filename):
     else:
         # A workbook cannot hold control characters (openpyxl refuses to write them).
         content = xlsx_bytes(
-            [[ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row]
-             for row in rows]  # fmt: skip
+            [
+                [ILLEGAL_CHARACTERS_RE.sub("", c) if isinstance(c, str) else c for c in row]
+                for row in rows
+            ]  # fmt: skip
         )
     try:
         return read_table(filename=filename, content=content)
@@ -102,8 +104,10 @@ def test_measure_value_files_with_any_cells_preview_and_commit_or_block(filename
     @FUZZ
     @given(
         rows=st.lists(
-            st.tuples(code, st.lists(XLSX_CELL if filename.endswith("xlsx") else CELL,
-                                     min_size=8, max_size=8)),  # fmt: skip
+            st.tuples(
+                code,
+                st.lists(XLSX_CELL if filename.endswith("xlsx") else CELL, min_size=8, max_size=8),
+            ),  # fmt: skip
             min_size=1,
             max_size=6,
         )
