@@ -43,7 +43,13 @@ class DatabaseOutageFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return not (exc is not None and isinstance(exc, _database_errors()))
+        seen = set()
+        while exc is not None and id(exc) not in seen:  # also one raised while handling it
+            if isinstance(exc, _database_errors()):
+                return False
+            seen.add(id(exc))
+            exc = exc.__cause__ or exc.__context__
+        return True
 
 
 class JsonFormatter(logging.Formatter):

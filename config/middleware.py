@@ -30,6 +30,8 @@ from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError, connections
 from django.dispatch import receiver
@@ -227,10 +229,37 @@ def _flag_database_errors(sender, request=None, **kwargs):
     """Django turns an exception raised in another middleware (the session's, say) into a 500
     before it reaches ``DatabaseUnavailableMiddleware``; flag the request so that the 500 can be
     replaced by the 503 page."""
-    exc = sys.exc_info()[1]
-    if request is not None and isinstance(exc, DATABASE_ERRORS):
+    cause = database_error_in(sys.exc_info()[1])
+    if request is not None and cause is not None:
         request.database_unavailable = True
-        request.database_error = exc
+        request.database_error = cause
+
+
+def database_error_in(exc):
+    """The database error an exception is, or was raised while handling (the session's
+    "SessionInterrupted" hides the OperationalError that stopped it saving), or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, DATABASE_ERRORS):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session it could not save because of the database is reported as
+    that database error (so the 503 page follows), not as "SessionInterrupted" (a 400, logged
+    with a traceback, which says the user signed out elsewhere)."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as interrupted:
+            cause = database_error_in(interrupted)
+            if cause is not None:
+                raise cause from interrupted
+            raise
 
 
 class DatabaseUnavailableMiddleware:
@@ -247,7 +276,9 @@ class DatabaseUnavailableMiddleware:
                 response = self.get_response(request)
         except DATABASE_ERRORS as exc:  # raised outside any view or middleware wrapper
             return self._unavailable(request, exc)
-        if response.status_code >= 500 and getattr(request, "database_unavailable", False):
+        # An error page (a 500, or the 400 of a session that could not be saved) caused by the
+        # database becomes the 503 page.
+        if response.status_code >= 400 and getattr(request, "database_unavailable", False):
             return self._unavailable(request, getattr(request, "database_error", None))
         if queries.succeeded and not getattr(request, "database_unavailable", False):
             outage.answered()

@@ -223,6 +223,10 @@ _insert_after(
     "config.middleware.PermissionDeniedAuditMiddleware",
     "config.middleware.AnonymousPostRateLimitMiddleware",
 )
+# A session that cannot be saved because of the database gives the 503 page, not a 400.
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")] = (
+    "config.middleware.SessionMiddleware"
+)
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes: last
 # Outermost: request id, the deadline of database waits, one log line per request.
 MIDDLEWARE.insert(0, "config.middleware.RequestContextMiddleware")

@@ -123,3 +123,22 @@ def test_json_lines_for_log_collectors(officer, logs):
     data = json.loads(JsonFormatter().format(line))
     assert data["status"] == 200 and data["path"] == "/plans/" and data["method"] == "GET"
     assert data["request_id"] == line.request_id and data["level"] == "INFO"
+
+
+def test_a_session_that_cannot_be_saved_for_the_database_is_a_503_not_a_400(officer, logs):
+    """Found on a slow page: the session's save at the end failed on the database and Django
+    answered "SessionInterrupted" (400) with a traceback; it is the 503 page, logged once."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+
+    def save(*args, **kwargs):  # as the database backend does when its UPDATE fails
+        try:
+            raise OperationalError("gave up waiting for the database")
+        except OperationalError:
+            raise UpdateError from None
+
+    with mock.patch.object(SessionStore, "save", save):
+        response = officer.post(reverse("session_keepalive"))
+    assert response.status_code == 503
+    assert not [r for r in logs.records if r.exc_info]
+    assert [r.levelname for r in request_lines(logs.records)] == ["WARNING"]
