@@ -12,7 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -126,7 +126,7 @@ def session_keepalive(request):
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = settings.LOGIN_REDIRECT_URL
+        target = resolve_url(settings.LOGIN_REDIRECT_URL)
     # Never redirect(): it would take a value without "/" ("0") for a URL name and fail.
     return HttpResponseRedirect(target)
 
