@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -19,6 +20,7 @@ from actions.services import (
     status_update_record,
     status_update_revise,
 )
+from core.budgets import budget
 from core.permissions import require
 from core.presentation import legend_for, rating_direction
 from plans.permissions import can_view_plan
@@ -66,7 +68,9 @@ class MyActionsView(LoginRequiredMixin, View):
     """The officer's home: their actions by plan, and which need an update this period."""
 
     def get(self, request):
-        filterset, groups, next_due = my_actions(request.user, request.GET)
+        # A row budget (core.budgets): beyond it the page shows the first actions and says so.
+        limit = budget("MINE_MAX_ACTIONS")
+        filterset, groups, next_due = my_actions(request.user, request.GET, limit=limit)
         legends = {g.plan.organisation_id: legend_for(g.plan.organisation) for g in groups}
         tables_for(groups, request, legends)
         return render(
@@ -79,6 +83,7 @@ class MyActionsView(LoginRequiredMixin, View):
                 "n_due": sum(r.update_due for g in groups for r in g.rows),
                 "has_person": getattr(request.user, "person", None) is not None,
                 "legend": next(iter(legends.values()), legend_for(None)),
+                "over_limit": limit if filterset.over_limit else None,
             },
         )
 
@@ -188,7 +193,7 @@ class StatusUpdateView(LoginRequiredMixin, View):
             f"{self.action.plan.action_label} {self.action.number} is now rated "
             f"{self.legend.label(self.action.rating)}.",
         )
-        return redirect(self.next_url(request))
+        return HttpResponseRedirect(self.next_url(request))  # a path, never a URL name
 
     def next_url(self, request):
         target = request.POST.get("next") or request.GET.get("next")

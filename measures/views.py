@@ -1,7 +1,8 @@
 """Outcome measures: the list, the measure page, and entering or correcting values.
 
-Every signed-in user reads measures; officers who own a measure (and administrators) add and
-correct its values (``plans.permissions.can_enter_measure_values``)."""
+Measures follow the visibility of their plans (``measures.permissions.measures_visible_to``):
+a user sees the measures of the plans they may read. Officers who own a measure (and
+administrators) add and correct its values (``measures.permissions.can_enter_measure_values``)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -15,11 +16,15 @@ from core.permissions import require
 from measures import selectors
 from measures.forms import MeasureFilterForm, MeasureValueCorrectionForm, MeasureValueForm
 from measures.models import Measure, MeasureValue
-from measures.permissions import can_enter_measure_values
+from measures.permissions import (
+    can_enter_measure_values,
+    can_view_measure,
+    measures_visible_to,
+)
 from measures.services import measure_value_correct, measure_value_record
 from measures.status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
 from plans.models import Plan
-from plans.permissions import plans_visible_to
+from plans.permissions import plan_ids_visible_to, plans_visible_to
 
 
 def _publication(request) -> bool:
@@ -41,7 +46,7 @@ PER_PAGE = 20  # measures per page of the list (statuses and sparklines for thes
 class MeasureListView(LoginRequiredMixin, TemplateView):
     """The measures, a page at a time (``?page=``; a page number that is not a number shows the
     first page, one beyond the last shows the last page, as the actions explorer does). The
-    Excel and CSV downloads are separate views and always hold every measure."""
+    Excel and CSV downloads are separate views and hold every measure the user may read."""
 
     template_name = "measures/measure_list.html"
 
@@ -60,7 +65,7 @@ class MeasureListView(LoginRequiredMixin, TemplateView):
         publication = _publication(self.request)
         measures = selectors.measures_for_listing(
             plan=filters.get("plan"), frequency=filters.get("frequency", "")
-        )
+        ).filter(pk__in=measures_visible_to(self.request.user).values("pk"))
         page = Paginator(measures, PER_PAGE).get_page(self.request.GET.get("page"))
         statuses = measure_statuses(page.object_list, compare_with=compare, recent=RECENT_VALUES)
         context.update(
@@ -97,6 +102,11 @@ class MeasureDetailView(LoginRequiredMixin, DetailView):
     def get_queryset(self):
         return selectors.measures_for_page()
 
+    def get_object(self, queryset=None):
+        measure = super().get_object(queryset)
+        require(can_view_measure(self.request.user, measure))
+        return measure
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         compare = self.request.GET.get("compare")
@@ -111,6 +121,10 @@ class MeasureDetailView(LoginRequiredMixin, DetailView):
         if context["can_enter"]:
             context["value_form"] = MeasureValueForm(measure=self.object)
         context["compare"] = compare
+        visible = plan_ids_visible_to(self.request.user)
+        context["measure_plans"] = [
+            p for p in self.object.plans.all() if visible is None or p.pk in visible
+        ]
         context["offers_publication"] = self.object.for_publication
         context.update(_publication_links(self.request))
         return context

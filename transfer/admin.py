@@ -9,7 +9,7 @@ class PlanImportAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["uploaded_by", "plan"]
     search_fields = ["filename"]
-    exclude = ["content"]
+    exclude = ["content", "table"]
     readonly_fields = [
         "kind",
         "status",

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.budgets import over_budget_message, within
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
 from transfer.exports import (
@@ -57,7 +60,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
     def get(self, request):
         imports = (
             PlanImport.objects.select_related("uploaded_by", "plan")
-            .defer("content", "result", "options")
+            .defer("content", "result", "options", "table")
             .order_by("-uploaded_at")[:25]
         )
         return render(request, "imports/index.html", {"imports": imports})
@@ -65,6 +68,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
 
 class UploadView(AdministratorRequiredMixin, View):
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # reading a file: up to LONG_REQUEST_TIMEOUT (config.middleware)
     form_class = PlanUploadForm
     kind = PlanImport.Kind.PLAN
     template_name = "imports/upload_plan.html"
@@ -117,6 +121,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
     """The preview; a POST records the mapping of unrecognised columns and previews again."""
 
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True
 
     def get_object(self, pk) -> PlanImport:
         return get_object_or_404(PlanImport.objects.select_related("plan", "uploaded_by"), pk=pk)
@@ -167,6 +172,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
 class ImportCommitView(AdministratorRequiredMixin, View):
     http_method_names = ["post", "options"]
+    long_request = True  # 5,000 actions are written in about 25 s of CPU
 
     def post(self, request, pk):
         plan_import = get_object_or_404(PlanImport.objects.select_related("plan"), pk=pk)
@@ -200,8 +206,16 @@ class PlanExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request, slug):
-        plan = get_object_or_404(Plan.objects.select_related("organisation"), slug=slug)
+        plan = get_object_or_404(
+            Plan.objects.select_related("organisation").annotate(action_total=Count("actions")),
+            slug=slug,
+        )
         require(can_view_plan(request.user, plan))
+        if not within("EXPORT_MAX_ROWS", plan.action_total):  # row budget (core.budgets)
+            messages.error(
+                request, over_budget_message("plan", plan.action_total, "EXPORT_MAX_ROWS")
+            )
+            return redirect(plan.get_absolute_url())
         if self.fmt == "xlsx":
             content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
             content_type = XLSX_CONTENT_TYPE
@@ -224,15 +238,23 @@ class MeasuresExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
+        # Only the measures of plans the user may read (measures.permissions).
+        measures = list(
+            measures_visible_to(request.user).annotate(rows=Count("values")).order_by("code")
+        )
+        rows = sum(m.rows for m in measures)
+        if not within("EXPORT_MAX_ROWS", rows):  # row budget (core.budgets)
+            messages.error(request, over_budget_message("download", rows, "EXPORT_MAX_ROWS"))
+            return redirect("measures:list")
         if self.fmt == "xlsx":
-            content, content_type = measures_xlsx_bytes(), XLSX_CONTENT_TYPE
+            content, content_type = measures_xlsx_bytes(measures), XLSX_CONTENT_TYPE
         else:
-            content, content_type = measures_csv_bytes(), CSV_CONTENT_TYPE
+            content, content_type = measures_csv_bytes(measures), CSV_CONTENT_TYPE
         log_export(
             user=request.user,
             request=request,
             summary=f"Exported outcome measures as .{self.fmt}",
-            detail={"measures": "all", "format": self.fmt},
+            detail={"measures": len(measures), "format": self.fmt},
         )
         return download_response(
             content, filename=f"measures.{self.fmt}", content_type=content_type

@@ -53,16 +53,39 @@ def objs(demo_data, django_db_blocker):
         plan = Plan.objects.get(slug="stockton-improvement-plan-2023")
         other_plan = Plan.objects.get(slug="stockton-cs-strategy-2017-20")
         board = Board.objects.get(name="Good and Beyond Board")
+        # A measure of another plan, linked to the board member's plan as well.
+        plan_measure = Measure.objects.get(code="CYP-A1")
+        plan_measure.plans.add(plan)
         return {
             "plan": plan,
             "other_plan": other_plan,
             "action": Action.objects.filter(plan=plan, lead__user__username="jane.smith").first(),
             "other_action": Action.objects.filter(plan=other_plan).first(),
             "measure": Measure.objects.order_by("code").first(),
+            "plan_measure": plan_measure,
+            "measure_codes": list(Measure.objects.values_list("code", flat=True)),
+            "download_text": download_text,
             "board": board,
             "other_board": Board.objects.get(name="Cabinet"),
             "meeting": Meeting.objects.filter(board=board).order_by("date").first(),
         }
+
+
+def download_text(response) -> str:
+    """The text of a .csv or .xlsx download, for the entries that check which rows it holds."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        import io
+
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(
+            " ".join(str(v) for v in row if v is not None)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return content.decode("utf-8-sig")
 
 
 def client_for(role):
@@ -76,6 +99,8 @@ def client_for(role):
     }
     if role == "viewer":
         client.force_login(factories.user(role="Viewers"))
+    elif role == "no_role":
+        client.force_login(factories.user())
     elif role in usernames:
         client.force_login(User.objects.get(username=usernames[role]))
     return client
@@ -92,3 +117,5 @@ def test_permission_matrix(entry, role, method, objs):
         response = client.post(url, entry.post_data(objs))
         expected = entry.post[role]
     assert response.status_code == expected, f"{method} {url} as {role}"
+    if entry.check is not None and method == "GET" and expected == 200:
+        entry.check(objs, role, response)

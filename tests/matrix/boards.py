@@ -3,8 +3,8 @@
 
 from tests.matrix import NOT_ALLOWED_METHOD, READ_ALL, Entry, statuses
 
-BOARD_SCOPED = statuses(200, board_member=200)
-OTHER_PLAN = statuses(200, board_member=403)
+BOARD_SCOPED = statuses(200, no_role=403)
+OTHER_PLAN = statuses(200, board_member=403, no_role=403)
 # Only administrators issue packs; issuing redirects back to the meeting page.
 ISSUE = statuses(403, administrator=302)
 

@@ -7,6 +7,7 @@ allowed."""
 from tests.matrix import Entry, statuses
 
 OWNER_ONLY = statuses(403, officer=200, administrator=200)
+OTHER_PLAN = statuses(200, board_member=403, no_role=403)  # CSS-01 is not of the board's plan
 
 
 def first_value(o):
@@ -19,6 +20,7 @@ MATRIX = [
         "measures:detail",
         kwargs=lambda o: {"code": o["measure"].code},
         query="?publication=1&compare=last_year",
+        get=OTHER_PLAN,
         label="publication",
     ),
     Entry(

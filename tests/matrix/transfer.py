@@ -6,12 +6,13 @@ new plan, uploaded by the demo administrator) inside the test's own transaction.
 from core.models import Organisation
 from tests.factories.transfer import csv_bytes, new_plan_options, simple_rows
 from tests.matrix import Entry, statuses
+from tests.matrix.core import check_measures
 from transfer.models import PlanImport
 
 ADMIN_ONLY_GET = statuses(403, administrator=200)
 ADMIN_ONLY_NO_POST = statuses(403, administrator=405)
-BOARD_SCOPED = statuses(200)
-OTHER_PLAN = statuses(200, board_member=403)
+BOARD_SCOPED = statuses(200, no_role=403)
+OTHER_PLAN = statuses(200, board_member=403, no_role=403)
 GET_ONLY = statuses(405)
 
 
@@ -76,6 +77,7 @@ MATRIX = [
         post=GET_ONLY,
         label="other plan",
     ),
-    Entry("exports:measures_xlsx", get=BOARD_SCOPED, post=GET_ONLY),
-    Entry("exports:measures_csv", get=BOARD_SCOPED, post=GET_ONLY),
+    # Everyone signed in may download; the rows are the measures of the plans they may read.
+    Entry("exports:measures_xlsx", get=statuses(200), post=GET_ONLY, check=check_measures),
+    Entry("exports:measures_csv", get=statuses(200), post=GET_ONLY, check=check_measures),
 ]
