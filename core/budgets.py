@@ -8,7 +8,8 @@ and refuses what is over its budget with a message saying what to do instead:
   pack page and spreadsheet); 10,000 actions render in about 3 s;
 - ``EXPORT_MAX_ROWS``: rows in one .xlsx or .csv download (actions explorer, plan, measures);
   10,000 rows take about 6 s as .xlsx;
-- ``PDF_MAX_ACTIONS``: actions in one PDF board pack (WeasyPrint lays out about 16 actions a
+- ``PDF_MAX_ACTIONS``: actions in one PDF board pack, inspection evidence pack or
+  self-evaluation PDF (WeasyPrint lays out about 16 actions a
   second here, so 600 take under a minute, within ``LONG_REQUEST_TIMEOUT``);
 - ``MINE_MAX_ACTIONS``: actions on an officer's "My actions" (about 1.3 ms of CPU each, with
   their reporting periods): beyond it the page shows the first ones and says so.
