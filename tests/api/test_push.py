@@ -291,3 +291,12 @@ def test_a_key_pushing_values_is_limited_per_key_not_as_an_anonymous_visitor(
     assert first.status_code == 200  # the form again, with its error
     response = client.post(login, {"username": "c", "password": "d"}, **api_f.bearer(raw))
     assert response.status_code == 429
+
+
+@pytest.mark.parametrize("value", ["1e40", "9" * 29, 1e40, "-1e40", "NaN", "Infinity", "1e-40"])
+def test_a_value_out_of_range_is_a_row_error_never_a_500(client, writer, count_measure, value):
+    """Issue 18: numbers beyond numeric(14,4) were a 500 on the page; the API uses the same form."""
+    response = push(client, writer[1], [{"measure": "CLA-COUNT", **Q1, "value": value}])
+    assert response.status_code == 400, response.content
+    assert "value" in response.content.decode()  # the field named
+    assert not MeasureValue.objects.exists()
