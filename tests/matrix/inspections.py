@@ -5,13 +5,15 @@ inspection (the admin), linking actions from a finding's side, overriding a dead
 evidence pack are for administrators; an officer links the findings of the actions they lead
 (jane.smith leads ``objs.action``)."""
 
-from tests.matrix import NOT_ALLOWED_METHOD, READ_ALL, Entry, statuses
+from tests.matrix import NOT_ALLOWED_METHOD, Entry, statuses
 
 ADMIN_ONLY = statuses(403, administrator=200)
 ADMIN_ONLY_POST = statuses(403, administrator=302)
 LEAD_OR_ADMIN = statuses(403, officer=200, administrator=200)
 LEAD_OR_ADMIN_POST = statuses(403, officer=302, administrator=302)
-NOT_BOARD_MEMBERS = statuses(200, board_member=403)
+# A signed-in account with no role (the actor issue 18 added) reads no plan, so no inspection.
+WITH_A_ROLE = statuses(200, no_role=403)
+NOT_BOARD_MEMBERS = statuses(200, board_member=403, no_role=403)
 
 
 def visit(o):
@@ -36,15 +38,15 @@ def self_evaluation(o):
 
 
 MATRIX = [
-    Entry("inspections:list", get=READ_ALL),
-    Entry("inspections:detail", kwargs=lambda o: {"pk": visit(o).pk}, get=READ_ALL),
+    Entry("inspections:list", get=WITH_A_ROLE),
+    Entry("inspections:detail", kwargs=lambda o: {"pk": visit(o).pk}, get=WITH_A_ROLE),
     Entry(
         "inspections:detail",
         kwargs=lambda o: {"pk": visit(o).follow_ups.get().pk},
-        get=READ_ALL,
+        get=WITH_A_ROLE,
         label="follow-up visit",
     ),
-    Entry("inspections:recommendation", kwargs=finding, get=READ_ALL),
+    Entry("inspections:recommendation", kwargs=finding, get=WITH_A_ROLE),
     Entry(
         "inspections:recommendation_actions",
         kwargs=finding,
@@ -69,7 +71,7 @@ MATRIX = [
         get=ADMIN_ONLY,
         post=NOT_ALLOWED_METHOD,
     ),
-    Entry("inspections:readiness", kwargs=lambda o: {"slug": o["plan"].slug}, get=READ_ALL),
+    Entry("inspections:readiness", kwargs=lambda o: {"slug": o["plan"].slug}, get=WITH_A_ROLE),
     Entry(
         "inspections:readiness",
         kwargs=lambda o: {"slug": o["other_plan"].slug},
