@@ -27,8 +27,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2"))
 TIME_BUDGET = 10.0  # seconds for any response (a busy 2-core machine)
-SLOW_BUDGETS = {"plans:meeting_pdf": 30.0}  # WeasyPrint lays out the whole pack
-FEWER_EXAMPLES = {"plans:meeting_pdf": 1, "plans:meeting_issue": 1}
+PDF_VIEWS = ["plans:meeting_pdf", "inspections:evidence_pack", "inspections:self_evaluation_pdf"]
+SLOW_BUDGETS = dict.fromkeys(PDF_VIEWS, 30.0)  # WeasyPrint lays out the whole pack
+FEWER_EXAMPLES = {**dict.fromkeys(PDF_VIEWS, 1), "plans:meeting_issue": 1}
 
 # One entry per URL name, the first in the matrix: its kwargs give valid path values.
 ENTRIES = list({entry.name: entry for entry in reversed(all_entries())}.values())
