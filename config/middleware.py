@@ -231,12 +231,20 @@ class RequestInputMiddleware:
     def __call__(self, request):
         if not _PATH_CONTROLS.isdisjoint(request.path_info):
             raise Http404("control characters in the path")
-        if _has_nul(request.GET):
-            return bad_request(request)
         posted_form = request.method == "POST" and request.content_type in FORM_TYPES
-        if posted_form and _has_nul(request.POST):
-            return bad_request(request)
+        if _has_nul(request.GET) or (posted_form and _has_nul(request.POST)):
+            return self.refuse(request)
         return self.get_response(request)
+
+    @staticmethod
+    def refuse(request) -> HttpResponse:
+        """The 400 page; for the API, the JSON error its schema documents."""
+        if request.path_info.startswith(reverse("api:index")):
+            detail = "A parameter holds a NUL character, which no value of this API can contain."
+            response = JsonResponse({"detail": detail}, status=400)
+            response["Cache-Control"] = "no-store"
+            return response
+        return bad_request(request)
 
 
 @receiver(got_request_exception, dispatch_uid="config.middleware.flag_database_errors")

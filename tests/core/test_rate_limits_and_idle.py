@@ -167,3 +167,11 @@ def test_a_limit_that_is_not_positive_is_a_configuration_error(settings, value):
     settings.SESSION_IDLE_TIMEOUT = value
     errors = [e for e in run_checks() if e.id.startswith("core.")]
     assert [e.id for e in errors] == ["core.E001"]
+
+
+def test_an_over_long_user_name_is_a_form_error_not_a_database_error(settings):
+    """Found by the fuzzing crawl on PostgreSQL: django-axes stores at most 255 characters."""
+    settings.RATE_LIMIT_ANONYMOUS_POSTS = (100, 900)
+    response = Client().post(reverse("login"), {"username": "x" * 3000, "password": "y"})
+    assert response.status_code == 200
+    assert "Enter a user name of 150 characters or fewer" in response.content.decode()
