@@ -48,7 +48,7 @@ class SignInForm(AuthenticationForm):
         # Django sets max_length after building the field, so nothing enforced it: a 3,000
         # character name reached django-axes, whose record of the attempt holds 255 (a 500 on
         # PostgreSQL, found by the fuzzing crawl).
-        limit = self.fields["username"].max_length or 150
+        limit = getattr(self.fields["username"], "max_length", None) or 150
         self.fields["username"].validators.append(
             MaxLengthValidator(limit, f"Enter a user name of {limit} characters or fewer")
         )
