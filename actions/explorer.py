@@ -5,6 +5,7 @@ order shown, every download written to the audit log).
 The page and the downloads run a fixed number of queries however many actions there are.
 """
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +18,8 @@ from actions.filters import ActionFilter
 from actions.models import Action
 from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
+from core.budgets import over_budget_message, within
+from core.links import paginate_table
 from core.models import AuditEvent
 from core.permissions import reads_all_plans
 from core.spreadsheets import (
@@ -119,8 +122,15 @@ class ActionExplorerView(LoginRequiredMixin, View):
                 params.pop("_export", None)
                 return redirect(f"{request.path}?{params.urlencode()}")
             RequestConfig(request, paginate=False).configure(table)
+            count = filterset.qs.count()
+            if not within("EXPORT_MAX_ROWS", count):  # row budget (core.budgets)
+                messages.error(request, over_budget_message("download", count, "EXPORT_MAX_ROWS"))
+                params = request.GET.copy()
+                params.pop("_export", None)
+                return redirect(f"{request.path}?{params.urlencode()}")
             return self.export(request, filterset, table, export)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        RequestConfig(request, paginate=False).configure(table)
+        paginate_table(table, request, per_page=PER_PAGE)  # ?per_page= bounded (core.links)
         count = table.paginator.count
         table.caption = f"{count} action{'' if count == 1 else 's'}" + (
             " matching the filters" if filterset.filters_applied() else ""

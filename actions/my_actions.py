@@ -108,8 +108,10 @@ class PlanGroup:
     table: "MyActionsTable | None" = None
 
 
-def my_actions(user, params, today: date | None = None):
-    """(filterset, groups, next_due) for the signed-in officer."""
+def my_actions(user, params, today: date | None = None, limit: int | None = None):
+    """(filterset, groups, next_due) for the signed-in officer. With ``limit``, at most that
+    many actions are read (the page's row budget); ``filterset.over_limit`` then says whether
+    there were more."""
     today = today or timezone.localdate()
     person = getattr(user, "person", None) if user.is_authenticated else None
     base = Action.objects.none()
@@ -119,7 +121,12 @@ def my_actions(user, params, today: date | None = None):
         base = Action.objects.filter(pk__in=led.values("pk"))
     plans = Plan.objects.filter(pk__in=base.values("plan")).order_by("title")
     filterset = MyActionsFilter(params, queryset=base.for_listing(), plans=plans)
-    actions = list(filterset.qs.in_plan_order()) if filterset.is_valid() else []
+    actions = []
+    if filterset.is_valid():
+        ordered = filterset.qs.in_plan_order()
+        actions = list(ordered if limit is None else ordered[: limit + 1])
+    filterset.over_limit = limit is not None and len(actions) > limit
+    actions = actions[:limit] if limit is not None else actions
     plan_objs = {a.plan_id: a.plan for a in actions}
     windows = current_windows(plan_objs.values(), today)
     period_ids = [period.pk for _, period in windows.values() if period is not None]

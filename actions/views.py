@@ -7,6 +7,7 @@ from django.views.generic import DetailView
 from actions.models import Action, ActionLink, StatusUpdate, SubAction
 from actions.my_actions import my_actions, tables_for
 from actions.permissions import can_update_action
+from core.budgets import budget
 from core.permissions import require
 from core.presentation import legend_for, rating_direction
 from plans.permissions import can_view_plan
@@ -55,7 +56,9 @@ class MyActionsView(LoginRequiredMixin, View):
     """The officer's home: their actions by plan, and which need an update this period."""
 
     def get(self, request):
-        filterset, groups, next_due = my_actions(request.user, request.GET)
+        # A row budget (core.budgets): beyond it the page shows the first actions and says so.
+        limit = budget("MINE_MAX_ACTIONS")
+        filterset, groups, next_due = my_actions(request.user, request.GET, limit=limit)
         legends = {g.plan.organisation_id: legend_for(g.plan.organisation) for g in groups}
         tables_for(groups, request, legends)
         return render(
@@ -68,5 +71,6 @@ class MyActionsView(LoginRequiredMixin, View):
                 "n_due": sum(r.update_due for g in groups for r in g.rows),
                 "has_person": getattr(request.user, "person", None) is not None,
                 "legend": next(iter(legends.values()), legend_for(None)),
+                "over_limit": limit if filterset.over_limit else None,
             },
         )

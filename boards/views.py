@@ -3,11 +3,14 @@ portfolio, boards, meetings and their packs."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from actions.models import Action
 from boards import presenters
 from boards.models import Board, Meeting
 from boards.packs.context import meetings_for
@@ -28,6 +31,7 @@ from boards.selectors import boards as board_selectors
 from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
 from core import audit
+from core.budgets import budget, within
 from core.models import AuditEvent
 from core.permissions import administers, require
 from core.spreadsheets import download_response, xlsx_response
@@ -35,6 +39,32 @@ from plans.models import Plan
 from plans.permissions import can_view_plan, plans_visible_to
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _actions_of(**outer) -> Subquery:
+    """The number of actions, counted in the query that fetches the plan or meeting: the row
+    budgets (core.budgets) cost no extra query."""
+    actions = Action.objects.filter(**{k: OuterRef(v) for k, v in outer.items()})
+    return Subquery(
+        actions.order_by().values(next(iter(outer))).annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def too_large(request, *, plan=None, meeting=None, count: int, name: str):
+    """The page shown instead of one over its budget: what it holds and where to read it."""
+    explorer = reverse("explorer:actions") + (f"?plan={plan.pk}" if plan else "")
+    return render(
+        request,
+        "plans/too_large.html",
+        {
+            "plan": plan,
+            "meeting": meeting,
+            "count": count,
+            "limit": budget(name),
+            "explorer_url": explorer,
+        },
+    )
 
 
 class PortfolioView(LoginRequiredMixin, TemplateView):
@@ -65,11 +95,20 @@ class VisiblePlanMixin(LoginRequiredMixin):
 
     def get_plan(self):
         plan = get_object_or_404(
-            Plan.objects.select_related("organisation", "owner"),
+            Plan.objects.select_related("organisation", "owner").annotate(
+                action_total=_actions_of(plan="pk")
+            ),
             slug=self.kwargs["slug"],
         )
         require(can_view_plan(self.request.user, plan))
         return plan
+
+    def get(self, request, *args, **kwargs):
+        plan = self.get_plan()
+        if not within("PAGE_MAX_ACTIONS", plan.action_total):
+            return too_large(request, plan=plan, count=plan.action_total, name="PAGE_MAX_ACTIONS")
+        self.plan = plan
+        return super().get(request, *args, **kwargs)
 
 
 class PlanDetailView(LoginRequiredMixin, DetailView):
@@ -79,12 +118,22 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "plan"
 
     def get_queryset(self):
-        return Plan.objects.select_related("organisation", "owner")
+        return Plan.objects.select_related("organisation", "owner").annotate(
+            action_total=_actions_of(plan="pk")
+        )
 
     def get_object(self, queryset=None):
         plan = super().get_object(queryset)
         require(can_view_plan(self.request.user, plan))
         return plan
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not within("PAGE_MAX_ACTIONS", self.object.action_total):
+            return too_large(
+                request, plan=self.object, count=self.object.action_total, name="PAGE_MAX_ACTIONS"
+            )
+        return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +147,7 @@ class PlanDashboardView(VisiblePlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = self.get_plan()
+        plan = self.plan
         context["plan"] = plan
         dashboard = page_selectors.plan_dashboard(plan, self.request.GET)
         context.update(presenters.dashboard_page(dashboard))
@@ -111,7 +160,7 @@ class ExceptionReportView(VisiblePlanMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        plan = self.get_plan()
+        plan = self.plan
         context["plan"] = plan
         report = page_selectors.exception_report(plan)
         context.update(presenters.exception_report_page(report))
@@ -151,10 +200,18 @@ class MeetingMixin(LoginRequiredMixin):
         """The meeting, its board, whether its pack has been issued, what its pack needs to
         know about earlier meetings, and whether the user sits on its board: one query."""
         user = self.request.user
-        meeting = get_object_or_404(meetings_for(user), pk=self.kwargs["pk"])
+        meetings = meetings_for(user).annotate(pack_actions=_actions_of(plan__boards="board_id"))
+        meeting = get_object_or_404(meetings, pk=self.kwargs["pk"])
         # ``can_view_board`` with the membership read above (no query of its own).
         require(can_view_board(user, meeting.board, sits_on=bool(meeting.user_sits_on_board)))
         return meeting
+
+    def over_budget(self, meeting, name: str):
+        """The "too large" page when the pack is over a budget, else None. An issued pack is
+        kept as it was issued and is never refused."""
+        if meeting.issued_pack_id is None and not within(name, meeting.pack_actions):
+            return too_large(self.request, meeting=meeting, count=meeting.pack_actions, name=name)
+        return None
 
     def get_issued(self, meeting: Meeting):
         """The meeting's issued pack, if any (a query only when there is one)."""
@@ -169,9 +226,15 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     template_name = "plans/meeting_detail.html"
     http_method_names = ["get", "head", "options"]
 
+    def get(self, request, *args, **kwargs):
+        self.meeting = self.get_meeting()
+        return self.over_budget(self.meeting, "PAGE_MAX_ACTIONS") or super().get(
+            request, *args, **kwargs
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        meeting = self.get_meeting()
+        meeting = self.meeting
         issued = self.get_issued(meeting)
         context.update(
             {
@@ -206,9 +269,13 @@ def _filename(meeting: Meeting, ext: str) -> str:
 
 class MeetingPdfView(MeetingMixin, View):
     http_method_names = ["get", "head", "options"]
+    long_request = True  # WeasyPrint: up to LONG_REQUEST_TIMEOUT (config.middleware)
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
+        refused = self.over_budget(meeting, "PDF_MAX_ACTIONS")
+        if refused is not None:
+            return refused
         issued = self.get_issued(meeting)
         if issued is not None:
             body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
@@ -233,6 +300,9 @@ class MeetingXlsxView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
+        refused = self.over_budget(meeting, "EXPORT_MAX_ROWS")
+        if refused is not None:
+            return refused
         issued = self.get_issued(meeting)
         snapshot = issued.snapshot if issued is not None else build_pack(meeting)
         content = pack_xlsx(snapshot, issued=issued)
@@ -274,10 +344,14 @@ class MeetingIssueView(MeetingMixin, View):
     """Issue (freeze) a meeting's pack: administrators only."""
 
     http_method_names = ["post", "options"]
+    long_request = True
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         require(administers(request.user, meeting.board.organisation_id))
+        refused = self.over_budget(meeting, "PAGE_MAX_ACTIONS")
+        if refused is not None:
+            return refused
         try:
             pack_issue(meeting=meeting, issued_by=request.user, request=request)
         except PackAlreadyIssued:

@@ -4,18 +4,25 @@ Django's own views with GOV.UK templates (``templates/registration/``) and messa
 say whether an account or an e-mail address exists.
 """
 
+import logging
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.core.validators import MaxLengthValidator
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.policy import check_local_password_allowed, sign_in_options
-from config.middleware import seconds_remaining, touch_session
+from config.middleware import duration, seconds_remaining, too_many_requests, touch_session
+from core import ratelimit
+from core.audit import client_ip
+
+logger = logging.getLogger("config.security")
 
 
 class SignInForm(AuthenticationForm):
@@ -38,6 +45,13 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].label = "User name"
         self.fields["username"].widget.attrs.pop("autofocus", None)
         self.fields["username"].error_messages["required"] = "Enter your user name"
+        # Django sets max_length after building the field, so nothing enforced it: a 3,000
+        # character name reached django-axes, whose record of the attempt holds 255 (a 500 on
+        # PostgreSQL, found by the fuzzing crawl).
+        limit = getattr(self.fields["username"], "max_length", None) or 150
+        self.fields["username"].validators.append(
+            MaxLengthValidator(limit, f"Enter a user name of {limit} characters or fewer")
+        )
         self.fields["password"].error_messages["required"] = "Enter your password"
 
     def confirm_login_allowed(self, user):
@@ -51,7 +65,7 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["idle_minutes"] = settings.SESSION_IDLE_TIMEOUT // 60
+        context["idle_text"] = duration(settings.SESSION_IDLE_TIMEOUT)
         context["sso_options"] = sign_in_options()
         return context
 
@@ -68,14 +82,31 @@ class GovukPasswordResetForm(PasswordResetForm):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Always goes on to the "check your email" page, whether or not the address is known."""
+    """Always goes on to the "check your email" page, whether or not the address is known, and
+    whether or not the address has had its share of e-mails (``RATE_LIMIT_RESET_PER_ADDRESS``:
+    beyond it nothing is sent). Requests from one client beyond ``RATE_LIMIT_RESET_PER_CLIENT``
+    get the 429 page, the same for any address."""
 
     form_class = GovukPasswordResetForm
 
     def get_extra_email_context(self):
         return {"service_name": settings.SERVICE_NAME, "council_name": settings.COUNCIL_NAME}
 
+    def post(self, request, *args, **kwargs):
+        limit, window = settings.RATE_LIMIT_RESET_PER_CLIENT
+        if not ratelimit.hit(
+            "password-reset-client", client_ip(request), limit=limit, window=window
+        ):
+            logger.warning("Password reset requests from one client over their limit")
+            return too_many_requests(ratelimit.retry_after(window))
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
+        limit, window = settings.RATE_LIMIT_RESET_PER_ADDRESS
+        address = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.hit("password-reset-address", address, limit=limit, window=window):
+            logger.warning("Password reset e-mails to one address over their limit: none sent")
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = self.get_extra_email_context()
         return super().form_valid(form)
 
@@ -109,8 +140,9 @@ def session_keepalive(request):
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = settings.LOGIN_REDIRECT_URL
-    return redirect(target)
+        target = resolve_url(settings.LOGIN_REDIRECT_URL)
+    # Never redirect(): it would take a value without "/" ("0") for a URL name and fail.
+    return HttpResponseRedirect(target)
 
 
 def csrf_failure(request, reason=""):

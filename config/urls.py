@@ -10,6 +10,10 @@ MOVED_ADMIN_MODELS = {
     "transfer": ["planimport"],
 }
 
+# A bad request (a form with too many fields, say) gets the GOV.UK page, rendered without the
+# database.
+handler400 = "config.middleware.bad_request"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("theme.css", core_views.theme_css, name="theme_css"),

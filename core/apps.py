@@ -42,8 +42,13 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations, people and the audit log"
 
     def ready(self) -> None:
-        from core import audit  # noqa: F401 - connects the sign-in audit receivers
+        from core import audit, checks  # noqa: F401 - sign-in audit receivers, system checks
 
         post_migrate.connect(
             grant_administrator_permissions, dispatch_uid="core_administrator_permissions"
         )
+        from core import database
+
+        if database.uses_postgresql():
+            # Every wait for PostgreSQL has a time limit (core/database.py).
+            database.install()

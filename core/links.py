@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Page
+from django.core.paginator import EmptyPage, Page
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -41,3 +41,34 @@ def page_links(request: HttpRequest, page: Page, param: str = "page") -> dict[st
             for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
         ],
     }
+
+
+MAX_PER_PAGE = 100  # the most rows any list shows at once, whatever ?per_page= asks for
+
+
+def page_size(value: object, default: int, maximum: int = MAX_PER_PAGE) -> int:
+    """A page size from a query parameter, bounded: a number above ``maximum`` gives
+    ``maximum``; zero, a negative number or anything that is not a whole number gives
+    ``default``. Never an error, never an unbounded page."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return default
+    if number < 1:
+        return default
+    return min(number, maximum)
+
+
+def paginate_table(table: Any, request: HttpRequest, *, per_page: int, param: str = "page") -> None:
+    """Page a django-tables2 table from the request, as ``RequestConfig(paginate=...)`` does but
+    with the page size bounded by ``page_size`` (``?per_page=``, clamped to ``MAX_PER_PAGE``) and
+    any page number answered: not a number gives the first page, out of range the last."""
+    size = page_size(request.GET.get("per_page"), per_page)
+    try:
+        number = int(str(request.GET.get(param, "1")).strip())
+    except ValueError:
+        number = 1
+    try:
+        table.paginate(per_page=size, page=number)
+    except EmptyPage:
+        table.paginate(per_page=size, page=table.paginator.num_pages if number > 1 else 1)

@@ -105,3 +105,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.get_kind_display()} {self.username}"
+
+
+class RateLimit(models.Model):
+    """A count of requests in the current window for one limited thing (password reset e-mails
+    to one address, unauthenticated posts from one client...), kept in the database so that
+    every server process counts together (``core.ratelimit``). ``key`` is a keyed hash: no
+    address is stored."""
+
+    key = models.CharField(max_length=64, unique=True)
+    window_start = models.BigIntegerField(help_text="Seconds since the epoch.")
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}: {self.count} since {self.window_start}"

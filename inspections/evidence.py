@@ -220,8 +220,12 @@ def _issued_packs(inspection: Inspection, plan_ids, moment: datetime) -> list[Is
 def _pdf(html: str) -> bytes:
     from weasyprint import CSS, HTML
 
+    from core.network import offline_url_fetcher
+
     css = CSS(string=render_to_string("inspections/evidence_pdf.css"))
-    return HTML(string=html).write_pdf(stylesheets=[css], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML(string=html, url_fetcher=offline_url_fetcher()).write_pdf(
+        stylesheets=[css], pdf_variant="pdf/ua-1", pdf_tags=True
+    )
 
 
 def _xlsx(context: dict) -> bytes:

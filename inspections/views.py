@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from actions.models import Action
 from boards.asat import end_of_day
 from core import audit
+from core.budgets import budget, within
 from core.formatting import day_text
 from core.models import AuditEvent
 from core.permissions import administers, is_administrator, require
@@ -32,6 +33,7 @@ from inspections.models import (
     Deadline,
     Inspection,
     Recommendation,
+    RecommendationAction,
     SelfEvaluation,
     VisitFinding,
 )
@@ -338,12 +340,21 @@ class DeadlineOverrideView(LoginRequiredMixin, View):
         return redirect(deadline.inspection.get_absolute_url())
 
 
+def _too_many_for_pdf(what: str, count: int) -> str:
+    return (
+        f"This {what} would cover {count:,} actions, more than the "
+        f"{budget('PDF_MAX_ACTIONS'):,} that can be laid out as a PDF at once. Read the actions "
+        "in the actions explorer, or ask the service's support team for it."
+    )
+
+
 class EvidencePackView(VisibleInspectionMixin, View):
     """Choose a date, then download the inspection's evidence pack as at that date (a zip):
     administrators. Every download is recorded in the audit log."""
 
     template_name = "inspections/evidence_pack.html"
     http_method_names = READ_ONLY
+    long_request = True  # a PDF per finding (WeasyPrint): up to LONG_REQUEST_TIMEOUT
 
     def get(self, request, pk):
         inspection = self.get_inspection(pk)
@@ -352,6 +363,10 @@ class EvidencePackView(VisibleInspectionMixin, View):
             form = AsAtForm(initial={"as_at": timezone.localdate().strftime("%d/%m/%Y")})
             return render(request, self.template_name, {"inspection": inspection, "form": form})
         form = AsAtForm(request.GET)
+        linked = RecommendationAction.objects.filter(recommendation__inspection=inspection)
+        count = linked.count()
+        if form.is_valid() and not within("PDF_MAX_ACTIONS", count):  # row budget (core.budgets)
+            form.add_error(None, _too_many_for_pdf("evidence pack", count))
         if not form.is_valid():
             return render(request, self.template_name, {"inspection": inspection, "form": form})
         pack = evidence.build_evidence_pack(
@@ -452,9 +467,14 @@ class SelfEvaluationExportView(LoginRequiredMixin, View):
     """The self-evaluation as a PDF (recorded in the audit log)."""
 
     http_method_names = READ_ONLY
+    long_request = True  # WeasyPrint: up to LONG_REQUEST_TIMEOUT
 
     def get(self, request, pk):
         sef = self_evaluation_for(request, pk)
+        count = len(sef.actions.all())  # prefetched
+        if not within("PDF_MAX_ACTIONS", count):  # row budget (core.budgets)
+            messages.error(request, _too_many_for_pdf("self-evaluation", count))
+            return redirect("inspections:self_evaluation", pk=sef.pk)
         content = evidence.self_evaluation_pdf(sef)
         audit.record(
             AuditEvent.Kind.EXPORT,

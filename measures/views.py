@@ -1,8 +1,9 @@
 """Outcome measures: the list, the measure page, and entering or correcting values.
 
 A user reads the measures of the plans they may read and of their organisations
-(``measures.permissions.measures_visible_to``); officers who own a measure (and administrators of
-its organisation) add and correct its values (``measures.permissions.can_enter_measure_values``)."""
+(``measures.permissions.measures_visible_to``; a signed-in user with no role reads none); officers
+who own a measure (and administrators of its organisation) add and correct its values
+(``measures.permissions.can_enter_measure_values``)."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -20,7 +21,7 @@ from measures.permissions import can_enter_measure_values, can_view_measure, mea
 from measures.services import measure_value_correct, measure_value_record
 from measures.status import PREVIOUS_PERIOD, RECENT_VALUES, SAME_PERIOD_LAST_YEAR, measure_statuses
 from plans.models import Plan
-from plans.permissions import plans_visible_to
+from plans.permissions import plan_ids_visible_to, plans_visible_to
 
 
 def _publication(request) -> bool:
@@ -42,7 +43,7 @@ PER_PAGE = 20  # measures per page of the list (statuses and sparklines for thes
 class MeasureListView(LoginRequiredMixin, TemplateView):
     """The measures, a page at a time (``?page=``; a page number that is not a number shows the
     first page, one beyond the last shows the last page, as the actions explorer does). The
-    Excel and CSV downloads are separate views and always hold every measure."""
+    Excel and CSV downloads are separate views and hold every measure the user may read."""
 
     template_name = "measures/measure_list.html"
 
@@ -117,6 +118,10 @@ class MeasureDetailView(LoginRequiredMixin, DetailView):
         if context["can_enter"]:
             context["value_form"] = MeasureValueForm(measure=self.object)
         context["compare"] = compare
+        visible = plan_ids_visible_to(self.request.user)
+        context["measure_plans"] = [
+            p for p in self.object.plans.all() if visible is None or p.pk in visible
+        ]
         context["offers_publication"] = self.object.for_publication
         context.update(_publication_links(self.request))
         return context

@@ -11,7 +11,7 @@ class PlanImportAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_filter = ["kind", "status"]
     list_select_related = ["uploaded_by", "plan"]
     search_fields = ["filename"]
-    exclude = ["content"]
+    exclude = ["content", "table"]
     readonly_fields = [
         "kind",
         "status",

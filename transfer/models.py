@@ -29,6 +29,12 @@ class PlanImport(models.Model):
     content = models.BinaryField()
     options = models.JSONField(default=dict, blank=True, help_text="Header mapping and choices.")
     result = models.JSONField(default=dict, blank=True, help_text="Preview or commit summary.")
+    table = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The rows read from the file at upload (with the file's SHA-256), so that "
+        "previewing again and committing do not read the file again.",
+    )
     plan = models.ForeignKey(
         Plan, on_delete=models.SET_NULL, null=True, blank=True, related_name="imports"
     )

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views import View
 
+from core.budgets import over_budget_message, within
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
 from measures.permissions import measures_visible_to
@@ -66,7 +68,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
         imports = (
             imports_visible_to(request.user)
             .select_related("uploaded_by", "plan")
-            .defer("content", "result", "options")
+            .defer("content", "result", "options", "table")
             .order_by("-uploaded_at")[:25]
         )
         return render(request, "imports/index.html", {"imports": imports})
@@ -74,6 +76,7 @@ class ImportIndexView(AdministratorRequiredMixin, View):
 
 class UploadView(AdministratorRequiredMixin, View):
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # reading a file: up to LONG_REQUEST_TIMEOUT (config.middleware)
     form_class = PlanUploadForm
     kind = PlanImport.Kind.PLAN
     template_name = "imports/upload_plan.html"
@@ -136,6 +139,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
     """The preview; a POST records the mapping of unrecognised columns and previews again."""
 
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True
 
     def get_object(self, pk) -> PlanImport:
         return get_object_or_404(
@@ -215,6 +219,7 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
 class ImportCommitView(AdministratorRequiredMixin, View):
     http_method_names = ["post", "options"]
+    long_request = True  # 5,000 actions are written in about 25 s of CPU
 
     def post(self, request, pk):
         plan_import = get_object_or_404(
@@ -250,8 +255,16 @@ class PlanExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request, slug):
-        plan = get_object_or_404(Plan.objects.select_related("organisation"), slug=slug)
+        plan = get_object_or_404(
+            Plan.objects.select_related("organisation").annotate(action_total=Count("actions")),
+            slug=slug,
+        )
         require(can_view_plan(request.user, plan))
+        if not within("EXPORT_MAX_ROWS", plan.action_total):  # row budget (core.budgets)
+            messages.error(
+                request, over_budget_message("plan", plan.action_total, "EXPORT_MAX_ROWS")
+            )
+            return redirect(plan.get_absolute_url())
         if self.fmt == "xlsx":
             content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
             content_type = XLSX_CONTENT_TYPE
@@ -274,7 +287,14 @@ class MeasuresExportView(LoginRequiredMixin, View):
     fmt = "xlsx"
 
     def get(self, request):
-        measures = list(measures_visible_to(request.user).order_by("code"))
+        # Only the measures the user may read (measures.permissions).
+        measures = list(
+            measures_visible_to(request.user).annotate(rows=Count("values")).order_by("code")
+        )
+        rows = sum(m.rows for m in measures)
+        if not within("EXPORT_MAX_ROWS", rows):  # row budget (core.budgets)
+            messages.error(request, over_budget_message("download", rows, "EXPORT_MAX_ROWS"))
+            return redirect("measures:list")
         if self.fmt == "xlsx":
             content, content_type = measures_xlsx_bytes(measures), XLSX_CONTENT_TYPE
         else:
@@ -283,7 +303,7 @@ class MeasuresExportView(LoginRequiredMixin, View):
             user=request.user,
             request=request,
             summary=f"Exported outcome measures as .{self.fmt}",
-            detail={"measures": "all", "format": self.fmt},
+            detail={"measures": len(measures), "format": self.fmt},
         )
         return download_response(
             content, filename=f"measures.{self.fmt}", content_type=content_type

@@ -15,9 +15,13 @@ def pack_pdf(
     ``html.render_pack_html`` or the issued pack."""
     from weasyprint import CSS, HTML
 
+    from core.network import offline_url_fetcher
+
     document = render_to_string(
         "plans/pack_pdf.html",
         {"meeting": meeting, "body": body_html, "as_at_text": as_at_text, "issued": issued},
     )
     css = CSS(string=render_to_string("plans/pack_pdf.css", {"meeting": meeting}))
-    return HTML(string=document).write_pdf(stylesheets=[css], pdf_variant="pdf/ua-1", pdf_tags=True)
+    return HTML(string=document, url_fetcher=offline_url_fetcher()).write_pdf(
+        stylesheets=[css], pdf_variant="pdf/ua-1", pdf_tags=True
+    )

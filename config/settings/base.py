@@ -95,6 +95,33 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# Time limits (issue 18; docs/security.md, "Time limits"). A request is answered within
+# REQUEST_TIMEOUT seconds or gets the 503 page: every wait for PostgreSQL is bounded by that
+# deadline on the client side (core/database.py), and gunicorn's --timeout
+# (config/gunicorn.conf.py, LONG_REQUEST_TIMEOUT + 10) kills a sync worker that still overruns.
+# The server cancels a statement after DATABASE_STATEMENT_TIMEOUT and ends a session left idle
+# inside a transaction.
+REQUEST_TIMEOUT = env.float("REQUEST_TIMEOUT", default=25)
+# The few views marked long_request (an import's upload, preview and commit; a PDF board pack;
+# issuing a pack) may take this long instead.
+LONG_REQUEST_TIMEOUT = env.float("LONG_REQUEST_TIMEOUT", default=120)
+DATABASE_CONNECT_TIMEOUT = env.float("DATABASE_CONNECT_TIMEOUT", default=5)
+DATABASE_STATEMENT_TIMEOUT = env.float("DATABASE_STATEMENT_TIMEOUT", default=20)
+DATABASE_WAIT_GRACE = 10  # outside requests: statement timeout + this, then give up
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", max(1, round(DATABASE_CONNECT_TIMEOUT)))
+    _server_limits = (
+        f"-c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT * 1000)} "
+        f"-c idle_in_transaction_session_timeout={round(max(60, REQUEST_TIMEOUT * 2) * 1000)}"
+    )
+    _options["options"] = f"{_options.get('options', '')} {_server_limits}".strip()
+    # A peer that vanished without closing (a dead host) is noticed within about a minute.
+    _options.setdefault("keepalives", 1)
+    _options.setdefault("keepalives_idle", 30)
+    _options.setdefault("keepalives_interval", 10)
+    _options.setdefault("keepalives_count", 3)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,11 +199,37 @@ SPECTACULAR_SETTINGS = {
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Every line carries request_id and user_id (config/logging.py); one line per request from
+# config.requests with method, path, status and duration_ms. LOG_FORMAT=json for collectors.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_fields": {"()": "config.logging.RequestFieldsFilter"},
+        "database_outage": {"()": "config.logging.DatabaseOutageFilter"},
+    },
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s "
+            "user_id=%(user_id)s %(message)s"
+        },
+        "json": {"()": "config.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain"),
+            "filters": ["request_fields"],
+        }
+    },
+    "loggers": {
+        # Django's "Internal Server Error" for a database that cannot be reached: replaced by
+        # config.middleware's one warning per request.
+        "django.request": {"filters": ["database_outage"]},
+        # WeasyPrint logs every step and page of a PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -202,14 +255,23 @@ _insert_after(
     "csp.middleware.CSPMiddleware",
 )
 _insert_after(
-    "whitenoise.middleware.WhiteNoiseMiddleware", "config.middleware.DatabaseUnavailableMiddleware"
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
+    "config.middleware.RequestInputMiddleware",
 )
 _insert_after(
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
     "config.middleware.PermissionDeniedAuditMiddleware",
+    "config.middleware.AnonymousPostRateLimitMiddleware",
+)
+# A session that cannot be saved because of the database gives the 503 page, not a 400.
+MIDDLEWARE[MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")] = (
+    "config.middleware.SessionMiddleware"
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # django-axes: last
+# Outermost: request id, the deadline of database waits, one log line per request.
+MIDDLEWARE.insert(0, "config.middleware.RequestContextMiddleware")
 
 # Headers. Django sends nosniff, Referrer-Policy, X-Frame-Options and COOP itself; HSTS is in
 # production.py (it needs HTTPS). No inline script or style anywhere: GOV.UK Frontend starts
@@ -294,3 +356,14 @@ SSO_HTTP_TIMEOUT = env.int("SSO_HTTP_TIMEOUT", default=10)  # seconds, calls to 
 SSO_METADATA_CACHE_SECONDS = env.int("SSO_METADATA_CACHE_SECONDS", default=3600)
 SSO_TENANT_CLAIM = "tid"  # Entra ID's tenant id
 SSO_ROLES_CLAIM = "roles"  # Entra ID's app roles
+
+# Rate limits (requests, seconds), counted in the database by core.ratelimit: POSTs from anyone
+# not signed in, per client address; password reset requests per client address, and e-mails
+# per address asked for (beyond that the page is the same but nothing is sent).
+RATE_LIMIT_ANONYMOUS_POSTS = (env.int("RATE_LIMIT_ANONYMOUS_POSTS", default=30), 15 * 60)
+RATE_LIMIT_RESET_PER_CLIENT = (env.int("RATE_LIMIT_RESET_PER_CLIENT", default=10), 60 * 60)
+RATE_LIMIT_RESET_PER_ADDRESS = (env.int("RATE_LIMIT_RESET_PER_ADDRESS", default=3), 60 * 60)
+
+# Sending e-mail (SMTP in production) gives up after this many seconds instead of holding the
+# request (REQUEST_TIMEOUT) while a mail server does not answer.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)

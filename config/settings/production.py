@@ -30,6 +30,7 @@ X_FRAME_OPTIONS = "DENY"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or EMAIL_TIMEOUT  # never without a limit
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plans@localhost")
 
 # Security (docs/security.md). The __Host- prefix makes browsers accept these cookies only over

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiKey, ApiKeyUse, IdempotentRequest
@@ -270,3 +271,32 @@ def test_a_pushed_value_shows_on_the_measure_page_and_in_the_next_pack(
     assert count_measure.code in revised
     assert "454" in revised and "460" in revised
     assert "Late recording found" in revised and "API key: Data warehouse" in revised
+
+
+def test_a_key_pushing_values_is_limited_per_key_not_as_an_anonymous_visitor(
+    client, writer, count_measure, settings
+):
+    """The API's writes come with a key, not a session: the limit on unauthenticated POSTs
+    (config.middleware) leaves them to the key's own limit; a key sent to a page outside the API
+    does not escape it."""
+    settings.RATE_LIMIT_ANONYMOUS_POSTS = (1, 900)
+    key, raw = writer
+    for n in range(3):
+        start = date(2024, 4, 1) + timedelta(days=n)
+        values = [{"measure": "CLA-COUNT", "period_start": str(start), "period_end": str(start)}]
+        values[0]["value"] = n
+        assert push(client, raw, values, key=f"r{n}").status_code == 200
+    login = reverse("login")
+    first = client.post(login, {"username": "a", "password": "b"}, **api_f.bearer(raw))
+    assert first.status_code == 200  # the form again, with its error
+    response = client.post(login, {"username": "c", "password": "d"}, **api_f.bearer(raw))
+    assert response.status_code == 429
+
+
+@pytest.mark.parametrize("value", ["1e40", "9" * 29, 1e40, "-1e40", "NaN", "Infinity", "1e-40"])
+def test_a_value_out_of_range_is_a_row_error_never_a_500(client, writer, count_measure, value):
+    """Issue 18: numbers beyond numeric(14,4) were a 500 on the page; the API uses the same form."""
+    response = push(client, writer[1], [{"measure": "CLA-COUNT", **Q1, "value": value}])
+    assert response.status_code == 400, response.content
+    assert "value" in response.content.decode()  # the field named
+    assert not MeasureValue.objects.exists()

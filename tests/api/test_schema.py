@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import negative_data_rejection
+from schemathesis.checks import negative_data_rejection, positive_data_acceptance
 
 from tests.factories import api as api_f
 
@@ -75,8 +75,10 @@ def api_key_header(db):
 
 
 # DRF reads an unreadable page size as the default one, as documented, rather than refusing it;
-# every other check runs (no 5xx, documented status, content type, headers and body).
-LENIENT = [negative_data_rejection]
+# and a NUL character in any parameter is refused with the documented JSON 400 before the API
+# sees it (config.middleware, issue 18), which the schema's string types cannot express. Every
+# other check runs (no 5xx, documented status, content type, headers and body).
+LENIENT = [negative_data_rejection, positive_data_acceptance]
 
 
 @schema.parametrize()

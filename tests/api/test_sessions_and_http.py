@@ -197,3 +197,47 @@ def test_a_session_list_takes_a_fixed_number_of_queries(client, django_assert_ma
     for table in TABLES:
         # session, user, roles, the page
         _queries(client, django_assert_max_num_queries, f"/api/v1/{table.name}/", {}, 5)
+
+
+def test_a_hostile_page_size_is_clamped_never_an_error(client):
+    """Issue 18: the API's page size is bounded like the pages' (``api.pagination``): not a
+    positive whole number gives the default page size, more than the most gives the most."""
+    from urllib.parse import urlencode
+
+    from actions.models import Action
+    from api.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+
+    council = api_f.council("Alpha", plans=1, actions=0, measures=0)
+    plan = council.plans[0]
+    priority = plan.priorities.first()
+    Action.objects.bulk_create(
+        Action(plan=plan, priority=priority, description=f"Action {n}", number=f"9.{n}")
+        for n in range(MAX_PAGE_SIZE + 5)
+    )
+    _, raw = api_f.api_key(organisations=[council.organisation])
+    cases = {
+        **dict.fromkeys(["-1", "0", "abc", "1e40", "1.5", " ", "日本"], DEFAULT_PAGE_SIZE),
+        **dict.fromkeys(["9" * 30, str(MAX_PAGE_SIZE + 1), str(2**63)], MAX_PAGE_SIZE),
+        "3": 3,
+    }
+    for value, expected in cases.items():
+        query = urlencode({"page_size": value})
+        response = client.get(f"/api/v1/actions/?{query}", **api_f.bearer(raw))
+        assert response.status_code == 200, value
+        assert len(response.json()["results"]) == expected, value
+    # a control character in any parameter is refused with a 400 (config.middleware)
+    refused = client.get("/api/v1/actions/?page_size=%00", **api_f.bearer(raw))
+    assert refused.status_code == 400 and "NUL" in refused.json()["detail"]  # JSON, as documented
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["cursor=%00", "cursor=-1", "cursor=" + "9" * 300, "plan=-1", "plan=1e40", "plan=%00",
+     "updated_since=31/02/2024", "period_from=99999999-01-01", "format=%00"],
+)  # fmt: skip
+def test_hostile_api_parameters_are_refused_clearly_never_a_500(client, query):
+    council = api_f.council("Alpha", plans=1, actions=1, measures=0)
+    _, raw = api_f.api_key(organisations=[council.organisation])
+    for table in ("actions", "measure-values"):
+        response = client.get(f"/api/v1/{table}/?{query}", **api_f.bearer(raw))
+        assert response.status_code in (200, 400, 404), (table, query, response.status_code)

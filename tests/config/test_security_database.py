@@ -29,6 +29,7 @@ from django.urls import reverse
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
+GUNICORN = Path(sys.executable).parent / "gunicorn"  # the virtualenv's, wherever it is
 
 
 @pytest.fixture
@@ -95,11 +96,16 @@ def free_port() -> int:
 
 
 class TcpProxy:
-    """Forwards a loopback port to the database; close() is an outage, open() the recovery."""
+    """Forwards a loopback port to the database; close() is an outage, open() the recovery.
+
+    ``silent = True`` is a network partition: connections already open stop carrying anything
+    either way, and new ones are accepted but never answered (nothing is closed, so nothing
+    tells the client the database is gone)."""
 
     def __init__(self, upstream: tuple[str, int]):
         self.upstream = upstream
         self.port = free_port()
+        self.silent = False
         self._listener: socket.socket | None = None
         self._sockets: set[socket.socket] = set()
         self._lock = threading.Lock()
@@ -134,6 +140,11 @@ class TcpProxy:
                 continue
             except OSError:
                 return
+            if self.silent:  # accepted, never answered
+                with self._lock:
+                    self._sockets.add(client)
+                threading.Thread(target=self._swallow, args=(client,), daemon=True).start()
+                continue
             try:
                 upstream = socket.create_connection(self.upstream, timeout=5)
             except OSError:
@@ -149,13 +160,20 @@ class TcpProxy:
     def _pump(self, src, dst):
         try:
             while data := src.recv(65536):
-                dst.sendall(data)
+                if not self.silent:
+                    dst.sendall(data)
         except OSError:
             pass
         finally:
             for s in (src, dst):
                 with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
+
+    @staticmethod
+    def _swallow(client):
+        with contextlib.suppress(OSError):
+            while client.recv(65536):
+                pass
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -263,7 +281,7 @@ def test_after_an_outage_the_next_request_succeeds(throwaway_postgres, tmp_path)
     port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(GUNICORN),
             "config.wsgi",
             "--bind",
             f"127.0.0.1:{port}",

@@ -206,3 +206,39 @@ def test_proposed_revised_timescales_and_their_reasons_are_in_the_pack(world):
     actions = sheet_text(pack.content, "recommendation-1/recommendation-1.xlsx", "Actions")
     assert "proposed Jul 23 (Waiting for the new structure)" in actions
     assert services  # the services module builds links used above
+
+
+def test_a_pack_over_its_pdf_budget_is_refused_with_a_form_error_before_any_pdf(
+    client, world, settings
+):
+    """Issue 18: a row budget on every render; the PDFs are the expensive part."""
+    from unittest import mock
+
+    client.force_login(world["admin"])
+    url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
+    settings.PDF_MAX_ACTIONS = 0  # the fixture links one action
+    with mock.patch("inspections.evidence._pdf", side_effect=AssertionError("built")):
+        response = client.get(url, {"as_at": "31/03/2023"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "govuk-error-summary" in html
+    assert "would cover 1 actions, more than the 0" in html
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+    settings.PDF_MAX_ACTIONS = 1
+    assert client.get(url, {"as_at": "31/03/2023"})["Content-Type"] == "application/zip"
+
+
+def test_a_self_evaluation_over_its_pdf_budget_is_refused_with_a_message(client, world, settings):
+    from unittest import mock
+
+    from inspections.models import SelfEvaluation
+
+    sef = SelfEvaluation.objects.create(organisation=world["plan"].organisation, year="2024/25")
+    sef.actions.add(world["a"], world["b"])
+    client.force_login(world["admin"])
+    settings.PDF_MAX_ACTIONS = 1
+    url = reverse("inspections:self_evaluation_pdf", args=[sef.pk])
+    with mock.patch("inspections.evidence._pdf", side_effect=AssertionError("built")):
+        response = client.get(url, follow=True)
+    assert "would cover 2 actions, more than the 1" in response.content.decode()
+    settings.PDF_MAX_ACTIONS = 2
+    assert client.get(url).content.startswith(b"%PDF")

@@ -126,7 +126,12 @@ def run(command, *, kind: str, path: str, options: dict, commit: bool, username:
     try:
         if user is not None:
             upload = plan_import_upload(
-                user=user, kind=kind, filename=file.name, content=content, options=options
+                user=user,
+                kind=kind,
+                filename=file.name,
+                content=content,
+                options=options,
+                table=getattr(importer, "table", None),  # read once (a measure import)
             )
             upload = plan_import_commit(plan_import=upload, user=user)
             written, plan = upload.result.get("committed", {}), upload.plan

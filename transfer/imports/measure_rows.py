@@ -38,6 +38,8 @@ from transfer.imports.reading import Table, cell_text
 from transfer.imports.statistics import NotAFigure, read_figure, read_statistics
 
 PLACES = Decimal("0.0001")
+PLACES_DIGITS = 4
+MAX_WHOLE_DIGITS = 10  # numeric(14, 4): ten digits before the point, four after
 COMPARATOR_FIELDS = {
     "england": Comparator.Kind.ENGLAND,
     "region": Comparator.Kind.REGION,
@@ -69,9 +71,15 @@ def to_decimal(value, what: str) -> Decimal | None:
             raise CellError(f'The {what} "{squash(str(value))[:30]}" is not a number.') from exc
     if not number.is_finite():
         raise CellError(f"The {what} must be a number.")
+    # Checked before rounding: rounding 1e40 to 4 places needs 45 digits, more than the decimal
+    # context's 28, and raised InvalidOperation (a 500). Values are numeric(14, 4) columns.
+    if number and number.adjusted() >= MAX_WHOLE_DIGITS:
+        raise CellError(f"The {what} is too large (the largest is 9,999,999,999.9999).")
+    if number and number.adjusted() < -PLACES_DIGITS - 1:
+        return Decimal(0).quantize(PLACES)
     number = number.quantize(PLACES, rounding=ROUND_HALF_UP)
-    if abs(number) >= Decimal(10) ** 10:
-        raise CellError(f"The {what} is too large.")
+    if abs(number) >= Decimal(10) ** MAX_WHOLE_DIGITS:
+        raise CellError(f"The {what} is too large (the largest is 9,999,999,999.9999).")
     return number
 
 

@@ -10,8 +10,17 @@ Checks, in order (each failure is an ``ImportFileError`` whose text is shown to 
   and the sum of its members' uncompressed sizes (``IMPORT_MAX_UNCOMPRESSED_BYTES``, 50 MB), so
   a zip bomb is refused in milliseconds; then a scan of its XML parts for ``<!DOCTYPE`` and
   ``<!ENTITY`` (XXE and "billion laughs"); defusedxml stays as the second line of defence;
-- the rows, counted here (``IMPORT_MAX_ROWS``, 5,000 non-blank rows) because openpyxl's read-only
-  mode trusts the sheet's own ``<dimension>``, which a crafted file can fake;
+- also before openpyxl opens it, the work its XML would cost, counted on the bytes: the shared
+  strings' parts (``IMPORT_MAX_SHARED_STRING_TAGS``; a 0.1 MB file whose sharedStrings.xml
+  expands to millions of entries cost 33 s of CPU), and per sheet the cells
+  (``IMPORT_MAX_CELLS``) and rows (the row cap below);
+- the rows, counted here (``IMPORT_MAX_ROWS``, 5,000 non-blank rows, and four times that
+  counting blank ones) because openpyxl's read-only mode trusts the sheet's own
+  ``<dimension>``, which a crafted file can fake;
+- while reading, a budget: ``IMPORT_MAX_CPU_SECONDS`` of CPU, and never past the request's
+  deadline less ``IMPORT_DEADLINE_MARGIN`` (checked as openpyxl pulls compressed bytes, and on
+  every row); one cell of at most 32,767 characters (Excel's own limit) and
+  ``IMPORT_MAX_TEXT_CHARACTERS`` of text in all (the expanded size kept in memory);
 - for .csv: UTF-8 with or without a BOM, UTF-16 with a BOM, else Windows-1252; the delimiter is
   chosen among "," ";" and tab only.
 
@@ -22,13 +31,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import hashlib
 import io
 import logging
 import re
+import time as clock
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import PurePath
 
 from django.conf import settings
@@ -54,15 +65,97 @@ class ImportFileError(Exception):
     """The file cannot be imported at all; the message says why, in plain words."""
 
 
+LIMITS = {
+    "IMPORT_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
+    "IMPORT_MAX_ROWS": 5_000,
+    "IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,
+    "IMPORT_MAX_ZIP_MEMBERS": 1_000,
+    "IMPORT_MAX_COLUMNS": 60,
+    # Measured (docs/security.md, "Limits"): a 5,000-row, 15-column plan has 45,000 shared
+    # strings (180,000 tags) and 75,000 cells and reads in about 2 s of CPU.
+    "IMPORT_MAX_SHARED_STRING_TAGS": 1_000_000,
+    "IMPORT_MAX_CELLS": 300_000,  # 5,000 rows x 60 columns
+    "IMPORT_MAX_TEXT_CHARACTERS": 20_000_000,
+    "IMPORT_MAX_CPU_SECONDS": 8,
+    "IMPORT_DEADLINE_MARGIN": 5,
+}
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+
+
 def limit(name: str) -> int:
-    defaults = {
-        "IMPORT_MAX_UPLOAD_BYTES": 5 * 1024 * 1024,
-        "IMPORT_MAX_ROWS": 5_000,
-        "IMPORT_MAX_UNCOMPRESSED_BYTES": 50 * 1024 * 1024,
-        "IMPORT_MAX_ZIP_MEMBERS": 1_000,
-        "IMPORT_MAX_COLUMNS": 60,
-    }
-    return int(getattr(settings, name, defaults[name]))
+    """A count or size limit (a whole number)."""
+    return int(getattr(settings, name, LIMITS[name]))
+
+
+def seconds(name: str) -> float:
+    """A time limit in seconds (a fraction allowed)."""
+    return float(getattr(settings, name, LIMITS[name]))
+
+
+class _OverBudget(Exception):
+    """Reading the file has used up its budget."""
+
+
+class Budget:
+    """The work one file may cost: CPU time of this thread, and the request's deadline."""
+
+    def __init__(self):
+        from core.database import current_deadline
+
+        self.cpu_start = clock.thread_time()
+        self.cpu_limit = seconds("IMPORT_MAX_CPU_SECONDS")
+        deadline = current_deadline()
+        self.wall_end = None if deadline is None else deadline - seconds("IMPORT_DEADLINE_MARGIN")
+        self.text = 0
+        self.max_text = limit("IMPORT_MAX_TEXT_CHARACTERS")
+        self.exceeded = False
+
+    def check(self) -> None:
+        cpu_spent = clock.thread_time() - self.cpu_start > self.cpu_limit
+        if cpu_spent or (self.wall_end is not None and clock.monotonic() > self.wall_end):
+            self.exceeded = True  # noticed even if openpyxl wraps the exception in its own
+            raise _OverBudget
+
+    def add_text(self, cells) -> None:
+        for cell in cells:
+            if isinstance(cell, str):
+                if len(cell) > MAX_CELL_CHARACTERS:
+                    raise ImportFileError(
+                        f"A cell holds {len(cell):,} characters, more than the "
+                        f"{MAX_CELL_CHARACTERS:,} characters Excel allows in one cell, so the "
+                        "file was refused."
+                    )
+                self.text += len(cell)
+        if self.text > self.max_text:
+            raise ImportFileError(
+                f"The file holds more text than an import can take ({self.max_text:,} "
+                "characters). Split it into smaller files."
+            )
+
+    def refusal(self) -> ImportFileError:
+        return ImportFileError(
+            f"The file took too long to read (more than {self.cpu_limit:g} seconds of work), so "
+            "it was refused. Delete unused rows, columns and sheets, or split it into smaller "
+            "files, and upload it again."
+        )
+
+
+class _BudgetedBytes(io.BytesIO):
+    """The uploaded bytes, checking the budget whenever openpyxl (through zipfile) reads more:
+    every few kilobytes of compressed data, so even a part that expands a thousandfold is
+    stopped within a second or so of the budget running out."""
+
+    def __init__(self, content: bytes, budget: Budget):
+        super().__init__(content)
+        self.budget = budget
+
+    def read(self, size=-1):
+        self.budget.check()
+        return super().read(size)
+
+    def readinto(self, buffer):
+        self.budget.check()
+        return super().readinto(buffer)
 
 
 def megabytes(n: int) -> str:
@@ -95,6 +188,72 @@ class Table:
             return f"Word document, {self.sheet}"
         names = {",": "commas", ";": "semicolons", "\t": "tabs"}
         return f"{self.encoding} text separated by {names.get(self.delimiter, self.delimiter)}"
+
+
+# -- the table kept with an upload ---------------------------------------------------------
+TABLE_FORMAT = 1
+
+
+def content_digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _cell_to_json(value):
+    """A cell as JSON: strings, numbers, booleans and None as they are; dates and times tagged
+    (JSON has none), so that the table read back is the table that was read."""
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"seconds": value.total_seconds()}
+    return str(value)  # anything else openpyxl may give, as the importers would read it
+
+
+def _cell_from_json(value):
+    if not isinstance(value, dict):
+        return value
+    if "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    if "time" in value:
+        return time.fromisoformat(value["time"])
+    return timedelta(seconds=value["seconds"])
+
+
+def table_to_json(table: Table, *, content: bytes) -> dict:
+    """The table as JSON (no pickle), with the digest of the file it was read from."""
+    return {
+        "format": TABLE_FORMAT,
+        "sha256": content_digest(content),
+        "filename": table.filename,
+        "kind": table.kind,
+        "sheet": table.sheet,
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "rows": [[number, [_cell_to_json(c) for c in cells]] for number, cells in table.rows],
+    }
+
+
+def table_from_json(data: dict, *, content: bytes) -> Table | None:
+    """The table kept at upload, or None when there is none for exactly this file."""
+    if not data or data.get("format") != TABLE_FORMAT:
+        return None
+    if data.get("sha256") != content_digest(content):
+        return None
+    return Table(
+        filename=data["filename"],
+        kind=data["kind"],
+        sheet=data.get("sheet", ""),
+        encoding=data.get("encoding", ""),
+        delimiter=data.get("delimiter", ""),
+        rows=[(number, [_cell_from_json(c) for c in cells]) for number, cells in data["rows"]],
+    )
 
 
 def clean_value(value):
@@ -210,6 +369,34 @@ XML_ENTITIES = (
 )
 
 
+def _count_work(name: str, counts: dict[bytes, int]) -> None:
+    """What parsing a part would cost, counted on its bytes: refuse before openpyxl starts."""
+    lowered = name.lower()
+    if lowered == "xl/sharedstrings.xml":
+        tags = counts[b"<"]
+        if tags > limit("IMPORT_MAX_SHARED_STRING_TAGS"):
+            raise ImportFileError(
+                f"The workbook's list of text holds {tags:,} pieces of text and formatting, far "
+                "more than a plan needs, so it was refused without being opened. Copy the data "
+                "into a new workbook, or save it as CSV, and upload that."
+            )
+    elif lowered.startswith("xl/worksheets/") and lowered.endswith(".xml"):
+        if counts[b"<row"] > _row_cap():
+            raise _too_many_rows(limit("IMPORT_MAX_ROWS"))
+        cells = counts[b"<c "] + counts[b"<c>"] + counts[b"<c/>"]
+        if cells > limit("IMPORT_MAX_CELLS"):
+            raise ImportFileError(
+                f"A sheet of the workbook has {cells:,} cells, more than the "
+                f"{limit('IMPORT_MAX_CELLS'):,} an import can read, so it was refused without "
+                "being opened. Delete unused rows and columns, or split it into smaller files."
+            )
+
+
+def _row_cap() -> int:
+    """Rows read at most, blank ones included, so that a sheet of them stops."""
+    return limit("IMPORT_MAX_ROWS") * 4 + 1_000
+
+
 WORD_DAMAGED = (
     "The file could not be read as a Word document: it may be damaged, or another kind of file "
     "renamed .docx. Open it in Word, save it as a Word Document (.docx) and upload it again."
@@ -226,8 +413,9 @@ WORD_XML_ENTITIES = (
 
 
 def _check_zip(content: bytes, *, word: bool = False) -> None:
-    """Member count, uncompressed size and XML entity checks, before any XML is parsed; the same
-    for workbooks and Word documents (``word``), whose messages name what the file is."""
+    """Member count, uncompressed size, XML entity checks and the work of parsing, before any XML
+    is parsed; the same for workbooks and Word documents (``word``), whose messages name what the
+    file is."""
     what = "document" if word else "workbook"
     damaged = WORD_DAMAGED if word else DAMAGED
     entities = WORD_XML_ENTITIES if word else XML_ENTITIES
@@ -260,15 +448,37 @@ def _check_zip(content: bytes, *, word: bool = False) -> None:
         try:
             # zipfile stops at the declared size and checks the CRC, so a member that lies about
             # its size cannot expand beyond the total checked above.
-            data = archive.read(info)
+            counts = _scan_part(archive, info, entities)
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError) as exc:
             if isinstance(exc, RuntimeError) and "encrypted" in str(exc).lower():
                 raise ImportFileError(WORD_ENCRYPTED if word else ENCRYPTED) from exc
             raise ImportFileError(damaged) from exc
         except zlib.error as exc:
             raise ImportFileError(damaged) from exc
-        if any(marker in data for marker in _ENTITY_MARKERS):
-            raise ImportFileError(entities)
+        _count_work(info.filename, counts)
+
+
+_COUNTED = (b"<", b"<row", b"<c ", b"<c>", b"<c/>")
+_OVERLAP = max(len(m) for m in (*_ENTITY_MARKERS, *_COUNTED)) - 1
+_CHUNK = 1024 * 1024
+
+
+def _scan_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, entities: str = XML_ENTITIES
+) -> dict[bytes, int]:
+    """Scan one part a megabyte at a time (so a 45 MB part never sits in memory whole): refuse
+    XML entity declarations, and count what parsing it would cost."""
+    counts = dict.fromkeys(_COUNTED, 0)
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(_CHUNK):
+            window = tail + chunk
+            if any(marker in window for marker in _ENTITY_MARKERS):
+                raise ImportFileError(entities)
+            for pattern in _COUNTED:  # matches inside the tail were counted last time
+                counts[pattern] += window.count(pattern) - tail.count(pattern)
+            tail = window[-_OVERLAP:]
+    return counts
 
 
 def _is_defused_error(exc: BaseException) -> bool:
@@ -313,23 +523,32 @@ def _read_xlsx(filename: str, content: bytes) -> Source:
     import openpyxl  # imported here: only after the checks above
 
     source = Source(filename=filename, kind="xlsx")
+    budget = Budget()
     try:
+        budget.check()
         merges = _merges(content)
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(
+            _BudgetedBytes(content, budget), read_only=True, data_only=True
+        )
         try:
             if not workbook.worksheets:
                 raise ImportFileError("The workbook has no sheets.")
             theme = theme_colours(workbook.loaded_theme)
             counted = 0
             for index, sheet in enumerate(workbook.worksheets):
-                grid = _read_sheet(sheet, index, theme, merges, counted)
+                grid = _read_sheet(sheet, index, theme, merges, counted, budget)
                 counted += len(grid.rows)
                 source.grids.append(grid)
         finally:
             workbook.close()
     except ImportFileError:
         raise
+    except _OverBudget as exc:
+        logger.info("Workbook %r refused: over its reading budget", filename)
+        raise budget.refusal() from exc
     except Exception as exc:  # openpyxl raises many kinds; each becomes one clear message
+        if budget.exceeded:
+            raise budget.refusal() from exc
         if _is_defused_error(exc):
             raise ImportFileError(XML_ENTITIES) from exc
         logger.info("Unreadable workbook %r: %r", filename, exc)
@@ -337,10 +556,12 @@ def _read_xlsx(filename: str, content: bytes) -> Source:
     return source
 
 
-def _read_sheet(sheet, index: int, theme: list[str], merges: dict, counted: int) -> Grid:
+def _read_sheet(
+    sheet, index: int, theme: list[str], merges: dict, counted: int, budget: Budget
+) -> Grid:
     """One sheet's non-blank rows as cells, with fills, number formats, bold and merges."""
     max_rows = limit("IMPORT_MAX_ROWS")
-    hard_cap = max_rows * 4 + 1_000  # blank rows count towards this, so a sheet of them stops
+    hard_cap = _row_cap()  # blank rows count towards this, so a sheet of them stops
     max_cols = limit("IMPORT_MAX_COLUMNS")
     sheet.reset_dimensions()  # never trust the file's <dimension>
     grid = Grid(name=sheet.title, kind="sheet", index=index)
@@ -353,6 +574,7 @@ def _read_sheet(sheet, index: int, theme: list[str], merges: dict, counted: int)
             (r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)
         )
     for number, row in enumerate(sheet.iter_rows(max_col=max_cols), start=1):
+        budget.check()
         if number > hard_cap:
             raise _too_many_rows(max_rows)
         cells = [
@@ -362,6 +584,7 @@ def _read_sheet(sheet, index: int, theme: list[str], merges: dict, counted: int)
             continue
         while cells and cells[-1] is None:
             cells.pop()
+        budget.add_text(c.value for c in cells if c is not None)
         grid.rows.append((number, cells))
         if counted + len(grid.rows) > max_rows:
             raise _too_many_rows(max_rows)
@@ -469,9 +692,11 @@ def _read_csv(filename: str, content: bytes) -> Source:
             "This file is an Excel workbook (password-protected, or an old .xls) with a .csv "
             "name. Save the sheet as CSV UTF-8 in Excel and upload that."
         )
+    budget = Budget()
     text, encoding = _decode(content)
     delimiter = _choose_delimiter(text)
     max_rows = limit("IMPORT_MAX_ROWS")
+    hard_cap = _row_cap()
     max_cols = limit("IMPORT_MAX_COLUMNS")
     source = Source(filename=filename, kind="csv", encoding=encoding, delimiter=delimiter)
     grid = Grid(name=PurePath(filename or "file.csv").stem or "CSV", kind="csv")
@@ -479,6 +704,10 @@ def _read_csv(filename: str, content: bytes) -> Source:
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         for number, row in enumerate(reader, start=1):
+            if number > hard_cap:  # blank lines count, so a file of them stops early
+                raise _too_many_rows(max_rows)
+            if number % 100 == 0:
+                budget.check()
             cells = [
                 Cell(value=v, row=number, column=i) if (v := clean_value(c)) else None
                 for i, c in enumerate(row[:max_cols], start=1)
@@ -486,9 +715,12 @@ def _read_csv(filename: str, content: bytes) -> Source:
             while cells and cells[-1] is None:
                 cells.pop()
             if cells:
+                budget.add_text(c.value for c in cells if c is not None)
                 grid.rows.append((number, cells))
                 if len(grid.rows) > max_rows:
                     raise _too_many_rows(max_rows)
+    except _OverBudget as exc:
+        raise budget.refusal() from exc
     except csv.Error as exc:
         raise ImportFileError(
             f"The CSV file could not be read near record {reader.line_num:,}: {exc}. Check for "

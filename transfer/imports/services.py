@@ -17,7 +17,13 @@ from plans.models import Plan
 from transfer.imports.measure_rows import MeasureValuesImporter
 from transfer.imports.plan_changes import ImportBlocked, PlanImporter
 from transfer.imports.plan_rows import Issue
-from transfer.imports.reading import ImportFileError, read_source, read_table
+from transfer.imports.reading import (
+    ImportFileError,
+    read_source,
+    read_table,
+    table_from_json,
+    table_to_json,
+)
 from transfer.models import PlanImport
 
 logger = logging.getLogger(__name__)
@@ -32,27 +38,46 @@ class AlreadyImported(Exception):
     """The upload has been committed already (a second click on the button, say)."""
 
 
-def importer_for(*, kind: str, filename: str, content: bytes, options: dict):
-    """A prepared importer for a file; ``ImportFileError`` when the file cannot be read."""
+def importer_for(*, kind: str, filename: str, content: bytes, options: dict, table=None):
+    """A prepared importer for a file; ``ImportFileError`` when the file cannot be read. For a
+    measure import, a ``table`` already read from the file is used instead of reading it again;
+    a plan import reads the whole file (every sheet, with fills and merges) each time."""
     if kind == PlanImport.Kind.PLAN:
         importer = PlanImporter(
             source=read_source(filename=filename, content=content), options=options
         )
         importer.prepare()
         return importer
-    table = read_table(filename=filename, content=content)
+    if table is None:
+        table = read_table(filename=filename, content=content)
     importer = IMPORTERS[kind](table=table, options=options)
     importer.prepare()
     return importer
 
 
+def table_of(plan_import: PlanImport):
+    """The rows of an upload: as read at upload when kept for exactly this file (the file is
+    read, within its budget, once), else read from the file again."""
+    content = bytes(plan_import.content)
+    kept = table_from_json(plan_import.table, content=content)
+    if kept is not None:
+        return kept
+    return read_table(filename=plan_import.filename, content=content)
+
+
 def plan_import_upload(
-    *, user, kind: str, filename: str, content: bytes, options: dict
+    *, user, kind: str, filename: str, content: bytes, options: dict, table=None
 ) -> PlanImport:
-    """Read an uploaded file and keep it with its preview. Raises ``ImportFileError`` (nothing is
-    kept) when the file cannot be read at all; problems in its rows are in the preview."""
+    """Read an uploaded file (unless its ``table`` has been read already) and keep it with its
+    preview and, for a measure import, the rows read from it. Raises ``ImportFileError`` (nothing
+    is kept) when the file cannot be read at all; problems in its rows are in the preview."""
     options = {**options, "sha256": hashlib.sha256(content).hexdigest()}
-    importer = importer_for(kind=kind, filename=filename, content=content, options=options)
+    if kind != PlanImport.Kind.PLAN and table is None:
+        table = read_table(filename=filename, content=content)
+    importer = importer_for(
+        kind=kind, filename=filename, content=content, options=options, table=table
+    )
+    kept = {} if kind == PlanImport.Kind.PLAN else table_to_json(table, content=content)
     return PlanImport.objects.create(
         kind=kind,
         uploaded_by=user,
@@ -60,6 +85,7 @@ def plan_import_upload(
         content=content,
         options=options,
         result=importer.result,
+        table=kept,
         plan_id=options.get("plan") if options.get("mode") == "update" else None,
     )
 
@@ -73,6 +99,7 @@ def plan_import_remap(*, plan_import: PlanImport, mapping: dict[str, str]) -> Pl
         filename=plan_import.filename,
         content=bytes(plan_import.content),
         options=options,
+        table=table_of(plan_import),
     )
     plan_import.options = options
     plan_import.result = importer.result
@@ -131,16 +158,16 @@ def _commit(plan_import: PlanImport, user) -> None:
             ).update(status=PlanImport.Status.COMMITTED, committed_at=timezone.now())
             if not claimed:
                 raise AlreadyImported
-            content = bytes(plan_import.content)
             if plan_import.kind == PlanImport.Kind.PLAN:
                 importer = PlanImporter(
-                    source=read_source(filename=plan_import.filename, content=content),
+                    source=read_source(
+                        filename=plan_import.filename, content=bytes(plan_import.content)
+                    ),
                     options=plan_import.options,
                 )
             else:
                 importer = IMPORTERS[plan_import.kind](
-                    table=read_table(filename=plan_import.filename, content=content),
-                    options=plan_import.options,
+                    table=table_of(plan_import), options=plan_import.options
                 )
             outcome = importer.commit(user=user)
             plan = outcome if isinstance(outcome, Plan) else None
