@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
-from core.models import AuditEvent, Organisation, Person
+from core.models import AuditEvent, Job, Organisation, Person, WorkerHeartbeat
 
 admin.site.site_header = "Improvement Plan Tracker administration"
 admin.site.site_title = "Improvement Plan Tracker"
@@ -43,4 +43,31 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Every user's background jobs (core.tasks), read-only: they are a record of what ran."""
+
+    list_display = ["__str__", "requester", "status", "progress", "attempts", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["requester"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["worker_id", "hostname", "started_at", "last_seen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -287,3 +287,21 @@ SSO_HTTP_TIMEOUT = env.int("SSO_HTTP_TIMEOUT", default=10)  # seconds, calls to 
 SSO_METADATA_CACHE_SECONDS = env.int("SSO_METADATA_CACHE_SECONDS", default=3600)
 SSO_TENANT_CLAIM = "tid"  # Entra ID's tenant id
 SSO_ROLES_CLAIM = "roles"  # Entra ID's app roles
+
+# =============================================================================================
+# Background tasks and health checks (issue 16; docs/adr/0018-background-tasks.md). A separate
+# block: other settings blocks add to the lists above independently.
+# =============================================================================================
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# The database backend in production: the worker command (`manage.py run_worker`) runs the
+# queue. local.py and test.py run tasks in-process (the immediate backend) unless TASK_BACKEND
+# says otherwise.
+TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=4)  # first run and three retries
+TASK_RETRY_BASE_SECONDS = env.int("TASK_RETRY_BASE_SECONDS", default=30)  # 30 s, 60 s, 120 s
+# A worker records a heartbeat this often; /readyz fails when none is newer than the limit.
+TASK_WORKER_HEARTBEAT_SECONDS = env.int("TASK_WORKER_HEARTBEAT_SECONDS", default=10)
+TASK_WORKER_STALE_SECONDS = env.int("TASK_WORKER_STALE_SECONDS", default=60)
+# /healthz and /readyz are answered first, before host checks, HTTPS redirects, sessions,
+# sign-in and rate limits (a load balancer probes by address, over plain HTTP).
+MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")
