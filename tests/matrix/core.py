@@ -39,4 +39,13 @@ MATRIX = [
         label="other board",
     ),
     Entry("plans:meeting", kwargs=lambda o: {"pk": o["meeting"].pk}, get=BOARD_SCOPED),
+    # Downloads and jobs (issue 16): everyone signed in sees their own; only administrators
+    # start reminders; a job that is not one's own (here: none) is 404.
+    Entry("jobs", get=READ_ALL),
+    Entry(
+        "jobs_start_reminders",
+        get=statuses(405),
+        post=statuses(403, administrator=302),
+    ),
+    Entry("job_download", kwargs=lambda o: {"pk": 999999}, get=statuses(404)),
 ]
