@@ -70,6 +70,7 @@ def test_query_count_is_fixed(client, django_assert_max_num_queries, count):
     me = factories.user()
     Job.objects.bulk_create([Job(requester=me, kind=Job.Kind.REMINDERS) for _ in range(count)])
     client.force_login(me)
+    # session, user, jobs, and the session's activity stamp (savepoint, update, release)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("jobs"))
     assert response.content.decode().count("govuk-table__row") == count + 1
