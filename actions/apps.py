@@ -8,6 +8,7 @@ class ActionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
+        from actions import tasks  # noqa: F401  the reminders job's runner (core.tasks)
         from actions.legend import on_definition_changed, remember_organisation
         from actions.models import RagDefinition
 

@@ -2,14 +2,16 @@
 is overdue, and after the deadline a note to each plan's owner of who is outstanding.
 
 Re-runnable: a ``ReminderSent`` row per recipient, kind and period means running it twice in a
-period sends nothing more. E-mail goes only after the transaction that records it commits."""
+period sends nothing more (and a run racing another fails on the rows' unique constraint, and
+its retry finds them sent). Each e-mail is queued (core.tasks.send_email) only after the
+transaction that records it commits. Run as a job through the task queue by
+``actions.tasks`` and the ``send_update_reminders`` command."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -20,6 +22,7 @@ from actions.periods import period_for_update
 from actions.querysets import overdue_q
 from core.models import AuditEvent, Person
 from core.rag import Rating
+from core.tasks import queue_email
 from plans.models import Plan
 from plans.permissions import people_who_may_read
 
@@ -185,7 +188,7 @@ def send_reminders(*, today: date | None = None, dry_run: bool = False, out=None
                         period=period,
                         action_count=len(message.actions),
                     )
-                transaction.on_commit(lambda m=message: _send(m))
+                queue_email(message.subject, message.body, [message.person.email])
             if messages:
                 AuditEvent.objects.create(
                     kind=AuditEvent.Kind.REMINDERS_SENT,
@@ -202,12 +205,3 @@ def send_reminders(*, today: date | None = None, dry_run: bool = False, out=None
             if dry_run:
                 out.write(message.body + "\n")
     return messages
-
-
-def _send(message: Message) -> None:
-    send_mail(
-        message.subject,
-        message.body,
-        getattr(settings, "DEFAULT_FROM_EMAIL", None),
-        [message.person.email],
-    )

@@ -18,6 +18,9 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("theme.css", core_views.theme_css, name="theme_css"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("jobs/", core_views.jobs, name="jobs"),
+    path("jobs/reminders/", core_views.start_reminders, name="jobs_start_reminders"),
+    path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
     path("", include("config.urls_auth")),  # sign-in, sign-out, password reset, keep-alive
     path("", include("accounts.urls")),  # single sign-on
     path("plans/", include("boards.urls")),  # the "plans" namespace: plan pages, boards, meetings

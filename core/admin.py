@@ -4,7 +4,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from core.admin_scope import OrganisationScopedAdmin
-from core.models import AuditEvent, Organisation, Person
+from core.models import AuditEvent, Job, Organisation, Person, WorkerHeartbeat
 from core.permissions import administered_organisation_ids, users_of_organisations_q
 
 admin.site.site_header = "Improvement Plan Tracker administration"
@@ -79,4 +79,31 @@ class AuditEventAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Every user's background jobs (core.tasks), read-only: they are a record of what ran."""
+
+    list_display = ["__str__", "requester", "status", "progress", "attempts", "created_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["requester"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["worker_id", "hostname", "started_at", "last_seen"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

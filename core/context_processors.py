@@ -44,6 +44,7 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
         items.append(("Inspections", reverse("inspections:list")))
     if is_administrator(user):
         items.append(("Imports", reverse("imports:index")))
+    items.append(("Downloads and jobs", reverse("jobs")))
     path = request.path
     best = max((url for _, url in items if path.startswith(url)), key=len, default=None)
     return [{"label": label, "url": url, "active": url == best} for label, url in items]

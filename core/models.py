@@ -87,6 +87,8 @@ class AuditEvent(models.Model):
         PERIOD_REOPENED = "period_reopened", "Reporting period reopened"
         PACK_ISSUED = "pack_issued", "Board pack issued"
         REMINDERS_SENT = "reminders_sent", "Reminders sent"
+        JOB_STARTED = "job_started", "Background job started"
+        JOB_FINISHED = "job_finished", "Background job finished"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
@@ -122,3 +124,64 @@ class RateLimit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:8]}: {self.count} since {self.window_start}"
+
+
+class Job(models.Model):
+    """A piece of work run off the request path (core.jobs), as its requester sees it on the
+    "Downloads and jobs" page. django-tasks' own result rows exist only with the database
+    backend, name no requester and hold no progress or file: this row does, whichever backend
+    runs the work; ``task_id`` links it to the latest attempt's task result."""
+
+    class Kind(models.TextChoices):
+        REMINDERS = "reminders", "Update reminders"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        RETRYING = "retrying", "Waiting to retry"
+        SUCCEEDED = "succeeded", "Finished"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        help_text="Empty for scheduled jobs (the reminders command run by cron).",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
+    outcome = models.CharField(max_length=500, blank=True)
+    file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    parameters = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requester", "-created_at"], name="core_job_requester_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per running worker process (``manage.py run_worker``), touched every
+    TASK_WORKER_HEARTBEAT_SECONDS; /readyz needs one newer than TASK_WORKER_STALE_SECONDS."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    hostname = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} on {self.hostname} (last seen {self.last_seen:%H:%M:%S})"

@@ -1,15 +1,20 @@
 """Pages that belong to no plan: the start page, the council's theme colour, the accessibility
-statement."""
+statement, and the user's downloads and background jobs."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from core.permissions import is_administrator, is_officer
+from core.models import Job
+from core.permissions import is_administrator, is_officer, reads_all_plans
+from core.tasks import start_job
 
 
 @login_required
@@ -42,3 +47,61 @@ def theme_css(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+# Downloads and jobs (issue 16) ----------------------------------------------------------------
+JOBS_SHOWN = 100
+
+
+@login_required
+@require_GET
+def jobs(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own background jobs, newest first: status, progress, outcome and the
+    file a job made. One query for the jobs, whatever their number (tests pin the page at 6 with
+    the session and the user)."""
+    own = list(
+        Job.objects.filter(requester_id=request.user.pk).order_by("-created_at", "-pk")[:JOBS_SHOWN]
+    )
+    return render(
+        request,
+        "core/jobs.html",
+        {
+            "jobs": own,
+            "shown": JOBS_SHOWN,
+            "running": any(not job.finished for job in own),
+            "may_send_reminders": reads_all_plans(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start_reminders(request: HttpRequest) -> HttpResponse:
+    """The installation's superusers: send the update reminders due today now rather than waiting
+    for the scheduled run. Reminders go to every organisation's officers, so an organisation's
+    own administrator may not start them (ADR 0012). Idempotent: reminders already sent for the
+    period are not sent again."""
+    if not reads_all_plans(request.user):
+        raise PermissionDenied("Only the installation's administrators can send reminders now.")
+    job = start_job(
+        Job.Kind.REMINDERS, requester=request.user, today=timezone.localdate().isoformat()
+    )
+    messages.success(request, f"Job {job.pk} started: {job.get_kind_display()}.")
+    return redirect("jobs")
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The file one of the user's own jobs made (404 for anyone else's, or none)."""
+    job = get_object_or_404(
+        Job.objects.filter(requester_id=request.user.pk, status=Job.Status.SUCCEEDED).exclude(
+            file=""
+        ),
+        pk=pk,
+    )
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is no longer available.") from missing
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])

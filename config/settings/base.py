@@ -367,3 +367,21 @@ RATE_LIMIT_RESET_PER_ADDRESS = (env.int("RATE_LIMIT_RESET_PER_ADDRESS", default=
 # Sending e-mail (SMTP in production) gives up after this many seconds instead of holding the
 # request (REQUEST_TIMEOUT) while a mail server does not answer.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+
+# =============================================================================================
+# Background tasks and health checks (issue 16; docs/adr/0018-background-tasks.md). A separate
+# block: other settings blocks add to the lists above independently.
+# =============================================================================================
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+# The database backend in production: the worker command (`manage.py run_worker`) runs the
+# queue. local.py and test.py run tasks in-process (the immediate backend) unless TASK_BACKEND
+# says otherwise.
+TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=4)  # first run and three retries
+TASK_RETRY_BASE_SECONDS = env.int("TASK_RETRY_BASE_SECONDS", default=30)  # 30 s, 60 s, 120 s
+# A worker records a heartbeat this often; /readyz fails when none is newer than the limit.
+TASK_WORKER_HEARTBEAT_SECONDS = env.int("TASK_WORKER_HEARTBEAT_SECONDS", default=10)
+TASK_WORKER_STALE_SECONDS = env.int("TASK_WORKER_STALE_SECONDS", default=60)
+# /healthz and /readyz are answered first, before host checks, HTTPS redirects, sessions,
+# sign-in and rate limits (a load balancer probes by address, over plain HTTP).
+MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")

@@ -9,3 +9,10 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 # The scale generator and the benchmark (development tools, never in production).
 INSTALLED_APPS += ["devtools"]  # noqa: F405
+
+# Background tasks run in-process on one machine (issue 16): `make run` needs no worker.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASK_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")
+    }
+}  # noqa: F405

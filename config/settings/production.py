@@ -37,3 +37,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="improvement-plans@localh
 # HTTPS, from this exact host, for the whole site: a subdomain cannot plant or overwrite them.
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Outgoing e-mail goes through the task queue (core.tasks.send_email, issue 16). The transport is
+# EMAIL_URL: SMTP by default, e.g. smtp+tls://user:password@smtp.office365.com:587 for
+# Microsoft 365. EMAIL_BACKEND may name another Django e-mail backend instead (GOV.UK Notify has
+# one; see docs/adr/0018-background-tasks.md).
+if env("EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env("EMAIL_BACKEND")

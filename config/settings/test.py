@@ -30,3 +30,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The scale generator and the benchmark (development tools, never in production).
 INSTALLED_APPS += ["devtools"]  # noqa: F405
+
+# Background tasks run in-process, unless a test starts a real worker (issue 16): that worker
+# process is given TASK_BACKEND, EMAIL_BACKEND and EMAIL_FILE_PATH in its environment.
+TASKS = {
+    "default": {
+        "BACKEND": env("TASK_BACKEND", default="django_tasks.backends.immediate.ImmediateBackend")  # noqa: F405
+    }
+}
+EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F405
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)  # noqa: F405
+TASK_RETRY_BASE_SECONDS = 0

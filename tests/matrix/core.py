@@ -84,4 +84,13 @@ MATRIX = [
         get=COUNCIL_B_ONLY,
         label="council B",
     ),
+    # Downloads and jobs (issue 16): everyone signed in sees their own; only superusers start
+    # reminders (they go to every organisation); a job that is not one's own (here: none) is 404.
+    Entry("jobs", get=READ_ALL),
+    Entry(
+        "jobs_start_reminders",
+        get=statuses(405),
+        post=statuses(403, superuser=302),
+    ),
+    Entry("job_download", kwargs=lambda o: {"pk": 999999}, get=statuses(404)),
 ]
