@@ -140,7 +140,14 @@ class SeedLoader:
                 area=item["area"],
                 year=item["year"],
                 age_band=item["age_band"],
-                defaults={"count": item["count"], "source": item.get("source", "")},
+                defaults={
+                    "count": item["count"],
+                    "source": item.get("source", ""),
+                    "organisation": self.org(item["organisation"])
+                    if item.get("organisation")
+                    else None,
+                    "illustrative": item.get("illustrative", False),
+                },
             )
         plan = self.plan(self.data["plan"])
         self.rag_definitions(plan.organisation)

@@ -71,5 +71,7 @@ class ComparatorAdmin(SimpleHistoryAdmin):
 
 @admin.register(PopulationEstimate)
 class PopulationEstimateAdmin(admin.ModelAdmin):
-    list_display = ["area", "year", "age_band", "count", "source"]
-    search_fields = ["area", "source"]
+    list_display = ["area", "organisation", "year", "age_band", "count", "source", "illustrative"]
+    list_filter = ["organisation", "year", "illustrative"]
+    list_select_related = ["organisation"]
+    search_fields = ["area", "source", "organisation__name"]

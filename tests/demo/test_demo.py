@@ -219,3 +219,19 @@ def test_demo_history_is_dated_when_it_was_given(demo_data):
 
 def test_demo_officers_own_some_measures(demo_data):
     assert Measure.objects.filter(owner__user__username="jane.smith").count() == 2
+
+
+def test_each_population_estimate_belongs_to_its_councils_area(demo_data):
+    """Rates use only the estimates of their measure's own area: Middlesbrough's figure is
+    Middlesbrough Council's, and a Stockton measure has a (marked illustrative) estimate of
+    its own."""
+    from measures.models import PopulationEstimate
+    from measures.services import population_estimates_for
+
+    middlesbrough = PopulationEstimate.objects.get(area="Middlesbrough")
+    assert middlesbrough.organisation.name == "Middlesbrough Council"
+    assert not middlesbrough.illustrative
+    stockton_measure = Measure.objects.get(code="CSS-01")
+    offered = list(population_estimates_for(stockton_measure))
+    assert [e.area for e in offered] == ["Stockton-on-Tees"]
+    assert offered[0].illustrative
