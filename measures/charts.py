@@ -138,10 +138,12 @@ def _svg(
     width: float,
     height: float,
     desc: str | None = None,
+    css_class: str | None = None,
 ) -> SafeString:
     pid = _safe_id(id_prefix)
     attrs: dict[str, Any] = {
         "xmlns": SVG_NS,
+        "class": css_class,
         "viewBox": f"0 0 {_n(width)} {_n(height)}",
         "width": "100%",
         "height": height,
@@ -259,6 +261,7 @@ def rag_bar(
         width=width,
         height=height,
         desc=rag_bar_summary(segments),
+        css_class="app-rag-bar",
     )
 
 

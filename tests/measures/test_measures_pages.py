@@ -668,9 +668,7 @@ def test_a_stockton_rate_offers_only_stocktons_population_and_no_dashes(client, 
     assert "---------" not in html
     assert "the estimate for the year the period starts in" in html
     assert "The rate per 10,000, as published" in html and "A count of children" in html
-    assert (
-        'data-aria-controls="figure-rate"' in html and 'data-aria-controls="figure-count"' in html
-    )
+    assert 'data-app-reveals="figure-rate"' in html and 'data-app-reveals="figure-count"' in html
 
 
 def test_a_rate_is_entered_as_published(client, stockton_rate):

@@ -55,8 +55,8 @@ def test_the_upload_form_reveals_only_the_fields_of_the_chosen_kind_of_import(ad
     html = admin_client.get(reverse("imports:plan_upload")).content.decode()
     new = html.index('id="conditional-new"')
     update = html.index('id="conditional-update"')
-    assert 'data-aria-controls="conditional-new"' in html
-    assert 'data-aria-controls="conditional-update"' in html
+    assert 'data-app-reveals="conditional-new"' in html
+    assert 'data-app-reveals="conditional-update"' in html
     assert new < html.index('name="title"') < update < html.index('name="plan"')
     opening = html[html.rindex("<div", 0, update) : update]
     assert "govuk-radios__conditional--hidden" in opening
