@@ -175,9 +175,15 @@ def add_recent_history(plan: Plan, today: date) -> None:
     for action in plan.actions.select_related("lead__user").order_by("pk"):
         rng = random.Random(f"{plan.slug}:{action.number}:recent")  # noqa: S311 - demo only
         ratings = recent_trajectory(rng, action.rating or "not_started", len(periods))
+        # The demo officers' own actions (they sign in) keep their rating, and their updates
+        # for the open period are still due: the officer's monthly journey starts there.
+        officer = bool(action.lead and action.lead.user_id)
+        if officer:
+            steady = None if action.rating == "complete" else action.rating or None
+            ratings = [steady] * len(periods)
         for period, rating in zip(periods, ratings, strict=True):
             is_open = period.end >= today
-            if rating is None or (is_open and rng.random() < 0.35):
+            if rating is None or (is_open and (officer or rng.random() < 0.35)):
                 continue
             day = min(period.closes_on, today) - timedelta(days=rng.randint(0, 6))
             moment = timezone.make_aware(datetime.combine(max(day, period.start), time(10)))

@@ -166,7 +166,8 @@ class Portfolio:
 
 
 def portfolio(user, today: date | None = None, page=None) -> Portfolio:
-    """Every plan the user may read, those with actions first, then active ones first, a page of ``PLANS_PER_PAGE`` at a time
+    """Every plan the user may read, those with actions first, then active ones first, a page
+    of ``PLANS_PER_PAGE`` at a time
     (``page``: the page number asked for; not a number gives the first page, beyond the last the
     last), each with its RAG distribution, overdue actions, measures off target, last update and
     next board meeting. Seven queries whatever the number of plans: the figures are computed for
