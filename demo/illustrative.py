@@ -175,11 +175,12 @@ def add_recent_history(plan: Plan, today: date) -> None:
     for action in plan.actions.select_related("lead__user").order_by("pk"):
         rng = random.Random(f"{plan.slug}:{action.number}:recent")  # noqa: S311 - demo only
         ratings = recent_trajectory(rng, action.rating or "not_started", len(periods))
-        # The demo officers' own actions (they sign in) keep their rating, and their updates
+        # The demo officers' own actions (they sign in) keep their rating (a red one recovered
+        # to amber), and their updates
         # for the open period are still due: the officer's monthly journey starts there.
         officer = bool(action.lead and action.lead.user_id)
         if officer:
-            steady = None if action.rating == "complete" else action.rating or None
+            steady = {"complete": None, "red": "amber"}.get(action.rating, action.rating or None)
             ratings = [steady] * len(periods)
         for period, rating in zip(periods, ratings, strict=True):
             is_open = period.end >= today
