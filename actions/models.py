@@ -474,6 +474,8 @@ class ReminderSent(models.Model):
 
     class Meta:
         ordering = ["-sent_at"]
+        verbose_name = "reminder sent"
+        verbose_name_plural = "reminders sent"
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "person", "period"], name="one_reminder_per_person_period"

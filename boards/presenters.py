@@ -191,8 +191,9 @@ def rollup(ratings, legend: Legend) -> dict:
     }
 
 
-def rag_bar_svg(counts: list[dict], *, title: str, id_prefix: str, width: float = 600):
-    """The stacked RAG bar (words beside the colours) for counts from ``rollup``."""
+def rag_bar_svg(counts: list[dict], *, title: str, id_prefix: str, width: float = 300):
+    """The stacked RAG bar (words beside the colours) for counts from ``rollup``. 300 units
+    wide with 14-unit text: scaled to a 290 px phone column its words stay above 12 px."""
     segments = tuple((c["label"], c["count"], fill_colour(c["rating"])) for c in counts)
     return _rag_bar(segments, title, id_prefix, width)
 
@@ -201,7 +202,7 @@ def rag_bar_svg(counts: list[dict], *, title: str, id_prefix: str, width: float 
 def _rag_bar(segments: tuple, title: str, id_prefix: str, width: float):
     # The SVG is a pure function of its arguments, and a plan's counts change only when an update
     # is given: dashboards, the portfolio and packs redraw the same bars on every request.
-    return charts.rag_bar(segments, title=title, id_prefix=id_prefix, width=width)
+    return charts.rag_bar(segments, title=title, id_prefix=id_prefix, width=width, height=32)
 
 
 def priority_rollups(priorities, rows: list[dict], legend: Legend) -> list[dict]:

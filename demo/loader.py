@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Membership
 from actions.legend import refresh_rag_legends
@@ -164,11 +165,14 @@ def seed_files() -> list[Path]:
 
 
 @transaction.atomic
-def load_all(*, with_history: bool = True) -> LoadReport:
+def load_all(*, with_history: bool = True, today: date | None = None) -> LoadReport:
+    """Load every seed not loaded yet. The illustrative history runs up to ``today`` (the
+    current date by default; tests may fix it)."""
     from demo.illustrative import add_illustrative_history
 
     report = LoadReport()
     pending_links = []
+    linked_measures: list[tuple[Plan, list[str]]] = []
     for path in seed_files():
         data = json.loads(path.read_text(encoding="utf-8"))
         slug = data["plan"]["slug"]
@@ -177,6 +181,7 @@ def load_all(*, with_history: bool = True) -> LoadReport:
             continue
         plan = SeedLoader(data).load()
         pending_links.extend(plan_links_pending(plan, data["plan"].get("links", [])))
+        linked_measures.append((plan, data.get("linked_measures", [])))
         report.loaded.append(plan)
     for link, related_slug in pending_links:
         link.related_plan = Plan.objects.filter(slug=related_slug).first()
@@ -184,9 +189,11 @@ def load_all(*, with_history: bool = True) -> LoadReport:
             link.save(update_fields=["related_plan"])
     ensure_demo_accounts()  # before the history, so the demo officers are its authors
     ensure_demo_measure_owners()
+    today = today or timezone.localdate()
     if with_history:
         for plan in report.loaded:
-            add_illustrative_history(plan)
+            add_illustrative_history(plan, today)
+    link_measures(linked_measures, today=today if with_history else None)
     # The inspection cycle around the Stockton Improvement Plan (idempotent; ADR 0009).
     from inspections.demo import load_demo_inspections
 
@@ -233,7 +240,14 @@ class SeedLoader:
                 area=item["area"],
                 year=item["year"],
                 age_band=item["age_band"],
-                defaults={"count": item["count"], "source": item.get("source", "")},
+                defaults={
+                    "count": item["count"],
+                    "source": item.get("source", ""),
+                    "organisation": self.org(item["organisation"])
+                    if item.get("organisation")
+                    else None,
+                    "illustrative": item.get("illustrative", False),
+                },
             )
         plan = self.plan(self.data["plan"])
         self.rag_definitions(plan.organisation)
@@ -298,6 +312,7 @@ class SeedLoader:
             action_label=names.get("action", "Action"),
             numbering=p["numbering"],
             reporting_cadence=p.get("reporting_cadence", "monthly"),
+            owner=self.person(p.get("owner")),
         )
         plan.partners.set([self.org(name) for name in p.get("partners", [])])
         for order, link in enumerate(p.get("links", [])):
@@ -483,6 +498,19 @@ class SeedLoader:
                 value=c["value"],
             )
         return measure
+
+
+def link_measures(linked: list[tuple[Plan, list[str]]], *, today: date | None) -> None:
+    """A plan's illustrative links to measures of other seeds (the flagship Improvement Plan
+    is judged on Stockton's looked-after and child protection rates...), with their
+    illustrative history brought up to date when ``today`` is given."""
+    from demo.illustrative import extend_measure_history
+
+    for plan, codes in linked:
+        for measure in Measure.objects.filter(code__in=codes).order_by("code"):
+            measure.plans.add(plan)
+            if today is not None:
+                extend_measure_history(measure, today)
 
 
 # Demo officers own a few measures, so they can add values for them (illustrative ownership).

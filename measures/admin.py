@@ -85,16 +85,20 @@ class ComparatorAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(PopulationEstimate)
 class PopulationEstimateAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
-    """Published population estimates. An administrator sees those their organisations'
-    measure values use, and those no value uses yet (shared reference data)."""
+    """Published population estimates. An administrator sees their organisations' own, those
+    their organisations' measure values use, and those of no organisation that no value uses yet
+    (shared reference data)."""
 
-    list_display = ["area", "year", "age_band", "count", "source"]
-    search_fields = ["area", "source"]
+    list_display = ["area", "organisation", "year", "age_band", "count", "source", "illustrative"]
+    list_filter = ["organisation", "year", "illustrative"]
+    list_select_related = ["organisation"]
+    search_fields = ["area", "source", "organisation__name"]
 
     def scope_to(self, queryset, ids):
         used = MeasureValue.objects.filter(population__isnull=False)
         theirs = used.filter(measure__organisation_id__in=ids).values("population_id")
-        return queryset.filter(Q(pk__in=theirs) | ~Q(pk__in=used.values("population_id")))
+        shared = Q(organisation__isnull=True) & ~Q(pk__in=used.values("population_id"))
+        return queryset.filter(Q(organisation_id__in=ids) | Q(pk__in=theirs) | shared)
 
 
 @admin.register(UnpublishedFigure)

@@ -20,6 +20,7 @@ from typing import Any, NotRequired, TypedDict
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core.formatting import number_text
 from core.presentation import (
     BLACK,
     MID_GREY,
@@ -37,9 +38,18 @@ RED, AMBER, GREEN, BLUE, GREY = (
 )
 LIGHT_GREY, GRID_COLOUR = "#f3f2f1", "#dddddd"  # chart furniture (no rating)
 TARGET_COLOUR, TARGET_DASH = BLACK, "8 4"
-#: (colour, dash pattern) pairs for comparator series, distinguishable without colour.
-COMPARATOR_STYLES = (("#505a5f", "6 4"), ("#912b88", "2 3"), ("#28a197", "10 3 2 3"))
+#: (colour, dash pattern) pairs for the comparator series (England, region, statistical
+#: neighbours, in that order): each differs from the others and from the target (black, dashed)
+#: in both colour and pattern (dotted, dash-dot, long dashes), so they are told apart without
+#: colour; every colour has at least 3:1 contrast with white (WCAG 1.4.11).
+COMPARATOR_STYLES = (("#912b88", "1 5"), ("#8f5a00", "12 4 3 4"), ("#00726b", "16 6"))
 FONT = "Arial, sans-serif"
+#: The two sizes of a line chart. Both are drawn at a font size that renders at 12 px or more:
+#: the wide one (shown from 641 px, where its container is at least 581 px wide) at
+#: 14 / 640 x 581 = 12.7 px; the narrow one (below 641 px; at 320 px its container is 290 px)
+#: at 13 / 300 x 290 = 12.6 px. static/css/responsive.css shows one or the other.
+WIDE = {"width": 640.0, "height": 300.0, "font_size": 14.0}
+NARROW = {"width": 300.0, "height": 300.0, "font_size": 13.0}
 SVG_NS = "http://www.w3.org/2000/svg"
 
 Number = int | float | Decimal
@@ -56,22 +66,6 @@ class Series(TypedDict):
 
 
 # --- formatting and markup helpers -------------------------------------------
-
-
-def format_number(value: Number, places: int = 6) -> str:
-    """Format a number for display without float noise: 141.10000001 -> "141.1".
-
-    Floats are rounded to ``places`` decimal places; trailing zeros are dropped
-    and thousands are separated with commas ("12,500").
-    """
-    if isinstance(value, (Decimal, int)):
-        dec = Decimal(value)
-    else:
-        dec = Decimal(str(round(float(value), places)))
-    text = f"{dec:,f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 def _n(value: float) -> str:
@@ -144,10 +138,12 @@ def _svg(
     width: float,
     height: float,
     desc: str | None = None,
+    css_class: str | None = None,
 ) -> SafeString:
     pid = _safe_id(id_prefix)
     attrs: dict[str, Any] = {
         "xmlns": SVG_NS,
+        "class": css_class,
         "viewBox": f"0 0 {_n(width)} {_n(height)}",
         "width": "100%",
         "height": height,
@@ -265,6 +261,7 @@ def rag_bar(
         width=width,
         height=height,
         desc=rag_bar_summary(segments),
+        css_class="app-rag-bar",
     )
 
 
@@ -338,7 +335,8 @@ def _padded(lines: list[dict], x_labels: Sequence[str]) -> tuple[int, list[str]]
 
 @dataclass
 class _Frame:
-    """Where the plot sits: y-axis label | tick labels | plot, with x labels and legend below."""
+    """Where the plot sits: y-axis label | tick labels | plot, with x labels and legend below.
+    Every text is drawn at ``size`` (viewBox units)."""
 
     width: float
     left: float
@@ -348,13 +346,20 @@ class _Frame:
     total_h: float
     count: int
     ticks: list[float]
+    size: float = 12
     inset: float = 12
-    x_axis_h: float = 30
-    row_h: float = 20
 
     @property
     def bottom(self) -> float:
         return self.top + self.plot_h
+
+    @property
+    def x_axis_h(self) -> float:
+        return self.size + 18
+
+    @property
+    def row_h(self) -> float:
+        return self.size + 9
 
     def x_of(self, i: int) -> float:
         if self.count <= 1:
@@ -366,14 +371,15 @@ class _Frame:
 
 
 def _legend_places(
-    lines: list[dict], left: float, width: float, right: float
+    lines: list[dict], left: float, width: float, size: float
 ) -> list[tuple[float, int, dict]]:
-    """Each legend item's x and row: items flow left to right and wrap."""
+    """Each legend item's x and row: items flow left to right and wrap (on a narrow chart,
+    one to a row)."""
     legend: list[tuple[float, int, dict]] = []
     lx, row = left, 0
     for line in lines:
-        item_w = 40 + _text_width(str(line["name"]), 12) + 18
-        if lx + item_w > width - right and lx > left:
+        item_w = 40 + _text_width(str(line["name"]), size) + 18
+        if lx + item_w > width and lx > left:
             lx, row = left, row + 1
         legend.append((lx, row, line))
         lx += item_w
@@ -383,35 +389,38 @@ def _legend_places(
 def _y_axis(frame: _Frame, tick_texts: list[str], y_label: str) -> list[str]:
     """Gridlines with their values (the x axis and the zero line stronger), and the y label."""
     body: list[str] = []
-    ticks = frame.ticks
+    ticks, size = frame.ticks, frame.size
     for tick, text in zip(ticks, tick_texts, strict=True):
         ty = frame.y_of(tick)
         strong = tick == ticks[0] or (tick == 0 and ticks[0] < 0)  # x axis and zero line
         line = {"x1": frame.left, "y1": ty, "x2": frame.left + frame.plot_w, "y2": ty}
         stroke = MID_GREY if strong else GRID_COLOUR
         body.append(_tag("line", {**line, "stroke": stroke, "stroke-width": 1}))
-        body.append(_text(frame.left - 6, ty + 4, text, anchor="end"))
+        body.append(_text(frame.left - 6, ty + size / 3, text, size=size, anchor="end"))
     if y_label:
-        cy = frame.top + frame.plot_h / 2
-        rotate = {"transform": f"rotate(-90 14 {_n(cy)})"}
-        body.append(_text(14, cy, y_label, anchor="middle", extra=rotate))
+        cy, cx = frame.top + frame.plot_h / 2, size + 2
+        rotate = {"transform": f"rotate(-90 {_n(cx)} {_n(cy)})"}
+        body.append(_text(cx, cy, y_label, size=size, anchor="middle", extra=rotate))
     return body
 
 
 def _x_axis(frame: _Frame, labels: list[str]) -> list[str]:
-    """Ticks and labels along the x axis: at most eight, always including the last."""
+    """Ticks and labels along the x axis: as many as fit side by side (at most eight),
+    always including the last."""
     body: list[str] = []
-    count, bottom = frame.count, frame.bottom
-    step = math.ceil(count / 8) if count else 1
+    count, bottom, size = frame.count, frame.bottom, frame.size
+    widest = max((_text_width(label, size) for label in labels), default=0) + size
+    room = max(2, min(8, int(frame.plot_w // widest) if widest else 8))
+    step = math.ceil(count / room) if count else 1
     for i, label in enumerate(labels):
         if (count - 1 - i) % step:
             continue
         x = frame.x_of(i)
         tick = {"x1": x, "y1": bottom, "x2": x, "y2": bottom + 5}
         body.append(_tag("line", {**tick, "stroke": MID_GREY, "stroke-width": 1}))
-        half = _text_width(label, 12) / 2  # keep long end labels inside the viewBox
+        half = _text_width(label, size) / 2  # keep long end labels inside the viewBox
         lx = min(max(x, half + 2), frame.width - half - 2)
-        body.append(_text(lx, bottom + 18, label, anchor="middle"))
+        body.append(_text(lx, bottom + size + 6, label, size=size, anchor="middle"))
     return body
 
 
@@ -420,27 +429,48 @@ def _marker(x: float, y: float, colour: str, *children: str) -> str:
     return _tag("circle", attrs, *children)
 
 
+def _steps(frame: _Frame, nums: list[float | None]) -> list[tuple[float, float] | None]:
+    """A target as steps: each period's value drawn level across that period's slot (half
+    way to its neighbours, to the plot's edges at the ends), so a target is a line across the
+    periods it applies to, even a single one."""
+    half = (frame.plot_w - 2 * frame.inset) / max(frame.count - 1, 1) / 2
+    lo, hi = frame.left, frame.left + frame.plot_w
+    points: list[tuple[float, float] | None] = []
+    for i, v in enumerate(nums):
+        if v is None:
+            points.append(None)
+            continue
+        x, y = frame.x_of(i), frame.y_of(v)
+        points += [(max(lo, x - half), y), (min(hi, x + half), y)]
+    return points
+
+
+def _line_style(line: dict) -> dict[str, Any]:
+    dotted = bool(line["dash"]) and line["dash"].split()[0] in {"1", "2"}
+    return {
+        "stroke": line["colour"],
+        "stroke-width": 2 if line["kind"] == "target" else (3.5 if dotted else 2.5),
+        "stroke-dasharray": line["dash"] or None,
+        "stroke-linecap": "round" if dotted else None,
+    }
+
+
 def _line_group(frame: _Frame, line: dict, labels: list[str]) -> str | None:
-    """One line as a path (broken where values are missing) with its titled markers."""
+    """One line as a path (broken where values are missing) with its titled markers; the
+    target as steps across its periods."""
     points = [
         None if v is None else (frame.x_of(i), frame.y_of(v)) for i, v in enumerate(line["nums"])
     ]
-    runs = _runs(points)
+    target = line["kind"] == "target"
+    runs = _runs(_steps(frame, line["nums"]) if target else points)
     if not runs:
         return None
-    path = {
-        "d": _path_d(runs),
-        "fill": "none",
-        "stroke": line["colour"],
-        "stroke-width": 2 if line["kind"] == "target" else 2.5,
-        "stroke-dasharray": line["dash"] or None,
-        "stroke-linejoin": "round",
-    }
+    path = {"d": _path_d(runs), "fill": "none", **_line_style(line), "stroke-linejoin": "round"}
     parts = [_title(str(line["name"])), _tag("path", path)]
-    lone = {run[0] for run in runs if len(run) == 1}
+    lone = set() if target else {run[0] for run in runs if len(run) == 1}
     for i, point in enumerate(points):
         if point is not None and (line["markers"] or point in lone):
-            value = f"{labels[i]}: {format_number(line['raw'][i])}"
+            value = f"{labels[i]}: {number_text(line['raw'][i])}"
             parts.append(_marker(point[0], point[1], line["colour"], _title(value)))
     return _tag("g", {"class": line["kind"]}, *parts)
 
@@ -448,20 +478,12 @@ def _line_group(frame: _Frame, line: dict, labels: list[str]) -> str | None:
 def _legend(frame: _Frame, legend: list[tuple[float, int, dict]]) -> list[str]:
     body: list[str] = []
     for lx, row, line in legend:
-        ly = frame.bottom + frame.x_axis_h + row * frame.row_h + 10
-        sample = {
-            "x1": lx,
-            "y1": ly,
-            "x2": lx + 30,
-            "y2": ly,
-            "stroke": line["colour"],
-            "stroke-width": 2.5,
-            "stroke-dasharray": line["dash"] or None,
-        }
+        ly = frame.bottom + frame.x_axis_h + row * frame.row_h + frame.size / 2 + 4
+        sample = {"x1": lx, "y1": ly, "x2": lx + 30, "y2": ly, **_line_style(line)}
         parts = [_tag("line", sample)]
         if line["markers"]:
             parts.append(_marker(lx + 15, ly, line["colour"]))
-        parts.append(_text(lx + 38, ly + 4, str(line["name"])))
+        parts.append(_text(lx + 38, ly + frame.size / 3, str(line["name"]), size=frame.size))
         body.append(_tag("g", {"class": "legend-item"}, *parts))
     return body
 
@@ -474,8 +496,9 @@ def line_chart(
     x_labels: Sequence[str],
     y_label: str = "",
     target: Series | None = None,
-    width: float = 640,
-    height: float = 280,
+    width: float = WIDE["width"],
+    height: float = WIDE["height"],
+    font_size: float = WIDE["font_size"],
     y_min: Number | None = None,
     y_max: Number | None = None,
 ) -> SafeString:
@@ -483,41 +506,54 @@ def line_chart(
 
     ``None`` values leave gaps (the line breaks). Points are marked with circles
     titled "2023/24: 141.1" unless a series sets ``markers=False`` (isolated
-    points are always marked). ``target`` is drawn as a dashed line without
-    markers. ``y_min``/``y_max`` are values the y axis must include (e.g. 0).
-    ``height`` is the overall height; it grows only if the legend needs room.
+    points are always marked). ``target`` is drawn dashed, without markers, as steps across
+    the periods it applies to. ``y_min``/``y_max`` are values the y axis must include
+    (e.g. 0). ``height`` is the overall height; it grows only if the legend needs room.
+    Every text is ``font_size`` viewBox units (see WIDE and NARROW for sizes that stay legible).
     """
     lines = _chart_lines(series, target)
     count, labels = _padded(lines, x_labels)
     data = [v for line in lines for v in line["nums"] if v is not None]
     bounds = data + [float(v) for v in (y_min, y_max) if v is not None]
     ticks = nice_ticks(min(bounds, default=0), max(bounds, default=1), 5)
-    tick_texts = [format_number(t) for t in ticks]
+    tick_texts = [number_text(t) for t in ticks]
 
-    left = 10 + (20 if y_label else 0) + max(_text_width(t, 12) for t in tick_texts)
-    right, top, x_axis_h, row_h = 16, 12, 30, 20
-    legend = _legend_places(lines, left, width, right)
-    legend_h = (max(row for _, row, _ in legend) + 1) * row_h + 6 if legend else 0
-    plot_h = max(60.0, height - top - x_axis_h - legend_h)
+    size = font_size
+    left = 10 + (size + 8 if y_label else 0) + max(_text_width(t, size) for t in tick_texts)
     frame = _Frame(
         width=width,
         left=left,
-        top=top,
-        plot_w=width - left - right,
-        plot_h=plot_h,
-        total_h=max(height, top + plot_h + x_axis_h + legend_h),
+        top=size,
+        plot_w=width - left - 16,
+        plot_h=0,
+        total_h=0,
         count=count,
         ticks=ticks,
+        size=size,
     )
+    legend = _legend_places(lines, 4, width - 4, size)
+    legend_h = (max(row for _, row, _ in legend) + 1) * frame.row_h + 6 if legend else 0
+    frame.plot_h = max(60.0, height - frame.top - frame.x_axis_h - legend_h)
+    frame.total_h = max(height, frame.top + frame.plot_h + frame.x_axis_h + legend_h)
     body = _y_axis(frame, tick_texts, y_label) + _x_axis(frame, labels)
     if not data:
-        body.append(_text(left + frame.plot_w / 2, top + plot_h / 2, "No data", anchor="middle"))
+        middle = (left + frame.plot_w / 2, frame.top + frame.plot_h / 2)
+        body.append(_text(*middle, "No data", size=size, anchor="middle"))
     for line in lines:
         group = _line_group(frame, line, labels)
         if group is not None:
             body.append(group)
     body += _legend(frame, legend)
     return _svg(body, title=title, id_prefix=id_prefix, width=width, height=frame.total_h)
+
+
+def line_charts(series: Sequence[Series], *, id_prefix: str, **options: Any) -> dict:
+    """The same line chart at both sizes: ``{"wide": ..., "narrow": ...}`` (pages show the one
+    that fits the screen; a PDF uses the wide one)."""
+    return {
+        "wide": line_chart(series, id_prefix=id_prefix, **WIDE, **options),
+        "narrow": line_chart(series, id_prefix=f"{id_prefix}-narrow", **NARROW, **options),
+    }
 
 
 # --- sparkline ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from core.formatting import day_text, month_text
 from core.text import clean_text  # hidden characters are refused, with their names
 from measures.models import Measure, MeasureValue, PopulationEstimate
+from measures.services import population_estimates_for
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 QUARTERS = {4: 1, 7: 2, 10: 3, 1: 4}  # UK financial-year quarters by starting month
@@ -71,46 +72,74 @@ class PopulationChoiceField(forms.ModelChoiceField):
         return f"{text} ({obj.source})" if obj.source else text
 
 
+RATE_ENTRY_CHOICES = [
+    ("rate", "The rate per 10,000, as published"),
+    ("count", "A count of children (the rate is worked out from the population estimate)"),
+]
+
+
 class ValueFieldsMixin:
-    """Shows only the fields that make sense for the measure's unit."""
+    """Shows only the fields that make sense for the measure's unit. A rate per 10,000 is
+    entered as published, or as a count with the population estimate of the measure's own
+    area (by default the one for the period's year)."""
 
     def _shape_for(self, measure: Measure):
         unit = measure.unit
         if unit == Measure.Unit.RATE_PER_10000:
-            self.fields.pop("value", None)
-            self.fields.pop("denominator", None)
-            self.fields["numerator"].label = "Count of children"
-            self.fields["numerator"].error_messages["invalid"] = (
-                "Count of children must be a number, for example 454."
-            )
-            self.fields["numerator"].required = True
-            self.fields["numerator"].error_messages["required"] = (
-                "Enter the count of children the rate is computed from."
-            )
-            self.fields[
-                "numerator"
-            ].help_text = (
-                "The rate per 10,000 is computed from this count and the population estimate."
-            )
-            self.fields["population"].required = True
-            self.fields["population"].error_messages["required"] = (
-                "Choose the population estimate the rate is per 10,000 of."
-            )
-        elif unit == Measure.Unit.PERCENTAGE:
-            self.fields.pop("population", None)
+            self._shape_for_rate(measure)
+            return
+        self.fields.pop("entry", None)
+        self.fields.pop("population", None)
+        if unit == Measure.Unit.PERCENTAGE:
             self.fields[
                 "value"
             ].help_text = "Leave blank to compute it from the numerator and denominator."
         else:
-            self.fields.pop("population", None)
             self.fields.pop("numerator", None)
             self.fields.pop("denominator", None)
             self.fields["value"].required = True
             self.fields["value"].error_messages["required"] = "Enter the value."
-        if "population" in self.fields:
-            self.fields["population"].queryset = PopulationEstimate.objects.order_by(
-                "area", "-year", "age_band"
-            )
+
+    def _shape_for_rate(self, measure: Measure):
+        self.fields.pop("denominator", None)
+        self.fields["value"].label = "Rate per 10,000 children"
+        self.fields["value"].help_text = "As published, for example 141.1."
+        self.fields["value"].error_messages["invalid"] = (
+            "The rate must be a number, for example 141.1."
+        )
+        numerator = self.fields["numerator"]
+        numerator.label = "Count of children"
+        numerator.error_messages["invalid"] = "Count of children must be a number, for example 454."
+        numerator.help_text = "For example 454."
+        area = measure.organisation or "the measure's area"
+        population = self.fields["population"]
+        population.queryset = population_estimates_for(measure)
+        population.empty_label = f"{area}: the estimate for the year the period starts in"
+        population.help_text = f"Only estimates of {area} are offered."
+
+    def clean_rate_entry(self, cleaned: dict) -> None:
+        """A rate chosen as published drops any count; a count drops any rate typed before
+        switching. Without a choice (the API), what was sent is kept as it is."""
+        if "entry" not in self.fields:
+            return
+        entry = cleaned.get("entry")
+        if entry == "rate":
+            cleaned["numerator"], cleaned["population"] = None, None
+            if cleaned.get("value") is None and "value" not in self.errors:
+                self.add_error("value", "Enter the rate per 10,000 as published.")
+        elif entry == "count":
+            cleaned["value"] = None
+            if cleaned.get("numerator") is None and "numerator" not in self.errors:
+                self.add_error("numerator", "Enter the count of children.")
+
+
+def _entry_field():
+    return forms.ChoiceField(
+        label="How do you want to give the figure?",
+        choices=RATE_ENTRY_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class MeasureValueForm(ValueFieldsMixin, forms.Form):
@@ -124,6 +153,7 @@ class MeasureValueForm(ValueFieldsMixin, forms.Form):
         required=False,
         help_text='For example "2023/24 Q2". Leave blank to have it written from the dates.',
     )
+    entry = _entry_field()
     value = decimal_field("Value")
     numerator = decimal_field("Numerator", help_text="The count the figure is computed from.")
     denominator = decimal_field("Denominator")
@@ -146,6 +176,7 @@ class MeasureValueForm(ValueFieldsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_rate_entry(cleaned)
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end:
             if end < start:
@@ -178,6 +209,7 @@ class MeasureValueForm(ValueFieldsMixin, forms.Form):
 class MeasureValueCorrectionForm(ValueFieldsMixin, forms.Form):
     period_end = DateField(label="Period end")
     label = forms.CharField(label="Period as written", max_length=100)
+    entry = _entry_field()
     value = decimal_field("Value")
     numerator = decimal_field("Numerator", help_text="The count the figure is computed from.")
     denominator = decimal_field("Denominator")
@@ -201,6 +233,7 @@ class MeasureValueCorrectionForm(ValueFieldsMixin, forms.Form):
             "denominator": instance.denominator,
             "population": instance.population_id,
             "note": instance.note,
+            "entry": "rate" if instance.numerator is None else "count",
         }
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
@@ -230,6 +263,7 @@ class MeasureValueCorrectionForm(ValueFieldsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self.clean_rate_entry(cleaned)
         end = cleaned.get("period_end")
         if end and end < self.instance.period_start:
             self.add_error("period_end", "The end of the period must be on or after its start.")

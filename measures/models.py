@@ -25,13 +25,24 @@ def rate_per_10000(count, population, places: int = 1) -> Decimal:
 
 
 class PopulationEstimate(models.Model):
-    """A population estimate (e.g. mid-2016, 0-17) from which rates per 10,000 are computed."""
+    """A population estimate (e.g. mid-2016, 0-17) from which rates per 10,000 are computed.
+    ``organisation`` is the council whose area it covers: a measure's rates use only the
+    estimates of its own organisation's area."""
 
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="population_estimates",
+        help_text="The council whose area this is: its measures' rates use this estimate.",
+    )
     area = models.CharField(max_length=200)
-    year = models.PositiveIntegerField()
+    year = models.PositiveIntegerField(help_text="The estimate's year (mid-year estimates).")
     age_band = models.CharField(max_length=20, default="0-17")
     count = models.PositiveIntegerField()
     source = models.CharField(max_length=300, blank=True)
+    illustrative = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["area", "-year", "age_band"]

@@ -20,7 +20,7 @@ from django.db.models import Prefetch, QuerySet
 
 from core.formatting import number_text, rate_text
 from core.presentation import measure_travel
-from measures.charts import COMPARATOR_STYLES, line_chart, sparkline
+from measures.charts import COMPARATOR_STYLES, line_charts, sparkline
 from measures.models import (
     Comparator,
     Measure,
@@ -289,9 +289,9 @@ def trend(
             }
         )
     target_values = [r["target"].value if r["target"] else None for r in rows]
-    chart = ""
+    charts = {"wide": "", "narrow": ""}
     if rows:
-        chart = line_chart(
+        charts = line_charts(
             series,
             title=f"{m.title}: values by period"
             + (", with the target" if any(target_values) else "")
@@ -303,7 +303,8 @@ def trend(
             y_min=0,
         )
     return {
-        "chart": chart,
+        "chart": charts["wide"],  # for PDFs; pages show chart_narrow too (responsive.css)
+        "chart_narrow": charts["narrow"],
         "rows": rows,
         "comparator_headings": [Comparator.Kind(k).label for k in kinds],
         "has_targets": any(target_values),

@@ -66,10 +66,11 @@ def _number(text):
 
 
 def _chart(measure: dict, prefix: str):
+    """The chart at both sizes ({"wide": ..., "narrow": ...}), or None."""
     history = measure["history"]
     if len(history) < 2:
-        return ""
-    return charts.line_chart(
+        return None
+    return charts.line_charts(
         [{"name": measure["code"], "values": [_number(h["value"]) for h in history]}],
         title=f"{measure['title']}: values by period"
         + (" (figures shown as c are left out)" if any(h["suppressed"] for h in history) else ""),

@@ -167,15 +167,22 @@ class Portfolio:
 
 
 def portfolio(user, today: date | None = None, page=None) -> Portfolio:
-    """Every plan the user may read, active ones first, a page of ``PLANS_PER_PAGE`` at a time
+    """Every plan the user may read, those with actions first, then active ones first, a page
+    of ``PLANS_PER_PAGE`` at a time
     (``page``: the page number asked for; not a number gives the first page, beyond the last the
     last), each with its RAG distribution, overdue actions, measures off target, last update and
     next board meeting. Seven queries whatever the number of plans: the figures are computed for
     the plans of the page only, so a council with many plans sees a page as quickly as one with
     few (docs/adr/0006-speed-at-scale.md)."""
     today = today or timezone.localdate()
-    every_plan = list(plans_visible_to(user).select_related("organisation"))
-    every_plan.sort(key=lambda p: (STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk))
+    every_plan = list(
+        plans_visible_to(user).select_related("organisation").annotate(n_actions=Count("actions"))
+    )
+    # Plans with actions to show come before plans still without any (an active plan not yet
+    # filled in would otherwise open the portfolio on an empty page).
+    every_plan.sort(
+        key=lambda p: (not p.n_actions, STATUS_ORDER.get(p.status, 9), p.title.lower(), p.pk)
+    )
     page = Paginator(every_plan, PLANS_PER_PAGE).get_page(page)
     plans = list(page.object_list)
     ids = [p.pk for p in plans]

@@ -8,6 +8,7 @@
 //   document.body.className += ' js-enabled' + ('noModule' in HTMLScriptElement.prototype ? ' govuk-frontend-supported' : '')
 // Module scripts are deferred, so document.body exists when this runs.
 import { initAll } from '../vendor/govuk-frontend/govuk-frontend.min.js'
+import './reveal.js'
 
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 initAll()

@@ -111,7 +111,7 @@ def test_all_or_nothing(client, writer, count_measure, rate_measure):
         writer[1],
         [
             {"measure": "CLA-COUNT", **Q1, "value": 454},
-            {"measure": "CLA-RATE", **Q1, "numerator": 5},  # no population
+            {"measure": "CLA-RATE", **Q1, "numerator": -5},  # a negative count
             {"measure": "NO-SUCH", **Q1, "value": 1},
             {
                 "measure": "CLA-COUNT",

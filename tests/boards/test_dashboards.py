@@ -125,6 +125,15 @@ def test_portfolio_lists_active_plans_first_and_closed_last(client):
     assert html.index(">Closed plan</a>") > positions[-1]
 
 
+def test_portfolio_opens_on_a_plan_with_actions_before_an_empty_one(client):
+    """An active plan nobody has filled in yet does not open the portfolio on an empty page."""
+    factories.plan(title="Empty active plan", status=Plan.Status.ACTIVE)
+    draft = factories.plan(title="Draft plan with actions", status=Plan.Status.DRAFT)
+    factories.action(factories.priority(draft))
+    html = viewer(client).get(reverse("plans:portfolio")).content.decode()
+    assert html.index(">Draft plan with actions</a>") < html.index(">Empty active plan</a>")
+
+
 def test_board_members_see_only_the_plans_of_their_boards(client):
     mine = factories.plan(title="Overseen plan")
     factories.plan(title="Someone else's plan")

@@ -275,8 +275,10 @@ def test_a_board_member_reads_a_dashboard_a_measure_and_a_meeting_pack_and_downl
     page.context.clear_cookies()
     signed_in_page("middlesbrough.officer")
     page.goto(reverse("measures:detail", kwargs={"code": "MBRO-LAC"}))
-    chart = page.locator("figure.app-chart svg[role=img]")
-    assert chart.count() == 1
+    # Drawn wide and narrow; a desktop window shows the wide one only.
+    chart = page.locator("figure.app-chart .app-chart__wide svg[role=img]")
+    assert chart.count() == 1 and chart.is_visible()
+    assert page.locator("figure.app-chart .app-chart__narrow svg[role=img]").is_hidden()
     assert chart.get_attribute("aria-labelledby")
     figures = page.get_by_role("table", name="The figures in the chart")
     assert "141.1" in figures.inner_text()

@@ -96,3 +96,14 @@ def test_action_changelist_queries_do_not_grow_with_actions(
         response = admin_client.get(url(Action, "changelist") + f"?all=&plan__id__exact={plan.pk}")
     assert response.status_code == 200
     assert response.context["cl"].result_count == n
+
+
+def test_the_admin_menu_names_read_as_english(admin_client):
+    """Django's default plural adds an "s": "Reminder sents". Every model's plural in the
+    admin menu is its own word, never a past participle with an "s" on the end."""
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Reminders sent" in html
+    assert "Reminder sents" not in html
+    for model in admin.site._registry:
+        plural = str(model._meta.verbose_name_plural)
+        assert not plural.endswith(("sents", "eds")), (model, plural)

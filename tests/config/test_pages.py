@@ -190,3 +190,12 @@ def test_theme_colour_comes_from_settings(client, settings):
     assert "#123456" in client.get(reverse("theme_css")).content.decode()
     settings.COUNCIL_COLOUR = "red;}body{display:none"
     assert "display" not in client.get(reverse("theme_css")).content.decode()
+
+
+def test_the_header_has_one_home_link(client):
+    """The council's name links home; the service's name beside the menu is plain text, so
+    the header does not offer the same link twice."""
+    client.force_login(factories.user(role="Viewers"))
+    html = client.get(reverse("plans:list")).content.decode()
+    header = html[html.index("<header") : html.index("</header>")]
+    assert header.count(f'href="{reverse("home")}"') == 1

@@ -183,7 +183,16 @@ def test_illustrative_history_is_labelled_and_ratings_follow_it(demo_data):
         .count()
         >= 6
     )
-    assert MeasureValue.objects.filter(illustrative=True, measure__code="CSS-01").count() == 5
+    # Five years to the 2017-20 strategy's end (2019/20), then, as the Improvement Plan is judged
+    # on it, every financial year since that has ended and been published (six weeks on).
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    published = timezone.localdate() - timedelta(days=42)
+    last_year = (published.year if published.month >= 4 else published.year - 1) - 1
+    values = MeasureValue.objects.filter(illustrative=True, measure__code="CSS-01")
+    assert values.count() == 5 + (last_year - 2019)
 
 
 def test_demo_officers_lead_actions_and_can_sign_in(demo_data):
@@ -264,3 +273,85 @@ def test_each_council_is_an_organisation_with_its_own_sign_ins(demo_data):
     ) == {IMPROVEMENT}
     for item in DEMO_PEOPLE:
         assert "illustrative" in Person.objects.get(slug=item.slug).job_title
+
+
+def test_each_population_estimate_belongs_to_its_councils_area(demo_data):
+    """Rates use only the estimates of their measure's own area: Middlesbrough's figure is
+    Middlesbrough Council's, and a Stockton measure has a (marked illustrative) estimate of
+    its own."""
+    from measures.models import PopulationEstimate
+    from measures.services import population_estimates_for
+
+    middlesbrough = PopulationEstimate.objects.get(area="Middlesbrough")
+    assert middlesbrough.organisation.name == "Middlesbrough Council"
+    assert not middlesbrough.illustrative
+    stockton_measure = Measure.objects.get(code="CSS-01")
+    offered = list(population_estimates_for(stockton_measure))
+    assert [e.area for e in offered] == ["Stockton-on-Tees"]
+    assert offered[0].illustrative
+
+
+def test_the_plan_owner_in_seed_002_loads(demo_data):
+    assert Plan.objects.get(slug=IMPROVEMENT).owner.slug == "dcs"
+
+
+def test_the_flagship_history_runs_up_to_the_current_month(demo_data):
+    """Loaded today, the Improvement Plan's illustrative history reaches this month (or the
+    last days of the previous one early in a month) through monthly board meetings."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    updates = StatusUpdate.objects.filter(action__plan__slug=IMPROVEMENT)
+    latest = updates.order_by("-created_at").first().created_at
+    assert latest <= timezone.now()
+    assert (today - timezone.localtime(latest).date()).days <= 31
+    assert updates.filter(illustrative=False).count() == 0
+    board = Board.objects.get(name="Good and Beyond Board")
+    last_meeting = board.meetings.order_by("-date").first().date
+    assert last_meeting <= today and (today - last_meeting).days <= 31
+    # Every recent period (the run-up to a meeting in the last year) has updates.
+    recent = [
+        p
+        for p in Plan.objects.get(slug=IMPROVEMENT).reporting_periods.all()
+        if 0 <= (today - p.end).days <= 330
+    ]
+    assert len(recent) >= 10
+    assert all(updates.filter(period=p).exists() for p in recent)
+
+
+def test_the_flagship_ratings_are_a_realistic_spread(demo_data):
+    """Mostly green and amber, a few red, some complete."""
+    ratings = list(Action.objects.filter(plan__slug=IMPROVEMENT).values_list("rating", flat=True))
+    count = {r: ratings.count(r) for r in set(ratings)}
+    assert count.get("green", 0) + count.get("amber", 0) > len(ratings) / 2
+    assert 1 <= count.get("red", 0) <= len(ratings) / 5
+    assert 1 <= count.get("complete", 0) < len(ratings) / 2
+
+
+def test_the_flagship_is_judged_on_stocktons_measures_with_recent_figures(demo_data):
+    """Its pack has outcome measures: Stockton's rates and percentages from the 2017-20
+    strategy, their illustrative figures carried on to the last financial year published."""
+    from django.utils import timezone
+
+    measures = Measure.objects.filter(plans__slug=IMPROVEMENT).order_by("code")
+    assert [m.code for m in measures] == ["CSS-01", "CSS-02", "CSS-06", "CSS-07"]
+    published = timezone.localdate().toordinal() - 42
+    for measure in measures:
+        latest = measure.values.order_by("-period_end").first()
+        assert latest.illustrative
+        assert 0 <= published - latest.period_end.toordinal() < 366 + 31
+        assert measure.targets.filter(period_start=latest.period_start).exists()
+
+
+def test_measure_targets_are_not_all_near_target(demo_data):
+    """The demo's targets give a mix of on, near and off target (not 20 ambers)."""
+    from measures.models import Target
+
+    offsets = set()
+    for target in Target.objects.filter(illustrative=True).select_related("measure"):
+        value = target.measure.values.filter(period_start=target.period_start).first()
+        if value is None:
+            continue
+        gap = (target.value - value.value) / value.value
+        offsets.add(round(float(gap), 2))
+    assert len(offsets) >= 4

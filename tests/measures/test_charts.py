@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils.safestring import SafeString
 
+from core.formatting import number_text
+from measures import charts
 from measures.charts import (
     AMBER,
     BLACK,
@@ -16,7 +18,6 @@ from measures.charts import (
     RED,
     WHITE,
     contrast_ratio,
-    format_number,
     line_chart,
     nice_ticks,
     rag_bar,
@@ -96,8 +97,10 @@ def y_tick_labels(root):
         (7.0, "7"),
     ],
 )
-def test_format_number(value, expected):
-    assert format_number(value) == expected
+def test_chart_numbers_are_written_as_everywhere_else(value, expected):
+    """The charts use core.formatting's number_text (no copy of their own)."""
+    assert number_text(value) == expected
+    assert not hasattr(charts, "format_number")
 
 
 def test_nice_ticks_example():
@@ -129,7 +132,7 @@ def test_nice_ticks_are_nice(lo, hi):
     mantissa = Decimal(repr(steps.pop())).normalize().as_tuple().digits
     assert mantissa in {(1,), (2,), (2, 5), (5,)}
     for tick in ticks:  # no float noise in the tick labels
-        assert len(format_number(tick)) <= 9
+        assert len(number_text(tick)) <= 9
 
 
 def test_text_colours_meet_contrast():
@@ -392,3 +395,129 @@ def test_sparkline_without_data(values):
 def test_sparkline_edge_cases(values):
     root = parse(sparkline(values, title="t", id_prefix="s"))
     assert len(list(root.iter(NS + "circle"))) == 1
+
+
+# --- legibility and line styles (issue 14) --------------------------------------------------
+
+CONTAINER_AT_320 = 290  # 320 px less the GOV.UK page margins (15 px each side)
+CONTAINER_AT_641 = 581  # the narrowest screen the wide chart is shown on, less 30 px margins
+
+
+@pytest.mark.parametrize(
+    "size, container",
+    [(charts.WIDE, CONTAINER_AT_641), (charts.NARROW, CONTAINER_AT_320)],
+    ids=["wide", "narrow"],
+)
+def test_every_text_of_a_chart_renders_at_12px_or_more(size, container):
+    """The chart is scaled to its container: a text's rendered size is its font size times
+    container / viewBox width."""
+    labels = [f"Q{i % 4 + 1} {2015 + i // 4}" for i in range(12)]
+    svg = line_chart(
+        [series(list(range(12))), {"name": "England average", "values": list(range(12))}],
+        title="t",
+        id_prefix="legible",
+        x_labels=labels,
+        y_label="Rate per 10,000 children",
+        target={"name": "Target", "values": [5] * 12},
+        **size,
+    )
+    root = parse(svg)
+    view_width = float(root.get("viewBox").split()[2])
+    assert view_width == size["width"]
+    sizes = {float(t.get("font-size")) for t in root.iter(NS + "text")}
+    assert min(sizes) * min(container, 640) / view_width >= 12
+    # Nothing is drawn outside the viewBox, and the x labels do not overlap.
+    xs = sorted(float(t.get("x")) for t in children(root, "text") if t.text in labels)
+    widest = max(len(label) for label in labels) * size["font_size"] * 0.6
+    assert all(b - a >= widest for a, b in zip(xs, xs[1:], strict=False))
+    assert all(0 <= x <= view_width for x in xs)
+
+
+def test_line_charts_gives_both_sizes_with_their_own_ids():
+    pair = charts.line_charts([series([1, 2, 3])], title="t", id_prefix="both", x_labels=YEARS[:3])
+    wide, narrow = parse(pair["wide"]), parse(pair["narrow"])
+    assert wide.get("viewBox").split()[2] == "640"
+    assert narrow.get("viewBox").split()[2] == "300"
+    assert wide.get("aria-labelledby") != narrow.get("aria-labelledby")
+
+
+def test_target_and_comparators_are_told_apart_by_pattern_and_colour():
+    """Target, England, region and statistical neighbours each have their own colour and
+    their own dash pattern (the complaint: England and the target were both dark dashes), and
+    every colour stands out from white by 3:1 or more."""
+    styles = [(charts.TARGET_COLOUR, charts.TARGET_DASH), *charts.COMPARATOR_STYLES]
+    styles.append((BLUE, ""))  # the measure itself: solid
+    assert len({colour for colour, _ in styles}) == len(styles)
+    assert len({dash for _, dash in styles}) == len(styles)
+    for colour, _ in styles:
+        assert contrast_ratio(colour, WHITE) >= 3, colour
+
+
+def test_the_legend_names_every_line_with_its_own_sample():
+    comparators = [
+        {"name": name, "values": [1, 2, 3], "colour": colour, "dash": dash, "markers": False}
+        for name, (colour, dash) in zip(
+            ["England average", "Regional average", "Statistical neighbours average"],
+            charts.COMPARATOR_STYLES,
+            strict=True,
+        )
+    ]
+    root = parse(
+        line_chart(
+            [series([1, 2, 3]), *comparators],
+            title="t",
+            id_prefix="legend",
+            x_labels=YEARS[:3],
+            target={"name": "Target", "values": [2, 2, 2]},
+            **charts.NARROW,
+        )
+    )
+    legend = [g for g in children(root, "g") if g.get("class") == "legend-item"]
+    names = [g.find(NS + "text").text for g in legend]
+    assert names == [
+        "Our council",
+        "England average",
+        "Regional average",
+        "Statistical neighbours average",
+        "Target",
+    ]
+    samples = {
+        (g.find(NS + "line").get("stroke"), g.find(NS + "line").get("stroke-dasharray"))
+        for g in legend
+    }
+    assert len(samples) == 5
+    # On the narrow chart the legend wraps and stays inside the viewBox.
+    for g in legend:
+        text = g.find(NS + "text")
+        right = float(text.get("x")) + len(text.text) * float(text.get("font-size")) * 0.6
+        assert right <= 300
+
+
+def test_the_target_is_drawn_across_the_periods_it_applies_to():
+    """Steps: level across each period's slot, even when only one period has a target."""
+    root = parse(
+        line_chart(
+            [series([10, 12, 14, 15])],
+            title="t",
+            id_prefix="steps",
+            x_labels=YEARS[:4],
+            target={"name": "Target", "values": [None, None, None, 20]},
+        )
+    )
+    target = next(g for g in children(root, "g") if g.get("class") == "target")
+    d = target.find(NS + "path").get("d")
+    points = [tuple(map(float, p.split())) for p in re.findall(r"[ML]([\d.]+ [\d.]+)", d)]
+    assert len(points) == 2 and points[0][1] == points[1][1]  # a level line, not a dot
+    assert points[1][0] - points[0][0] > 20
+    root = parse(
+        line_chart(
+            [series([10, 12, 14])],
+            title="t",
+            id_prefix="steps2",
+            x_labels=YEARS[:3],
+            target={"name": "Target", "values": [20, 20, 25]},
+        )
+    )
+    target = next(g for g in children(root, "g") if g.get("class") == "target")
+    d = target.find(NS + "path").get("d")
+    assert d.count("M") == 1 and d.count("L") == 5  # one unbroken stepped line

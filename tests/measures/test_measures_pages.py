@@ -524,7 +524,6 @@ def test_add_value_form_shows_clear_errors_for_bad_input(owner_client, lac):
     assert response.status_code == 200
     assert "Enter a real date, for example 31/3/2024." in html
     assert "Count of children must be a number" in html
-    assert "Choose the population estimate the rate is per 10,000 of." in html
 
 
 def test_hidden_characters_in_a_value_are_refused_and_named_not_stripped(owner_client, lac):
@@ -636,3 +635,79 @@ def test_correcting_a_value_of_another_measure_is_not_found(owner_client, lac):
 
 def test_missing_measure_is_not_found(viewer_client):
     assert viewer_client.get(reverse("measures:detail", kwargs={"code": "NOPE"})).status_code == 404
+
+
+@pytest.fixture
+def stockton_rate(client):
+    """A Stockton rate measure with its owner signed in; Middlesbrough has an estimate too."""
+    stockton = factories.organisation(name="Stockton-on-Tees Borough Council")
+    middlesbrough = factories.organisation(name="Middlesbrough Council")
+    PopulationEstimate.objects.create(
+        organisation=stockton, area="Stockton-on-Tees", year=2017, count=44500
+    )
+    PopulationEstimate.objects.create(
+        organisation=middlesbrough, area="Middlesbrough", year=2016, count=32180
+    )
+    owner = factories.officer()
+    measure = factories.measure(
+        code="STK-LAC",
+        unit=Measure.Unit.RATE_PER_10000,
+        polarity=LOWER,
+        organisation=stockton,
+        owner=owner.person,
+    )
+    client.force_login(owner)
+    return measure
+
+
+def test_a_stockton_rate_offers_only_stocktons_population_and_no_dashes(client, stockton_rate):
+    html = client.get(reverse("measures:add_value", kwargs={"code": stockton_rate.code})).content
+    html = html.decode()
+    assert "Stockton-on-Tees, 0-17, 2017: 44,500" in html
+    assert "Middlesbrough" not in html
+    assert "---------" not in html
+    assert "the estimate for the year the period starts in" in html
+    assert "The rate per 10,000, as published" in html and "A count of children" in html
+    assert 'data-app-reveals="figure-rate"' in html and 'data-app-reveals="figure-count"' in html
+
+
+def test_a_rate_is_entered_as_published(client, stockton_rate):
+    response = client.post(
+        reverse("measures:add_value", kwargs={"code": stockton_rate.code}),
+        {
+            "period_start": "1/4/2023",
+            "period_end": "31/3/2024",
+            "entry": "rate",
+            "value": "82.3",
+            "numerator": "999",  # typed before switching to the rate: dropped
+        },
+    )
+    assert response.status_code == 302
+    value = MeasureValue.objects.get(measure=stockton_rate)
+    assert value.value == Decimal("82.3") and value.numerator is None and value.population is None
+    assert value.label == "2023/24"
+
+
+def test_a_count_takes_the_areas_estimate_for_the_year(client, stockton_rate):
+    response = client.post(
+        reverse("measures:add_value", kwargs={"code": stockton_rate.code}),
+        {
+            "period_start": "1/4/2023",
+            "period_end": "31/3/2024",
+            "entry": "count",
+            "numerator": "445",
+        },
+    )
+    assert response.status_code == 302
+    value = MeasureValue.objects.get(measure=stockton_rate)
+    assert value.value == Decimal("100.0") and value.population.area == "Stockton-on-Tees"
+
+
+def test_a_chosen_way_without_its_figure_is_a_clear_error(client, stockton_rate):
+    url = reverse("measures:add_value", kwargs={"code": stockton_rate.code})
+    period = {"period_start": "1/4/2023", "period_end": "31/3/2024"}
+    html = client.post(url, {**period, "entry": "rate"}).content.decode()
+    assert "Enter the rate per 10,000 as published." in html
+    html = client.post(url, {**period, "entry": "count", "value": "12"}).content.decode()
+    assert "Enter the count of children." in html and 'value="12"' in html
+    assert not MeasureValue.objects.exists()

@@ -45,11 +45,108 @@ def test_rate_is_computed_from_the_count_and_the_chosen_population(rate_measure,
     assert v.history.first().history_user == officer
 
 
-def test_rate_needs_a_population_and_a_count(rate_measure):
+def test_a_rate_is_recorded_as_published_without_a_count(rate_measure):
+    v = measure_value_record(
+        measure=rate_measure, label="Feb 2018", value=Decimal("141.1"), **PERIOD
+    )
+    v.refresh_from_db()
+    assert v.value == Decimal("141.1")
+    assert v.numerator is None and v.denominator is None and v.population is None
+
+
+def test_a_rate_needs_the_rate_or_a_count(rate_measure, population):
     with pytest.raises(ValidationError) as err:
-        measure_value_record(measure=rate_measure, label="Feb 2018", value=Decimal(141), **PERIOD)
-    assert "population" in err.value.message_dict and "numerator" in err.value.message_dict
+        measure_value_record(measure=rate_measure, label="Feb 2018", **PERIOD)
+    assert "Enter the rate per 10,000, or the count" in err.value.message_dict["value"][0]
+    with pytest.raises(ValidationError) as err:  # a population with no count
+        measure_value_record(
+            measure=rate_measure,
+            label="Feb 2018",
+            value=Decimal(1),
+            population=population,
+            **PERIOD,
+        )
+    assert "numerator" in err.value.message_dict
     assert not MeasureValue.objects.exists()
+
+
+@pytest.fixture
+def two_councils():
+    """Stockton and Middlesbrough, each with its own estimates (Stockton's for two years)."""
+    stockton = factories.organisation(name="Stockton-on-Tees Borough Council")
+    middlesbrough = factories.organisation(name="Middlesbrough Council")
+    estimates = {
+        "stockton-2016": PopulationEstimate.objects.create(
+            organisation=stockton, area="Stockton-on-Tees", year=2016, count=44000
+        ),
+        "stockton-2017": PopulationEstimate.objects.create(
+            organisation=stockton, area="Stockton-on-Tees", year=2017, count=44500
+        ),
+        "middlesbrough-2016": PopulationEstimate.objects.create(
+            organisation=middlesbrough, area="Middlesbrough", year=2016, count=32180
+        ),
+    }
+    measure = factories.measure(
+        unit=Measure.Unit.RATE_PER_10000, polarity=Measure.Polarity.LOWER, organisation=stockton
+    )
+    return measure, estimates
+
+
+def test_a_count_takes_the_estimate_of_the_measures_own_area_for_the_periods_year(two_councils):
+    measure, estimates = two_councils
+    v = measure_value_record(measure=measure, label="Feb 2018", numerator=Decimal(445), **PERIOD)
+    assert v.population == estimates["stockton-2017"]  # the latest from 2018 or before
+    assert v.value == Decimal("100.0") and v.denominator == Decimal(44500)
+    early = measure_value_record(
+        measure=measure,
+        label="2016/17",
+        numerator=Decimal(440),
+        period_start=date(2016, 4, 1),
+        period_end=date(2017, 3, 31),
+    )
+    assert early.population == estimates["stockton-2016"]
+
+
+def test_a_count_with_no_estimate_of_the_area_that_early_is_a_clear_error(two_councils):
+    measure, _ = two_councils
+    with pytest.raises(ValidationError) as err:
+        measure_value_record(
+            measure=measure,
+            label="2014/15",
+            numerator=Decimal(440),
+            period_start=date(2014, 4, 1),
+            period_end=date(2015, 3, 31),
+        )
+    message = err.value.message_dict["population"][0]
+    assert "no population estimate of Stockton-on-Tees Borough Council for 2014" in message
+    assert not MeasureValue.objects.exists()
+
+
+def test_another_areas_estimate_is_refused(two_councils):
+    measure, estimates = two_councils
+    with pytest.raises(ValidationError) as err:
+        measure_value_record(
+            measure=measure,
+            label="Feb 2018",
+            numerator=Decimal(454),
+            population=estimates["middlesbrough-2016"],
+            **PERIOD,
+        )
+    assert "Middlesbrough is not this measure's area" in err.value.message_dict["population"][0]
+
+
+def test_a_rate_recorded_from_a_count_is_corrected_to_the_rate_as_published(two_councils):
+    measure, _ = two_councils
+    v = measure_value_record(measure=measure, label="Feb 2018", numerator=Decimal(445), **PERIOD)
+    corrected = measure_value_correct(
+        value=v,
+        reason="Published figure",
+        new_value=Decimal("99.8"),
+        numerator=None,
+        population=None,
+    )
+    assert corrected.value == Decimal("99.8")
+    assert corrected.numerator is None and corrected.population is None
 
 
 def test_rate_typed_by_hand_must_agree_with_its_count(rate_measure, population):

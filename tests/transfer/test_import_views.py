@@ -49,6 +49,21 @@ def test_the_upload_form_offers_new_or_update(admin_client):
     assert "govuk-error-summary" not in html
 
 
+def test_the_upload_form_reveals_only_the_fields_of_the_chosen_kind_of_import(admin_client):
+    """The new-plan fields and the plan to update sit each under its own radio (GOV.UK
+    conditional reveal): on opening, only "Create a new plan"'s are shown."""
+    html = admin_client.get(reverse("imports:plan_upload")).content.decode()
+    new = html.index('id="conditional-new"')
+    update = html.index('id="conditional-update"')
+    assert 'data-app-reveals="conditional-new"' in html
+    assert 'data-app-reveals="conditional-update"' in html
+    assert new < html.index('name="title"') < update < html.index('name="plan"')
+    opening = html[html.rindex("<div", 0, update) : update]
+    assert "govuk-radios__conditional--hidden" in opening
+    opening = html[html.rindex("<div", 0, new) : new]
+    assert "govuk-radios__conditional--hidden" not in opening
+
+
 def test_a_missing_file_is_a_form_error_and_what_was_typed_is_kept(admin_client, org):
     response = admin_client.post(
         reverse("imports:plan_upload"),
