@@ -47,8 +47,14 @@ def test_committing_a_plan_uses_the_rows_read_at_upload(admin, name, build):
         content=content,
         options=new_plan_options(organisation, title="Read once"),
     )
+    # A plan upload keeps the whole file as read: every sheet, with fills, formats and merges.
     assert upload.table["sha256"] == reading.content_digest(content)
-    assert len(upload.table["rows"]) == len(read_table(filename=name, content=content).rows)
+    assert upload.table["what"] == "source"
+    kept = reading.source_from_json(upload.table, content=content)
+    assert kept == reading.read_source(filename=name, content=content)
+    assert sum(len(g.rows) for g in kept.grids) == len(
+        read_table(filename=name, content=content).rows
+    )
     with reading_forbidden():
         committed = plan_import_commit(plan_import=PlanImport.objects.get(pk=upload.pk), user=admin)
     assert committed.status == PlanImport.Status.COMMITTED

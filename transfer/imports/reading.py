@@ -256,6 +256,91 @@ def table_from_json(data: dict, *, content: bytes) -> Table | None:
     )
 
 
+SOURCE_FORMAT = 1
+
+
+def _grid_cell_to_json(cell: Cell | None):
+    if cell is None:
+        return None
+    return [
+        _cell_to_json(cell.value),
+        cell.row,
+        cell.column,
+        cell.fill,
+        cell.number_format,
+        cell.bold,
+        list(cell.span),
+        cell.date_kind,
+    ]
+
+
+def _grid_cell_from_json(data) -> Cell | None:
+    if data is None:
+        return None
+    value, row, column, fill, number_format, bold, span, kind = data
+    return Cell(
+        value=_cell_from_json(value),
+        row=row,
+        column=column,
+        fill=fill,
+        number_format=number_format,
+        bold=bold,
+        span=(span[0], span[1]),
+        date_kind=kind,
+    )
+
+
+def source_to_json(source: Source, *, content: bytes) -> dict:
+    """A whole file as read (every sheet or table, with fills, formats and merges) as JSON, with
+    the digest of the file it was read from: a plan import keeps it so that previewing again
+    and committing do not parse the file again."""
+    return {
+        "format": SOURCE_FORMAT,
+        "what": "source",
+        "sha256": content_digest(content),
+        "filename": source.filename,
+        "kind": source.kind,
+        "encoding": source.encoding,
+        "delimiter": source.delimiter,
+        "grids": [
+            {
+                "name": grid.name,
+                "kind": grid.kind,
+                "index": grid.index,
+                "notes": grid.notes,
+                "hidden": grid.hidden,
+                "rows": [[n, [_grid_cell_to_json(c) for c in cells]] for n, cells in grid.rows],
+            }
+            for grid in source.grids
+        ],
+    }
+
+
+def source_from_json(data: dict, *, content: bytes) -> Source | None:
+    """The file as read at upload, or None when none was kept for exactly this file."""
+    if not data or data.get("what") != "source" or data.get("format") != SOURCE_FORMAT:
+        return None
+    if data.get("sha256") != content_digest(content):
+        return None
+    return Source(
+        filename=data["filename"],
+        kind=data["kind"],
+        encoding=data.get("encoding", ""),
+        delimiter=data.get("delimiter", ""),
+        grids=[
+            Grid(
+                name=g["name"],
+                kind=g["kind"],
+                index=g.get("index", 0),
+                notes=list(g.get("notes", [])),
+                hidden=g.get("hidden", False),
+                rows=[(n, [_grid_cell_from_json(c) for c in cells]) for n, cells in g["rows"]],
+            )
+            for g in data["grids"]
+        ],
+    )
+
+
 def clean_value(value):
     """A cell value as the importers want it: text normalised, numbers and dates kept."""
     if isinstance(value, str):

@@ -21,6 +21,8 @@ from transfer.imports.reading import (
     ImportFileError,
     read_source,
     read_table,
+    source_from_json,
+    source_to_json,
     table_from_json,
     table_to_json,
 )
@@ -38,14 +40,17 @@ class AlreadyImported(Exception):
     """The upload has been committed already (a second click on the button, say)."""
 
 
-def importer_for(*, kind: str, filename: str, content: bytes, options: dict, table=None):
+def importer_for(
+    *, kind: str, filename: str, content: bytes, options: dict, table=None, source=None
+):
     """A prepared importer for a file; ``ImportFileError`` when the file cannot be read. For a
     measure import, a ``table`` already read from the file is used instead of reading it again;
-    a plan import reads the whole file (every sheet, with fills and merges) each time."""
+    a plan import uses the whole file as read already (``source``: every sheet, with fills and
+    merges) in the same way."""
     if kind == PlanImport.Kind.PLAN:
-        importer = PlanImporter(
-            source=read_source(filename=filename, content=content), options=options
-        )
+        if source is None:
+            source = read_source(filename=filename, content=content)
+        importer = PlanImporter(source=source, options=options)
         importer.prepare()
         return importer
     if table is None:
@@ -53,6 +58,23 @@ def importer_for(*, kind: str, filename: str, content: bytes, options: dict, tab
     importer = IMPORTERS[kind](table=table, options=options)
     importer.prepare()
     return importer
+
+
+def source_of(plan_import: PlanImport):
+    """A plan upload's whole file: as read at upload when kept for exactly this file, else read
+    from the file again."""
+    content = bytes(plan_import.content)
+    kept = source_from_json(plan_import.table, content=content)
+    if kept is not None:
+        return kept
+    return read_source(filename=plan_import.filename, content=content)
+
+
+def read_again(plan_import: PlanImport) -> dict:
+    """What ``importer_for`` needs of an upload's file without parsing it again."""
+    if plan_import.kind == PlanImport.Kind.PLAN:
+        return {"source": source_of(plan_import)}
+    return {"table": table_of(plan_import)}
 
 
 def table_of(plan_import: PlanImport):
@@ -72,12 +94,19 @@ def plan_import_upload(
     preview and, for a measure import, the rows read from it. Raises ``ImportFileError`` (nothing
     is kept) when the file cannot be read at all; problems in its rows are in the preview."""
     options = {**options, "sha256": hashlib.sha256(content).hexdigest()}
-    if kind != PlanImport.Kind.PLAN and table is None:
-        table = read_table(filename=filename, content=content)
-    importer = importer_for(
-        kind=kind, filename=filename, content=content, options=options, table=table
-    )
-    kept = {} if kind == PlanImport.Kind.PLAN else table_to_json(table, content=content)
+    if kind == PlanImport.Kind.PLAN:
+        source = read_source(filename=filename, content=content)
+        importer = importer_for(
+            kind=kind, filename=filename, content=content, options=options, source=source
+        )
+        kept = source_to_json(source, content=content)
+    else:
+        if table is None:
+            table = read_table(filename=filename, content=content)
+        importer = importer_for(
+            kind=kind, filename=filename, content=content, options=options, table=table
+        )
+        kept = table_to_json(table, content=content)
     return PlanImport.objects.create(
         kind=kind,
         uploaded_by=user,
@@ -99,7 +128,7 @@ def plan_import_remap(*, plan_import: PlanImport, mapping: dict[str, str]) -> Pl
         filename=plan_import.filename,
         content=bytes(plan_import.content),
         options=options,
-        table=table_of(plan_import),
+        **read_again(plan_import),
     )
     plan_import.options = options
     plan_import.result = importer.result
@@ -118,6 +147,7 @@ def plan_import_reconsider(*, plan_import: PlanImport, changes: dict) -> PlanImp
         filename=plan_import.filename,
         content=bytes(plan_import.content),
         options=options,
+        **read_again(plan_import),
     )
     plan_import.options = options
     plan_import.result = importer.result
@@ -159,12 +189,7 @@ def _commit(plan_import: PlanImport, user) -> None:
             if not claimed:
                 raise AlreadyImported
             if plan_import.kind == PlanImport.Kind.PLAN:
-                importer = PlanImporter(
-                    source=read_source(
-                        filename=plan_import.filename, content=bytes(plan_import.content)
-                    ),
-                    options=plan_import.options,
-                )
+                importer = PlanImporter(source=source_of(plan_import), options=plan_import.options)
             else:
                 importer = IMPORTERS[plan_import.kind](
                     table=table_of(plan_import), options=plan_import.options
