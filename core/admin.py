@@ -83,13 +83,18 @@ class AuditEventAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Job)
-class JobAdmin(admin.ModelAdmin):
-    """Every user's background jobs (core.tasks), read-only: they are a record of what ran."""
+class JobAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """Background jobs (core.tasks), read-only: they are a record of what ran. An administrator
+    sees the jobs of their organisations' users; a superuser every job."""
 
     list_display = ["__str__", "requester", "status", "progress", "attempts", "created_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["requester"]
     date_hierarchy = "created_at"
+
+    def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
+        users = get_user_model().objects.filter(users_of_organisations_q(ids)).values("pk")
+        return queryset.filter(requester__in=users)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -99,8 +104,13 @@ class JobAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkerHeartbeat)
-class WorkerHeartbeatAdmin(admin.ModelAdmin):
+class WorkerHeartbeatAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """The installation's workers: a superuser's page (no organisation owns a worker)."""
+
     list_display = ["worker_id", "hostname", "started_at", "last_seen"]
+
+    def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
+        return queryset.none()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -112,11 +112,12 @@ class UnpublishedFigureAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(StatisticalNeighbour)
-class StatisticalNeighbourAdmin(admin.ModelAdmin):
+class StatisticalNeighbourAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """The Department's list of each council's ten statistical neighbours: national reference
     data, readable by every administrator, changed here only by a superuser (councils replace it
     through the measures import, which is audited)."""
 
+    organisation_path = None  # national reference data, the same for every council
     list_display = ["council_name", "council_code", "rank", "neighbour_name", "source"]
     search_fields = ["council_name", "council_code", "neighbour_name"]
 

@@ -11,9 +11,10 @@ from django.views import View
 
 from measures.models import Measure
 from transfer.imports.reading import ImportFileError
-from transfer.imports.services import importer_for
+from transfer.imports.services import importer_for, read_again
 from transfer.imports.statistics_forms import NewMeasuresForm
 from transfer.models import PlanImport
+from transfer.permissions import imports_visible_to
 from transfer.views import AdministratorRequiredMixin
 
 
@@ -33,6 +34,7 @@ def plan_import_choose_measures(*, plan_import: PlanImport, choices: dict) -> Pl
         filename=plan_import.filename,
         content=bytes(plan_import.content),
         options=options,
+        **read_again(plan_import),
     )
     plan_import.options = options
     plan_import.result = importer.result
@@ -45,8 +47,9 @@ class NewMeasuresView(AdministratorRequiredMixin, View):
     template_name = "imports/new_measures.html"
 
     def get_object(self, pk) -> PlanImport:
+        # Only uploads the administrator may see (their organisations', ADR 0012).
         return get_object_or_404(
-            PlanImport.objects.select_related("uploaded_by"),
+            imports_visible_to(self.request.user).select_related("uploaded_by"),
             pk=pk,
             kind=PlanImport.Kind.MEASURE_VALUES,
         )

@@ -41,3 +41,8 @@ TASKS = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", default=EMAIL_BACKEND)  # noqa: F405
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=None)  # noqa: F405
 TASK_RETRY_BASE_SECONDS = 0
+
+# The browser suite signs in dozens of times from one address against one live server; the
+# limit on unauthenticated POSTs (config.middleware) would refuse the later sign-ins. The tests
+# of the limit itself set it (tests/core/test_rate_limits_and_idle.py).
+RATE_LIMIT_ANONYMOUS_POSTS = (100_000, 15 * 60)

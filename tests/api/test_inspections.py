@@ -165,8 +165,10 @@ def test_a_board_member_reads_the_inspections_their_pages_show(client, world):
     assert {r["inspection_id"] for r in rows(client, "recommendations")} == {
         alpha.inspections[0].pk
     }
-    client.force_login(factories.user(role=Role.VIEWER))
-    assert ids(client, "inspections") == {i.pk for c in world for i in c.inspections}
+    # A viewer reads their own council's inspections, never the other council's (ADR 0012).
+    client.force_login(factories.user(role=Role.VIEWER, organisation=alpha.organisation))
+    assert ids(client, "inspections") == {i.pk for i in alpha.inspections}
+    assert not ids(client, "inspections") & {i.pk for i in beta.inspections}
     client.force_login(factories.user())
     for table in INSPECTION_TABLES:
         assert rows(client, table) == [], table

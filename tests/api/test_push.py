@@ -76,7 +76,9 @@ def test_a_new_value_is_recorded_as_the_measure_page_records_it(client, writer, 
 
 
 def test_a_rate_is_computed_from_the_count_and_population(client, writer, rate_measure):
-    population = PopulationEstimate.objects.create(area="Alpha", year=2024, count=32180)
+    population = PopulationEstimate.objects.create(
+        area="Alpha", year=2024, count=32180, organisation=rate_measure.organisation
+    )
     response = push(
         client,
         writer[1],
@@ -87,7 +89,9 @@ def test_a_rate_is_computed_from_the_count_and_population(client, writer, rate_m
 
 
 def test_figures_the_unit_does_not_take_are_refused(client, writer, rate_measure):
-    population = PopulationEstimate.objects.create(area="Alpha", year=2024, count=32180)
+    population = PopulationEstimate.objects.create(
+        area="Alpha", year=2024, count=32180, organisation=rate_measure.organisation
+    )
     response = push(
         client,
         writer[1],

@@ -204,10 +204,14 @@ def measured_queries(profile: Profile) -> dict:
 # a pin (or remove it) when a page is fixed.
 QUERY_BUDGET = 15
 OVER_BUDGET = {
-    "actions:update POST": 16,
+    # Issue 14: the evidence attachments (checked and saved), the approval state and finding the
+    # next action needing an update (the redirect after saving) took it from 16 to 25; still
+    # the same on both sizes.
+    "actions:update POST": 25,
     # Progress per inspection finding (issue 13, boards.panels) costs these two pages two queries.
     "plans:dashboard": 17,
-    "plans:meeting": 17,
+    # ... and the meeting page's authored summary, questions and decisions (issue 14) three more.
+    "plans:meeting": 20,
 }
 
 

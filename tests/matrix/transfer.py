@@ -73,6 +73,21 @@ MATRIX = [
         post=statuses(403, administrator=404, superuser=302),
         label="council B",
     ),
+    # The new measures of a statistics upload: administrators only, and only of a measure upload
+    # they may see (a plan upload, or another council's, is not there for them).
+    Entry(
+        "imports:new_measures",
+        kwargs=lambda o: {"pk": an_upload(o).pk},
+        get=statuses(403, administrator=404, superuser=404),
+        post=statuses(403, administrator=404, superuser=404),
+    ),
+    Entry(
+        "imports:new_measures",
+        kwargs=lambda o: {"pk": b_upload(o).pk},
+        get=statuses(403, administrator=404, superuser=404),
+        post=statuses(403, administrator=404, superuser=404),
+        label="council B",
+    ),
     # Commit is POST only; it imports and redirects to the new plan.
     Entry(
         "imports:commit",
