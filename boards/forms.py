@@ -58,7 +58,8 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["action"]
-        assert isinstance(field, ActionChoiceField)
+        if not isinstance(field, ActionChoiceField):  # the field declared above
+            raise TypeError("the action field must be an ActionChoiceField")
         field.queryset = (
             Action.objects.filter(plan__boards=meeting.board)
             .select_related("plan")

@@ -115,7 +115,8 @@ def short(text: str, n: int = PREVIEW_TEXT) -> str:
 class PlanImporter:
     def __init__(self, *, table: Table | None = None, source: Source | None = None, options: dict):
         if source is None:
-            assert table is not None
+            if table is None:
+                raise TypeError("PlanImporter needs a table or a source")
             source = table.source or Source(
                 filename=table.filename, kind=table.kind, grids=[table.grid or as_grid(table)]
             )

@@ -278,7 +278,8 @@ def title_rows(reading: PlanReading, read: SheetRead, several: bool) -> list[int
     section ("Improvement Area 1: ...", in Word above the first table) is returned to be read
     as one; the rest are listed as not taken."""
     header = read.header
-    assert header is not None
+    if header is None:  # only sheets whose header was found are read
+        raise ValueError(f"no header found in {read.grid.name}")
     above = read.grid.rows[: header.position]
     title = title_above(read.grid.values()[: header.position])
     if title and not reading.title and not several:
@@ -314,7 +315,8 @@ def title_rows(reading: PlanReading, read: SheetRead, several: bool) -> list[int
 
 def check_header(reading: PlanReading, read: SheetRead, label: str) -> None:
     header = read.header
-    assert header is not None
+    if header is None:  # only sheets whose header was found are read
+        raise ValueError(f"no header found in {read.grid.name}")
     for key, columns in header.duplicates:
         letters = " and ".join(c.letter for c in columns)
         reading.errors.append(

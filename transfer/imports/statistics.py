@@ -172,7 +172,8 @@ def read_period(value, identifier: str = "", *, heading: bool = False) -> Period
         TimescaleKind.QUARTER,
         TimescaleKind.FINANCIAL_YEAR,
     ):
-        assert parsed.start is not None and parsed.end is not None
+        if parsed.start is None or parsed.end is None:  # these kinds always have both
+            return None
         return Period(text, parsed.start, parsed.end)
     return None
 

@@ -291,7 +291,8 @@ class _DocumentReader:
             self.append(cells)
 
     def append(self, cells: list[Cell | None]) -> None:
-        assert self.grid is not None
+        if self.grid is None:  # a row is only appended inside a table
+            raise ValueError("a row outside a table")
         self.grid.rows.append((self.row_number, cells))
         if sum(len(g.rows) for g in self.source.grids) > limit("IMPORT_MAX_ROWS"):
             raise _too_many_rows(limit("IMPORT_MAX_ROWS"))
