@@ -30,7 +30,7 @@ from core.models import Organisation
 from core.permissions import reads_all_plans, users_of_organisations_q
 from inspections.models import Inspection
 from inspections.permissions import inspections_visible_to
-from measures.models import Measure, MeasureValue
+from measures.models import Measure, MeasureValue, PopulationEstimate
 from plans.models import Plan
 from plans.permissions import plans_visible_to
 
@@ -102,14 +102,22 @@ class Scope:
         return q
 
     def populations_q(self, path: str = "pk") -> Q:
-        """Population estimates: shared reference data, except that one a council's values use
-        is that council's (as in the admin): those the visible measures' values use, and those
-        no value uses yet."""
+        """Population estimates: a council's own (by their organisation), those the visible
+        measures' values use, and shared ones (no organisation) that no value uses yet."""
         if self.all_plans:
             return Q()
         used = MeasureValue.objects.filter(population__isnull=False)
         theirs = used.filter(self.measures_q("measure_id")).values("population_id")
-        return Q(**{f"{path}__in": theirs}) | ~Q(**{f"{path}__in": used.values("population_id")})
+        visible = Organisation.objects.filter(self.organisations_q()).values("pk")
+        own = PopulationEstimate.objects.filter(organisation_id__in=visible).values("pk")
+        shared = (
+            PopulationEstimate.objects.filter(organisation__isnull=True)
+            .exclude(pk__in=used.values("population_id"))
+            .values("pk")
+        )
+        return (
+            Q(**{f"{path}__in": theirs}) | Q(**{f"{path}__in": own}) | Q(**{f"{path}__in": shared})
+        )
 
     def boards_q(self, path: str = "pk") -> Q:
         if self.all_plans:

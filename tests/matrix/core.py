@@ -55,8 +55,12 @@ MATRIX = [
         label="council B's plan as a filter",
         check=no_other_council,
     ),
-    # CSS-01 belongs to a Stockton plan the Good and Beyond Board does not oversee.
-    Entry("measures:detail", kwargs=lambda o: {"code": o["measure"].code}, get=OTHER_PLAN),
+    # CSS-01 is linked to the Improvement Plan the Good and Beyond Board oversees (and to the
+    # 2017-20 strategy); CSS-03 only to the strategy, which that board does not oversee.
+    Entry("measures:detail", kwargs=lambda o: {"code": o["measure"].code}, get=BOARD_SCOPED),
+    Entry(
+        "measures:detail", kwargs=lambda o: {"code": "CSS-03"}, get=OTHER_PLAN, label="other plan"
+    ),
     Entry(
         "measures:detail",
         kwargs=lambda o: {"code": o["b_measure"].code},

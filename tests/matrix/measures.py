@@ -5,7 +5,7 @@ Stockton's administrator and the superuser may; everyone else gets 403. Council 
 ``b_measure`` (EH-01) is owned by middlesbrough.officer. An empty POST re-shows the form with
 errors (200) to those allowed."""
 
-from tests.matrix import COUNCIL_B_ONLY, OTHER_PLAN, Entry, statuses
+from tests.matrix import BOARD_SCOPED, COUNCIL_B_ONLY, Entry, statuses
 
 OWNER_ONLY = statuses(403, officer=200, administrator=200, superuser=200)
 
@@ -24,7 +24,7 @@ MATRIX = [
         "measures:detail",
         kwargs=lambda o: {"code": o["measure"].code},
         query="?publication=1&compare=last_year",
-        get=OTHER_PLAN,
+        get=BOARD_SCOPED,  # CSS-01 is also linked to the board's Improvement Plan
         label="publication",
     ),
     Entry(

@@ -5,11 +5,14 @@ administrators), and the pack as a Word document. An empty POST is refused (403)
 may not write, and shows the form again with its errors (200) to those who may."""
 
 from boards.models import BoardDecision, BoardQuestion
-from tests.matrix import NOT_ALLOWED_METHOD, READ_ALL, Entry, statuses
+from tests.matrix import NOT_ALLOWED_METHOD, Entry, statuses
 
-ADMIN_ONLY_FORM = statuses(403, administrator=200)
-ASK = statuses(403, board_member=200, administrator=200)
-ANSWER = statuses(403, officer=200, administrator=200)  # officer: jane.smith leads the action
+ADMIN_ONLY_FORM = statuses(403, administrator=200, superuser=200)
+# board_member and partner both sit on the Good and Beyond Board.
+ASK = statuses(403, board_member=200, partner=200, administrator=200, superuser=200)
+ANSWER = statuses(
+    403, officer=200, administrator=200, superuser=200
+)  # officer: jane.smith leads the action
 
 
 def _question(o) -> dict:
@@ -44,7 +47,7 @@ MATRIX = [
     Entry(
         "plans:meeting_docx",
         kwargs=lambda o: {"pk": o["meeting"].pk},
-        get=statuses(200, board_member=200),
+        get=statuses(200, b_officer=403),  # council B reads no council A meeting
     ),  # fmt: skip
     Entry(
         "plans:meeting_brief",
@@ -53,19 +56,22 @@ MATRIX = [
         post=ADMIN_ONLY_FORM,
     ),  # fmt: skip
     Entry(
-        "plans:meeting_questions", kwargs=lambda o: {"pk": o["meeting"].pk}, get=READ_ALL, post=ASK
+        "plans:meeting_questions",
+        kwargs=lambda o: {"pk": o["meeting"].pk},
+        get=statuses(200, b_officer=403),
+        post=ASK,
     ),  # fmt: skip
     Entry("plans:question_answer", kwargs=_question, get=ANSWER, post=ANSWER),
     Entry(
         "plans:meeting_decisions",
         kwargs=lambda o: {"pk": o["meeting"].pk},
-        get=READ_ALL,
+        get=statuses(200, b_officer=403),
         post=ADMIN_ONLY_FORM,
     ),  # fmt: skip
     Entry(
         "plans:decision_close",
         kwargs=_decision,
         get=NOT_ALLOWED_METHOD,
-        post=statuses(403, administrator=302),
+        post=statuses(403, administrator=302, superuser=302),
     ),  # fmt: skip
 ]

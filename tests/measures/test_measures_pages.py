@@ -62,7 +62,11 @@ def viewer_client(client):
 def lac():
     """Children looked after per 10,000 (lower is better), as in the Middlesbrough report."""
     population = PopulationEstimate.objects.create(
-        area="Middlesbrough", year=2016, count=32180, source="Mid-2016 population estimate"
+        organisation=factories.default_organisation(),
+        area="Middlesbrough",
+        year=2016,
+        count=32180,
+        source="Mid-2016 population estimate",
     )
     m = factories.measure(
         code="LAC",
@@ -325,7 +329,9 @@ def test_measure_page_shows_rag_word_and_direction_both_ways(viewer_client, lac)
 
 
 def small_count_measure(for_publication=True):
-    population = PopulationEstimate.objects.create(area="Smallton", year=2020, count=8000)
+    population = PopulationEstimate.objects.create(
+        organisation=factories.default_organisation(), area="Smallton", year=2020, count=8000
+    )
     m = factories.measure(
         title="Children adopted",
         unit=Measure.Unit.RATE_PER_10000,
@@ -437,7 +443,9 @@ def test_measure_page_loads_in_a_fixed_number_of_queries(
 ):
     owner = factories.officer()
     client.force_login(owner)
-    population = PopulationEstimate.objects.create(area="Town", year=2020, count=30000)
+    population = PopulationEstimate.objects.create(
+        organisation=factories.default_organisation(), area="Town", year=2020, count=30000
+    )
     m = factories.measure(unit=Measure.Unit.RATE_PER_10000, owner=owner.person)
     m.plans.add(factories.plan(), factories.plan())
     for i in range(values_each):
@@ -648,7 +656,7 @@ def stockton_rate(client):
     PopulationEstimate.objects.create(
         organisation=middlesbrough, area="Middlesbrough", year=2016, count=32180
     )
-    owner = factories.officer()
+    owner = factories.officer(organisation=stockton)  # Stockton's officer owns Stockton's measure
     measure = factories.measure(
         code="STK-LAC",
         unit=Measure.Unit.RATE_PER_10000,

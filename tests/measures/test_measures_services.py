@@ -19,7 +19,12 @@ PERIOD = {"period_start": date(2018, 2, 28), "period_end": date(2018, 2, 28)}
 @pytest.fixture
 def population():
     return PopulationEstimate.objects.create(
-        area="Middlesbrough", year=2016, age_band="0-17", count=32180, source="ONS mid-2016"
+        organisation=factories.default_organisation(),
+        area="Middlesbrough",
+        year=2016,
+        age_band="0-17",
+        count=32180,
+        source="ONS mid-2016",
     )
 
 
