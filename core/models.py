@@ -134,6 +134,11 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         REMINDERS = "reminders", "Update reminders"
+        PACK_FILES = "pack_files", "Board pack file"
+        PLAN_EXPORT = "plan_export", "Plan export"
+        EVIDENCE_PACK = "evidence_pack", "Evidence pack"
+        IMPORT_PREVIEW = "import_preview", "Import: reading the file"
+        IMPORT_COMMIT = "import_commit", "Import: saving the plan"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -155,6 +160,10 @@ class Job(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done.")
     outcome = models.CharField(max_length=500, blank=True)
     file = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="SHA-256 of the file, checked on every download."
+    )
+    size = models.PositiveBigIntegerField(null=True, blank=True, help_text="Bytes in the file.")
     attempts = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     parameters = models.JSONField(default=dict, blank=True)

@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
-from core import audit
+from core import audit, files
 from core.models import AuditEvent, Job
 
 logger = logging.getLogger("core.tasks")
@@ -64,6 +64,13 @@ def _enqueue_later(the_task: Any, delay: timedelta, *args: Any) -> str | None:
     else:
         result = the_task.enqueue(*args)
     return str(result.id)
+
+
+def attach_file(job: Job, filename: str, data: bytes) -> None:
+    """Store the file a runner made (through Django's storage API, with its SHA-256) on ``job``;
+    ``run_job`` saves the job when the runner returns. A retried job stores a fresh file."""
+    stored = files.save(job.file.field.generate_filename(job, filename), data)
+    job.file.name, job.sha256, job.size = stored.name, stored.sha256, stored.size
 
 
 def start_job(kind: str, *, requester: Any = None, request: Any = None, **parameters: Any) -> Job:
@@ -120,7 +127,9 @@ def run_job(job_id: int) -> str:
         return _failed(job, error)
     job.status, job.outcome, job.progress = Job.Status.SUCCEEDED, str(outcome)[:500], 100
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "outcome", "progress", "finished_at", "file"])
+    job.save(
+        update_fields=["status", "outcome", "progress", "finished_at", "file", "sha256", "size"]
+    )
     _record_finish(job)
     return job.status
 

@@ -1,6 +1,8 @@
 """Pages that belong to no plan: the start page, the council's theme colour, the accessibility
 statement, and the user's downloads and background jobs."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,9 +14,12 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from core import files
 from core.models import Job
 from core.permissions import is_administrator, is_officer, reads_all_plans
 from core.tasks import start_job
+
+logger = logging.getLogger("core.views")
 
 
 @login_required
@@ -92,7 +97,7 @@ def start_reminders(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def job_download(request: HttpRequest, pk: int) -> FileResponse:
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The file one of the user's own jobs made (404 for anyone else's, or none)."""
     job = get_object_or_404(
         Job.objects.filter(requester_id=request.user.pk, status=Job.Status.SUCCEEDED).exclude(
@@ -100,8 +105,21 @@ def job_download(request: HttpRequest, pk: int) -> FileResponse:
         ),
         pk=pk,
     )
+    filename = job.file.name.rsplit("/", 1)[-1]
+    if not job.sha256:  # made before digests were recorded
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404("The file is no longer available.") from missing
+        return FileResponse(handle, as_attachment=True, filename=filename)
     try:
-        handle = job.file.open("rb")
-    except FileNotFoundError as missing:
+        return files.verified_download(job.file.name, job.sha256, filename=filename)
+    except files.StoredFileMissing as missing:
         raise Http404("The file is no longer available.") from missing
-    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    except files.StoredFileCorrupt:
+        logger.error("Job %s: stored file %s does not match its SHA-256", job.pk, job.file.name)
+        return HttpResponse(
+            "This file has been damaged in storage. Start the job again to make a new copy.",
+            status=500,
+            content_type="text/plain; charset=utf-8",
+        )
