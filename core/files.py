@@ -86,7 +86,7 @@ def verified_download(
     size = verify(name, sha256, where)
     response = StreamingHttpResponse(_chunks(name, where), content_type=content_type)
     response["Content-Length"] = str(size)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     response["X-Content-SHA256"] = sha256
     response["X-Content-Type-Options"] = "nosniff"
     return response
