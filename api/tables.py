@@ -135,6 +135,7 @@ class Table:
     period: str | None = None  # the path of the reporting period id, for ?period=
     period_start: str | None = None  # the path of the period start, for ?period_from/_to
     through: bool = False  # a link table (no schema model of its own)
+    rows: Callable[[], Any] | None = None  # the model's rows before scoping (default: all)
     filterset_class: type | None = field(default=None, repr=False)
     _serializer: type | None = field(default=None, repr=False)
 
@@ -143,7 +144,7 @@ class Table:
         return self.name.replace("-", "_")
 
     def base_queryset(self):
-        return self.model.objects.all()
+        return self.rows() if self.rows is not None else self.model.objects.all()
 
     def queryset(self, scope: Scope):
         """The visible rows as dicts keyed by column name, in a stable order (by id)."""
@@ -486,7 +487,11 @@ TABLES: list[Table] = [
             Column("illustrative", boolean("Demo data, not a real rating.")),
         ],
         scope=_plan_scope("action__plan_id"),
-        description="Every RAG rating given: one row per action per reporting period.",
+        description=(
+            "Every RAG rating boards may see: one row per action per reporting period. Where a "
+            "plan's updates need approval, an update appears once its plan owner approves it."
+        ),
+        rows=lambda: StatusUpdate.objects.approved(),
         plan="action__plan_id",
         organisation="action__plan__organisation_id",
         modified="updated_at",

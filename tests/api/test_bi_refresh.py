@@ -171,3 +171,28 @@ def test_a_revoked_key_stops_a_refresh_at_once(client, world):
     keys.api_key_revoke(key=obj, revoked_by=factories.admin_user())
     assert client.get(first.json()["next"], **headers).status_code == 401
     assert client.get("/api/v1/status-updates.csv", **headers).status_code == 401
+
+
+def test_updates_waiting_for_approval_appear_only_once_approved(client, world):
+    """The API shows what boards see: an update submitted for approval, or returned, is not a
+    rating yet; once its plan owner approves it, it appears (and a BI refresh picks it up)."""
+    from actions.models import Approval, StatusUpdate
+    from actions.services import status_update_approve, status_update_return
+
+    alpha, _ = world
+    headers = api_f.bearer(api_f.api_key(organisations=[alpha.organisation])[1])
+    shown = StatusUpdate.objects.filter(action__plan__in=alpha.plans)
+    submitted, returned = list(shown.order_by("pk")[:2])
+    StatusUpdate.objects.filter(pk__in=[submitted.pk, returned.pk]).update(
+        approval=Approval.SUBMITTED, approved_at=None
+    )
+    owner = factories.user(is_superuser=True)
+    status_update_return(update=StatusUpdate.objects.get(pk=returned.pk), user=owner, comment="No")
+    ids = {r["id"] for r in walk(client, "/api/v1/status-updates/", headers)}
+    assert submitted.pk not in ids and returned.pk not in ids
+    assert ids == set(
+        shown.exclude(pk__in=[submitted.pk, returned.pk]).values_list("pk", flat=True)
+    )
+    status_update_approve(update=StatusUpdate.objects.get(pk=submitted.pk), user=owner)
+    ids = {r["id"] for r in walk(client, "/api/v1/status-updates/", headers)}
+    assert submitted.pk in ids and returned.pk not in ids

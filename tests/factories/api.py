@@ -187,7 +187,7 @@ def rows_for(plan_ids, measure_ids, board_ids, inspection_ids) -> dict[str, set[
         )
         | ids(PopulationEstimate.objects.filter(values__isnull=True)),
         "actions": ids(Action.objects.filter(plan__in=plans)),
-        "status-updates": ids(StatusUpdate.objects.filter(action__plan__in=plans)),
+        "status-updates": ids(StatusUpdate.objects.approved().filter(action__plan__in=plans)),
         "action-tags": ids(Action.tags.through.objects.filter(action__plan__in=plans)),
         "measures": set(measure_ids),
         "measure-plans": ids(
