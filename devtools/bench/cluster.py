@@ -44,7 +44,7 @@ import urllib.error
 import urllib.request
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.client import HTTPConnection
 from pathlib import Path
 from statistics import median
@@ -74,7 +74,6 @@ class Options:
     shared_actions: int = 12
     web_concurrency: int = 2
     keep: bool = False
-    out: list[str] = field(default_factory=list)
 
 
 # --- helpers -----------------------------------------------------------------------------------
