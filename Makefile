@@ -83,3 +83,14 @@ bench: install ## Benchmark pages and 230 concurrent users on PostgreSQL (about 
 	@test -x $(BENCH_VENV)/bin/locust || { $(PYTHON) -m venv $(BENCH_VENV) && echo '*' > $(BENCH_VENV)/.gitignore \
 	  && $(BENCH_VENV)/bin/pip install --quiet --upgrade pip && $(BENCH_VENV)/bin/pip install --quiet "locust==2.47.0"; }
 	$(PY) manage.py bench --locust $(BENCH_VENV)/bin/locust $(BENCH_ARGS)
+	$(MAKE) --no-print-directory bench-cluster
+
+# Several app servers (issue 16): two gunicorn servers and two workers on one PostgreSQL database
+# (improvement_plans_cluster, dropped and recreated), driven together by locust with no sticky
+# sessions; fails when a check fails (no lost writes, each job once, sessions, files, reminders).
+.PHONY: bench-cluster
+bench-cluster: install ## Two app servers + two workers on one PostgreSQL under locust (about 2 minutes)
+	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL cannot be reached on 127.0.0.1:5432"; exit 1; }
+	@test -x $(BENCH_VENV)/bin/locust || { $(PYTHON) -m venv $(BENCH_VENV) && echo '*' > $(BENCH_VENV)/.gitignore \
+	  && $(BENCH_VENV)/bin/pip install --quiet --upgrade pip && $(BENCH_VENV)/bin/pip install --quiet "locust==2.47.0"; }
+	$(PY) manage.py bench_cluster --locust $(BENCH_VENV)/bin/locust $(BENCH_CLUSTER_ARGS)

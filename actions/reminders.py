@@ -3,7 +3,8 @@ is overdue, and after the deadline a note to each plan's owner of who is outstan
 
 Re-runnable: a ``ReminderSent`` row per recipient, kind and period means running it twice in a
 period sends nothing more (and a run racing another fails on the rows' unique constraint, and
-its retry finds them sent). Each e-mail is queued (core.tasks.send_email) only after the
+its retry finds them sent; runs take turns on a lock held across servers, core.locks, so
+that race does not arise). Each e-mail is queued (core.tasks.send_email) only after the
 transaction that records it commits. Run as a job through the task queue by
 ``actions.tasks`` and the ``send_update_reminders`` command."""
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from actions.models import Action, ReminderSent, ReportingPeriod, StatusUpdate
 from actions.periods import period_for_update
 from actions.querysets import overdue_q
+from core.locks import exclusive
 from core.models import AuditEvent, Person
 from core.rag import Rating
 from core.tasks import queue_email
@@ -176,6 +178,10 @@ def escalations(today: date) -> list[Message]:
 def send_reminders(*, today: date | None = None, dry_run: bool = False, out=None) -> list[Message]:
     today = today or timezone.localdate()
     with transaction.atomic():
+        # Runs started at the same moment (cron on two machines, two workers) take turns: the
+        # second sees what the first recorded and sends nothing more, instead of failing on the
+        # one-reminder-per-period constraint and waiting for a retry.
+        exclusive("update-reminders")
         messages = digests(today) + escalations(today)
         if dry_run:
             transaction.set_rollback(True)  # periods created while looking are not kept
