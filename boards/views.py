@@ -362,6 +362,8 @@ def _stream(request, meeting: Meeting, stored: PackFile) -> HttpResponseBase:
 
 class MeetingPdfView(MeetingMixin, View):
     http_method_names = ["get", "head", "options"]
+    # Only with a backend that runs jobs in-process (`make run`) is the PDF made in the request.
+    long_request = True
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
