@@ -143,6 +143,50 @@ class IssuedPack(models.Model):
         return f"Pack for {self.meeting} issued {day_text(self.issued_at, short=True, padded=True)}"
 
 
+class PackFile(models.Model):
+    """A board pack rendered once (PDF, .xlsx or .docx) by a background job and kept in storage
+    with its SHA-256 (issue 16). ``fingerprint`` names what the file shows: ``issued-<pk>`` for
+    an issued pack (rendered once at issue), else the SHA-256 of the draft pack's data, so a
+    draft is served again until its data changes. Downloads stream it after checking the digest
+    (``core.files.verified_download``)."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "Spreadsheet (.xlsx)"
+        DOCX = "docx", "Word document (.docx)"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="pack_files")
+    issued_pack = models.ForeignKey(
+        IssuedPack, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    format = models.CharField(max_length=4, choices=Format.choices)
+    fingerprint = models.CharField(
+        max_length=80, help_text="issued-<pack> for an issued pack, else the draft data's SHA-256."
+    )
+    file = models.FileField(upload_to="packs/%Y/%m/")
+    filename = models.CharField(max_length=200, help_text="The name the file is downloaded as.")
+    content_type = models.CharField(max_length=100)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    volumes = models.PositiveSmallIntegerField(
+        default=1, help_text="PDF volumes in the file (more than one: a .zip of them)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "format", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "format", "fingerprint"], name="one_pack_file_per_version"
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_format_display()} of the pack for {self.meeting} ({self.fingerprint[:14]})"
+        )
+
+
 class PackBrief(models.Model):
     """What the plan owner writes for a meeting's pack: an executive summary and the key
     messages for the board (plain text; lines starting "- " or "* " are a list). Saved with a

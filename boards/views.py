@@ -1,9 +1,12 @@
 """Plans as boards read them: the plan list and document, dashboards, exception reports, the
 portfolio, boards, meetings and their packs."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -12,14 +15,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from actions.models import Action
 from boards import presenters
-from boards.models import Board, Meeting
+from boards.models import Board, Meeting, PackFile
 from boards.packs.context import meetings_for
-from boards.packs.html import for_display, render_pack_html
+from boards.packs.html import for_display
 from boards.packs.issuing import PackAlreadyIssued, issued_pack_for, pack_issue
-from boards.packs.pdf import pack_pdf
 from boards.packs.snapshot import build_pack
-from boards.packs.word import pack_docx
-from boards.packs.xlsx import pack_xlsx
+from boards.packs.stored import draft_fingerprint, issued_fingerprint
 from boards.permissions import (
     boards_visible_to,
     can_ask_question,
@@ -30,15 +31,15 @@ from boards.permissions import (
 from boards.selectors import boards as board_selectors
 from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
-from core import audit
+from core import audit, files
 from core.budgets import budget, within
-from core.models import AuditEvent
+from core.models import AuditEvent, Job
 from core.permissions import administers, require
-from core.spreadsheets import download_response, xlsx_response
+from core.tasks import start_job
 from plans.models import Plan
 from plans.permissions import can_view_plan, plans_visible_to
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+logger = logging.getLogger("boards.packs")
 
 
 def _actions_of(**outer) -> Subquery:
@@ -260,39 +261,116 @@ class MeetingDetailView(MeetingMixin, TemplateView):
         return context
 
 
-def _filename(meeting: Meeting, ext: str) -> str:
-    board = "".join(c if c.isalnum() else "-" for c in meeting.board.name.lower()).strip("-")
-    while "--" in board:
-        board = board.replace("--", "-")
-    return f"{board}-pack-{meeting.date.isoformat()}.{ext}"
+PREPARING_REFRESH_SECONDS = 5
+
+
+def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponseBase:
+    """A pack download, never rendered in the request: the stored file that shows what the pack
+    shows now, streamed after checking its digest; else a job that makes it (or the one already
+    making it) and a page saying it is being prepared. A stored file found missing or damaged is
+    logged, forgotten and made again."""
+    if issued is not None:
+        fingerprint = issued_fingerprint(issued.pk)
+    else:
+        fingerprint = draft_fingerprint(build_pack(meeting))
+    stored = PackFile.objects.filter(meeting=meeting, format=fmt, fingerprint=fingerprint).first()
+    problem = ""
+    if stored is not None:
+        try:
+            return _stream(request, meeting, stored)
+        except files.StoredFileMissing:
+            problem = "missing"
+        except files.StoredFileCorrupt:
+            problem = "damaged"
+        logger.error(
+            "Pack file %s of meeting %s (%s) is %s in storage; making a new one",
+            stored.pk,
+            meeting.pk,
+            stored.file.name,
+            problem,
+        )
+        stored.delete()
+    job = _latest_job(meeting, fmt, fingerprint)
+    if job is not None and job.status == Job.Status.FAILED and request.GET.get("retry"):
+        job = None  # the user asked to try again after a failure
+    if job is None:
+        job = start_job(
+            Job.Kind.PACK_FILES,
+            requester=request.user,
+            meeting=meeting.pk,
+            formats=[fmt],
+            fingerprint=fingerprint,
+        )
+        # With a backend that runs tasks in-process (development, the browser suite) the job
+        # has run by now: serve what it made.
+        job.refresh_from_db(fields=["status", "progress", "outcome", "attempts"])
+        if job.status == Job.Status.SUCCEEDED:
+            made = PackFile.objects.filter(
+                meeting=meeting, format=fmt, fingerprint=fingerprint
+            ).first()
+            if made is not None:
+                return _stream(request, meeting, made)
+    response = render(
+        request,
+        "plans/pack_preparing.html",
+        {
+            "meeting": meeting,
+            "format": PackFile.Format(fmt).label,
+            "job": job,
+            "own_job": job.requester_id == request.user.pk,
+            "problem": problem,
+            "issued": issued is not None,
+            "refresh_seconds": PREPARING_REFRESH_SECONDS,
+        },
+    )
+    if not job.finished:
+        response["Refresh"] = f"{PREPARING_REFRESH_SECONDS}; url={request.path}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _latest_job(meeting: Meeting, fmt: str, fingerprint: str) -> Job | None:
+    """The latest pack files job for this meeting, format and fingerprint that is waiting,
+    running or has failed (a failure is shown until the user asks to try again)."""
+    latest = Job.objects.filter(
+        kind=Job.Kind.PACK_FILES,
+        status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING, Job.Status.FAILED],
+        parameters__meeting=meeting.pk,
+        parameters__fingerprint=fingerprint,
+    ).order_by("-created_at", "-pk")[:20]
+    return next((job for job in latest if fmt in job.parameters.get("formats", [])), None)
+
+
+def _stream(request, meeting: Meeting, stored: PackFile) -> HttpResponseBase:
+    response = files.verified_download(
+        stored.file.name,
+        stored.sha256,
+        filename=stored.filename,
+        content_type=stored.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    audit.record(
+        AuditEvent.Kind.EXPORT,
+        request=request,
+        summary=f"Board pack for {meeting} as {stored.get_format_display()}",
+        meeting=meeting.pk,
+        format=stored.format,
+        pack_file=stored.pk,
+    )
+    return response
 
 
 class MeetingPdfView(MeetingMixin, View):
     http_method_names = ["get", "head", "options"]
-    long_request = True  # WeasyPrint: up to LONG_REQUEST_TIMEOUT (config.middleware)
+    # Only with a backend that runs jobs in-process (`make run`) is the PDF made in the request.
+    long_request = True
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         refused = self.over_budget(meeting, "PDF_MAX_ACTIONS")
         if refused is not None:
             return refused
-        issued = self.get_issued(meeting)
-        if issued is not None:
-            body, as_at_text = issued.html, issued.snapshot.get("as_at_text", "")
-        else:
-            snapshot = build_pack(meeting)
-            body, as_at_text = render_pack_html(snapshot), snapshot["as_at_text"]
-        pdf = pack_pdf(meeting=meeting, body_html=body, as_at_text=as_at_text, issued=issued)
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Board pack for {meeting} as PDF",
-            meeting=meeting.pk,
-            format="pdf",
-        )
-        return download_response(
-            pdf, filename=_filename(meeting, "pdf"), content_type="application/pdf"
-        )
+        return serve_pack_file(request, meeting, PackFile.Format.PDF, self.get_issued(meeting))
 
 
 class MeetingXlsxView(MeetingMixin, View):
@@ -303,17 +381,7 @@ class MeetingXlsxView(MeetingMixin, View):
         refused = self.over_budget(meeting, "EXPORT_MAX_ROWS")
         if refused is not None:
             return refused
-        issued = self.get_issued(meeting)
-        snapshot = issued.snapshot if issued is not None else build_pack(meeting)
-        content = pack_xlsx(snapshot, issued=issued)
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Board pack for {meeting} as .xlsx",
-            meeting=meeting.pk,
-            format="xlsx",
-        )
-        return xlsx_response(content, _filename(meeting, "xlsx"))
+        return serve_pack_file(request, meeting, PackFile.Format.XLSX, self.get_issued(meeting))
 
 
 class MeetingDocxView(MeetingMixin, View):
@@ -323,21 +391,7 @@ class MeetingDocxView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        issued = self.get_issued(meeting)
-        snapshot = issued.snapshot if issued is not None else build_pack(meeting)
-        content = pack_docx(snapshot)
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Board pack for {meeting} as .docx",
-            meeting=meeting.pk,
-            format="docx",
-        )
-        return download_response(
-            content,
-            filename=_filename(meeting, "docx"),
-            content_type=DOCX_TYPE,
-        )
+        return serve_pack_file(request, meeting, PackFile.Format.DOCX, self.get_issued(meeting))
 
 
 class MeetingIssueView(MeetingMixin, View):

@@ -9,9 +9,11 @@ from django.utils import timezone
 from boards.models import IssuedPack, Meeting
 from boards.packs.html import render_pack_html
 from boards.packs.snapshot import build_pack, pack_moment
+from boards.packs.stored import FORMATS, issued_fingerprint
 from core import audit
 from core.formatting import moment_text
-from core.models import AuditEvent
+from core.models import AuditEvent, Job
+from core.tasks import start_job
 
 
 class PackAlreadyIssued(Exception):
@@ -21,7 +23,8 @@ class PackAlreadyIssued(Exception):
 @transaction.atomic
 def pack_issue(*, meeting: Meeting, issued_by, request=None) -> IssuedPack:
     """Freeze the pack of a meeting: its data and its HTML, as at the end of the meeting day (or
-    now, before the meeting). Once only per meeting; logged in the audit log."""
+    now, before the meeting). Once only per meeting; logged in the audit log. Its files (PDF,
+    .xlsx, .docx) are made by a job queued when the transaction commits."""
     if IssuedPack.objects.filter(meeting=meeting).exists():
         raise PackAlreadyIssued(meeting)
     as_at = pack_moment(meeting)
@@ -50,6 +53,14 @@ def pack_issue(*, meeting: Meeting, issued_by, request=None) -> IssuedPack:
         meeting=meeting.pk,
         pack=pack.pk,
         as_at=as_at.isoformat(),
+    )
+    # Its PDF, spreadsheet and Word document are made once, off the request path, and stored.
+    start_job(
+        Job.Kind.PACK_FILES,
+        requester=issued_by,
+        meeting=meeting.pk,
+        formats=[f.value for f in FORMATS],
+        fingerprint=issued_fingerprint(pack.pk),
     )
     return pack
 

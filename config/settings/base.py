@@ -5,8 +5,10 @@ django-environ. `local`, `test` and `production` import this module and adjust i
 """
 
 from pathlib import Path
+from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -139,10 +141,33 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Stored files (evidence, board pack files, jobs' files): the filesystem under MEDIA_ROOT by
+# default; FILE_STORAGE=s3 keeps them in S3-compatible object storage (AWS S3, MinIO, Ceph...)
+# through django-storages, so several app servers and workers share them (issue 16). Without
+# keys, boto3 finds credentials itself (an instance role, AWS_* variables).
+FILE_STORAGE = env("FILE_STORAGE", default="filesystem")
+if FILE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("S3_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default=None),  # "path" for MinIO
+            "location": env("S3_PREFIX", default=""),
+            "default_acl": "private",
+            "querystring_auth": True,  # never a public URL: downloads go through our views
+            "file_overwrite": False,  # a new name, never a stored file replaced
+        },
+    }
+elif FILE_STORAGE != "filesystem":
+    raise ImproperlyConfigured(f"FILE_STORAGE must be 'filesystem' or 's3', not {FILE_STORAGE!r}.")
 
 # Uploaded evidence (actions.evidence): kept by the default storage, never served from MEDIA_URL
 # (the download view checks who may see it).
@@ -377,6 +402,8 @@ INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 # queue. local.py and test.py run tasks in-process (the immediate backend) unless TASK_BACKEND
 # says otherwise.
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A board pack PDF with more actions than this is rendered as volumes (one or more plans each).
+PDF_VOLUME_ACTIONS = env.int("PDF_VOLUME_ACTIONS", default=300)
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=4)  # first run and three retries
 TASK_RETRY_BASE_SECONDS = env.int("TASK_RETRY_BASE_SECONDS", default=30)  # 30 s, 60 s, 120 s
 # A worker records a heartbeat this often; /readyz fails when none is newer than the limit.

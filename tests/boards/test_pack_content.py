@@ -8,6 +8,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from docx import Document
 
@@ -16,6 +17,7 @@ from boards.packs.issuing import pack_issue
 from boards.packs.snapshot import build_pack
 from core.roles import Role
 from tests import factories
+from tests.boards.downloads import body, fetch_pack, pack_bytes
 from tests.factories.boards import board_for, london, rate
 
 pytestmark = pytest.mark.django_db
@@ -195,7 +197,8 @@ def test_summary_questions_and_decisions_are_frozen_into_the_issued_pack(client,
                                  asked_by=world["member"])  # fmt: skip
     BoardDecision.objects.create(meeting=m1, kind="decision", text="Agreed the plan",
                                  recorded_by=world["admin"])  # fmt: skip
-    issued = pack_issue(meeting=m2, issued_by=world["admin"])
+    with TestCase.captureOnCommitCallbacks(execute=True):  # its files are made at issue
+        issued = pack_issue(meeting=m2, issued_by=world["admin"])
     assert issued.snapshot["status"]["issued"] is True
     PackBrief.objects.filter(meeting=m2).update(summary="Rewritten later.")
     BoardQuestion.objects.update(answer="Answered later.")
@@ -206,7 +209,8 @@ def test_summary_questions_and_decisions_are_frozen_into_the_issued_pack(client,
     assert "Asked then?" in html and "Answered later." not in html
     assert "Agreed the plan" in html
     docx = client.get(url("meeting_docx", m2.pk))
-    text = "\n".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
+    assert docx.streaming  # the file stored at issue
+    text = "\n".join(p.text for p in Document(BytesIO(body(docx))).paragraphs)
     assert "As issued." in text and "Rewritten later." not in text
     client.force_login(world["member"])
     late = {"action": world["action"].pk, "question": "Too late?"}
@@ -217,10 +221,10 @@ def test_summary_questions_and_decisions_are_frozen_into_the_issued_pack(client,
 
 
 def docx_of(client, meeting):
-    response = client.get(url("meeting_docx", meeting.pk))
+    response = fetch_pack(client, url("meeting_docx", meeting.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.docx"')
-    return Document(BytesIO(response.content))
+    return Document(BytesIO(body(response)))
 
 
 def test_the_pack_as_a_word_document_has_the_cover_and_every_section(client, world):
@@ -249,7 +253,7 @@ def test_the_pack_as_a_word_document_has_the_cover_and_every_section(client, wor
 def test_the_spreadsheet_has_real_dates_filters_and_the_pages_wording(client, world):
     meeting = world["meetings"][M2]
     client.force_login(world["member"])
-    workbook = openpyxl.load_workbook(BytesIO(client.get(url("meeting_xlsx", meeting.pk)).content))
+    workbook = openpyxl.load_workbook(BytesIO(pack_bytes(client, url("meeting_xlsx", meeting.pk))))
     cover = {row[0]: row[1] for row in workbook["Pack"].iter_rows(values_only=True) if row[0]}
     assert cover["Status"].startswith("Draft, not issued: the position reconstructed as at")
     assert "live position" not in str(cover)

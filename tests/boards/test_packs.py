@@ -10,18 +10,20 @@ from io import BytesIO
 import openpyxl
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import StatusUpdate
 from boards.asat import end_of_day
-from boards.models import IssuedPack
+from boards.models import IssuedPack, PackFile
 from boards.packs.issuing import PackAlreadyIssued, pack_issue
 from boards.packs.snapshot import build_pack
 from core.models import AuditEvent
 from core.roles import Role
 from measures.services import measure_value_correct
 from tests import factories
+from tests.boards.downloads import body, fetch_pack, pack_bytes
 from tests.factories.boards import add_measure, london, rate, recorded_at
 from tests.scenarios.boards import EXPECTED, M1, M2, M3, build_board_plan, history_scenario
 
@@ -42,6 +44,11 @@ PACK_QUERIES = 20
 # 18 before the inspections panel (boards.panels) added progress per inspection finding.
 # 20 before the summary, questions and decisions (three queries).
 REVISED_PACK_QUERIES = 23
+# A draft pack's download reads the pack's data for its fingerprint, then: the stored file (1);
+# when there is none, a job already making it (1), the new job (1) and its status again (1); when
+# there is one, the audit event (1).
+PREPARING_QUERIES = 4
+SERVING_QUERIES = 2
 
 
 def ratings_in(pack, scenario) -> dict:
@@ -314,11 +321,12 @@ def pdf_text(content: bytes) -> str:
 def test_pack_pdf_holds_the_actions_the_legend_and_page_numbers(client):
     s = history_scenario()
     client.force_login(factories.user(role="Viewers"))
-    response = client.get(reverse("plans:meeting_pdf", kwargs={"pk": s["meetings"][M2].pk}))
+    response = fetch_pack(client, reverse("plans:meeting_pdf", kwargs={"pk": s["meetings"][M2].pk}))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    text = pdf_text(response.content)
+    content = body(response)
+    text = pdf_text(content)
     for action in s["actions"].values():
         assert action.description in text
     assert "What the ratings mean" in text
@@ -326,7 +334,7 @@ def test_pack_pdf_holds_the_actions_the_legend_and_page_numbers(client):
     assert "Page 1 of" in text
     assert "15 June 2023" in text
     info = subprocess.run(  # noqa: S603 - a fixed poppler tool reading our own PDF
-        [shutil.which("pdfinfo"), "-"], input=response.content, capture_output=True, check=True
+        [shutil.which("pdfinfo"), "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
     assert "Tagged:          yes" in info
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
@@ -334,16 +342,21 @@ def test_pack_pdf_holds_the_actions_the_legend_and_page_numbers(client):
 
 def test_issued_pack_pdf_is_the_frozen_pack(client):
     s = history_scenario()
-    with recorded_at(london(2023, 6, 16)):
-        pack_issue(meeting=s["meetings"][M2], issued_by=factories.admin_user())
+    with recorded_at(london(2023, 6, 16)), TestCase.captureOnCommitCallbacks(execute=True):
+        pack = pack_issue(meeting=s["meetings"][M2], issued_by=factories.admin_user())
+    # Its three files were made once, at issue, and are what every download streams.
+    stored = {f.format: f for f in PackFile.objects.filter(issued_pack=pack)}
+    assert sorted(stored) == ["docx", "pdf", "xlsx"]
+    assert {f.fingerprint for f in stored.values()} == {f"issued-{pack.pk}"}
     StatusUpdate.objects.filter(action=s["actions"]["A1"]).update(commentary="Rewritten later")
     client.force_login(factories.user(role="Viewers"))
-    response = client.get(reverse("plans:meeting_pdf", kwargs={"pk": s["meetings"][M2].pk}))
-    text = pdf_text(response.content)
+    text = pdf_text(
+        pack_bytes(client, reverse("plans:meeting_pdf", kwargs={"pk": s["meetings"][M2].pk}))
+    )
     assert "Issued 16 June 2023" in text
     assert "Two posts still vacant." in text and "Rewritten later" not in text
-    response = client.get(reverse("plans:meeting_xlsx", kwargs={"pk": s["meetings"][M2].pk}))
-    wb = openpyxl.load_workbook(BytesIO(response.content))
+    xlsx = pack_bytes(client, reverse("plans:meeting_xlsx", kwargs={"pk": s["meetings"][M2].pk}))
+    wb = openpyxl.load_workbook(BytesIO(xlsx))
     cells = [c for row in wb["History plan"].iter_rows(values_only=True) for c in row]
     assert "Two posts still vacant." in cells and "Rewritten later" not in cells
     status = "Issued 00:00 on 16 June 2023: the record of what the board was shown"
@@ -365,9 +378,11 @@ def test_pack_spreadsheet_has_a_sheet_per_plan_exceptions_and_measures(client):
             tolerance="5",
         )
     client.force_login(factories.user(role="Viewers"))
-    response = client.get(reverse("plans:meeting_xlsx", kwargs={"pk": s["meetings"][M2].pk}))
+    response = fetch_pack(
+        client, reverse("plans:meeting_xlsx", kwargs={"pk": s["meetings"][M2].pk})
+    )
     assert response.status_code == 200
-    wb = openpyxl.load_workbook(BytesIO(response.content))
+    wb = openpyxl.load_workbook(BytesIO(body(response)))
     assert wb.sheetnames == [
         "Pack", "History plan", "Questions", "Decisions and actions", "Exceptions", "Measures"
     ]  # fmt: skip
@@ -410,10 +425,20 @@ def test_meeting_pack_takes_a_fixed_number_of_queries(size, client, django_asser
         response = client.get(meeting.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="govuk-table__row"') > size[0]
-    with django_assert_max_num_queries(PACK_QUERIES):
-        assert (
-            client.get(reverse("plans:meeting_xlsx", kwargs={"pk": meeting.pk})).status_code == 200
-        )
+    # A download: the first request reads the pack's data (for its fingerprint), finds no file
+    # and starts the job; once the job has run, the next streams the stored file.
+    url = reverse("plans:meeting_xlsx", kwargs={"pk": meeting.pk})
+    with (
+        TestCase.captureOnCommitCallbacks(execute=False) as callbacks,
+        django_assert_max_num_queries(PACK_QUERIES + PREPARING_QUERIES),
+    ):
+        preparing = client.get(url)
+    assert "is being prepared" in preparing.content.decode()
+    for callback in callbacks:
+        callback()
+    with django_assert_max_num_queries(PACK_QUERIES + SERVING_QUERIES):
+        served = client.get(url)
+    assert served.streaming and body(served)[:2] == b"PK"
 
 
 def page_queries(client, url) -> int:

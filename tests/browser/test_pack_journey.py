@@ -145,6 +145,18 @@ def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_
         assert any(p.text == SUMMARY for p in document.paragraphs)
         cells = " ".join(c.text for t in document.tables for row in t.rows for c in row.cells)
         assert QUESTION in cells and ANSWER in cells
+
+        # Both files were made by the queue (in-process here) for the councillor, who sees the
+        # jobs, finished, on "Downloads and jobs"; downloading again reuses the stored file.
+        member.goto(reverse("jobs"))
+        axe_check(member)
+        jobs = member.get_by_role("row").filter(has_text="Board pack file").all_inner_texts()
+        assert len(jobs) == 2 and all("Finished" in row and "100%" in row for row in jobs), jobs
+        with member.expect_download() as download:
+            member.get_by_role("link", name="the file from Board pack file job").first.click()
+        again = tmp_path / "again"
+        download.value.save_as(again)
+        assert again.read_bytes() in (pdf.read_bytes(), docx.read_bytes())
     finally:
         for context in contexts:
             context.close()
