@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.views import View
 
 from core.budgets import over_budget_message, within
+from core.models import Job
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from core.tasks import start_or_join_job
 from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
@@ -251,20 +253,47 @@ def done_url(plan_import: PlanImport) -> str:
 
 # == exports ================================================================================
 class PlanExportView(LoginRequiredMixin, View):
-    http_method_names = ["get", "head", "options"]
+    """A plan as .xlsx or .csv. Up to ``INLINE_EXPORT_MAX_ACTIONS`` actions the file is made in
+    the request; a larger plan's GET offers to prepare it, and the POST starts a background job
+    (``transfer.tasks``) and sends the user to the job's page, from which they download it."""
+
+    http_method_names = ["get", "post", "head", "options"]
     fmt = "xlsx"
 
-    def get(self, request, slug):
+    def get_plan(self, request, slug) -> tuple[Plan, bool]:
+        """The plan, and whether its file is within the row budget (core.budgets); if it is
+        not, the user is told so."""
         plan = get_object_or_404(
             Plan.objects.select_related("organisation").annotate(action_total=Count("actions")),
             slug=slug,
         )
         require(can_view_plan(request.user, plan))
-        if not within("EXPORT_MAX_ROWS", plan.action_total):  # row budget (core.budgets)
+        if not within("EXPORT_MAX_ROWS", plan.action_total):
             messages.error(
                 request, over_budget_message("plan", plan.action_total, "EXPORT_MAX_ROWS")
             )
+            return plan, False
+        return plan, True
+
+    def get(self, request, slug):
+        plan, allowed = self.get_plan(request, slug)
+        if not allowed:
             return redirect(plan.get_absolute_url())
+        if not within("INLINE_EXPORT_MAX_ACTIONS", plan.action_total):
+            return render(
+                request,
+                "core/prepare_file.html",
+                {
+                    "caption": plan.title,
+                    "heading": f"Download the plan as {FORMAT_NAMES[self.fmt]}",
+                    "intro": f"This plan has {plan.action_total:,} actions: its file takes a "
+                    "while to make.",
+                    "action_url": request.path,
+                    "button": "Prepare the file",
+                    "back_url": plan.get_absolute_url(),
+                    "back_label": plan.title,
+                },
+            )
         if self.fmt == "xlsx":
             content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
             content_type = XLSX_CONTENT_TYPE
@@ -280,6 +309,25 @@ class PlanExportView(LoginRequiredMixin, View):
         return download_response(
             content, filename=f"{plan.slug}.{self.fmt}", content_type=content_type
         )
+
+    def post(self, request, slug):
+        plan, allowed = self.get_plan(request, slug)
+        if not allowed:
+            return redirect(plan.get_absolute_url())
+        job, new = start_or_join_job(
+            Job.Kind.PLAN_EXPORT,
+            requester=request.user,
+            plan=plan.pk,
+            fmt=self.fmt,
+            back_url=plan.get_absolute_url(),
+            back_label=plan.title,
+        )
+        if not new:
+            messages.info(request, "You have already asked for this file; it is on its way.")
+        return redirect("job_detail", pk=job.pk)
+
+
+FORMAT_NAMES = {"xlsx": "Excel (.xlsx)", "csv": "CSV"}
 
 
 class MeasuresExportView(LoginRequiredMixin, View):
