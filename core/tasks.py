@@ -43,6 +43,15 @@ class JobRefused(Exception):
     requester may no longer see what they asked for, or it no longer exists. The job fails at
     once with the message as its outcome, and is not retried."""
 
+    prefix = "Refused"
+
+
+class JobCannotFinish(JobRefused):
+    """Raised by a runner when trying again would fail the same way (a file that cannot be
+    read, an import with problems to put right first): failed at once, not retried."""
+
+    prefix = "Failed"
+
 
 def runner(kind: str) -> Callable[[Runner], Runner]:
     """Register the function that does the work of jobs of ``kind``."""
@@ -140,7 +149,7 @@ def run_job(job_id: int) -> str:
         outcome = _RUNNERS[job.kind](job, progress)
     except JobRefused as refused:
         logger.info("Job %s (%s) refused: %s", job.pk, job.kind, refused)
-        return _give_up(job, f"Refused: {refused}")
+        return _give_up(job, f"{refused.prefix}: {refused}")
     except Exception as error:  # any failure is the job's outcome, and may be retried
         logger.exception("Job %s (%s) attempt %s failed", job.pk, job.kind, job.attempts)
         return _failed(job, error)

@@ -14,7 +14,7 @@ from core.budgets import over_budget_message, within
 from core.models import Job
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
-from core.tasks import start_or_join_job
+from core.tasks import start_job, start_or_join_job
 from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
@@ -37,6 +37,7 @@ from transfer.imports.reading import ImportFileError
 from transfer.imports.services import (
     AlreadyImported,
     plan_import_commit,
+    plan_import_keep,
     plan_import_reconsider,
     plan_import_remap,
     plan_import_upload,
@@ -90,12 +91,15 @@ class UploadView(AdministratorRequiredMixin, View):
         form = self.form_class(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
+            if not within("INLINE_IMPORT_MAX_BYTES", len(content)):
+                return self.read_in_background(request, upload.name, content, form.options())
             try:
                 plan_import = plan_import_upload(
                     user=request.user,
                     kind=self.kind,
                     filename=upload.name,
-                    content=upload.read(),
+                    content=content,
                     options=form.options(),
                 )
             except ImportFileError as exc:
@@ -103,6 +107,21 @@ class UploadView(AdministratorRequiredMixin, View):
             else:
                 return redirect("imports:preview", pk=plan_import.pk)
         return render(request, self.template_name, {"form": form})
+
+    def read_in_background(self, request, filename: str, content: bytes, options: dict):
+        """A large file: keep it unread and have a job read it; the preview page says "reading
+        your file" until it is ready (issue 16)."""
+        plan_import = plan_import_keep(
+            user=request.user, kind=self.kind, filename=filename, content=content, options=options
+        )
+        start_job(
+            Job.Kind.IMPORT_PREVIEW,
+            requester=request.user,
+            upload=plan_import.pk,
+            back_url=reverse("imports:preview", kwargs={"pk": plan_import.pk}),
+            back_label=f"the import of {plan_import.filename}",
+        )
+        return redirect("imports:preview", pk=plan_import.pk)
 
 
 class PlanUploadView(UploadView):
@@ -150,10 +169,54 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
     def get(self, request, pk):
         plan_import = self.get_object(pk)
+        if plan_import.options.get("in_background"):
+            waiting = self.background(request, plan_import)
+            if waiting is not None:
+                return waiting
         return self.show(request, plan_import, mapping_form(plan_import))
+
+    def background(self, request, plan_import):
+        """A large upload's jobs (issue 16): "reading your file" or "saving" with progress while
+        a job works on it; once the commit job asked for (``?job=``) has finished, on to the plan
+        (or back to the preview, with what went wrong). None: show the preview."""
+        job = (
+            Job.objects.filter(
+                kind__in=[Job.Kind.IMPORT_PREVIEW, Job.Kind.IMPORT_COMMIT],
+                parameters__upload=plan_import.pk,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        reading = plan_import.status == PlanImport.Status.READING
+        file_error = plan_import.result.get("file_error")
+        if reading or file_error or (job is not None and not job.finished):
+            saving = job is not None and job.kind == Job.Kind.IMPORT_COMMIT
+            return render(
+                request,
+                "imports/working.html",
+                {
+                    "plan_import": plan_import,
+                    "job": job,
+                    "saving": saving,
+                    "file_error": file_error
+                    or (job.outcome if reading and job is not None and job.finished else ""),
+                    "refresh_url": request.get_full_path(),
+                },
+            )
+        if job is None or job.kind != Job.Kind.IMPORT_COMMIT:
+            return None
+        if request.GET.get("job") != str(job.pk):
+            return None
+        if job.status == Job.Status.SUCCEEDED and plan_import.status == PlanImport.Status.COMMITTED:
+            messages.success(request, f"Imported {plan_import.filename}.")
+            return redirect(done_url(plan_import))
+        messages.error(request, f"Nothing was imported. {job.outcome}")
+        return redirect("imports:preview", pk=plan_import.pk)
 
     def post(self, request, pk):
         plan_import = self.get_object(pk)
+        if plan_import.status == PlanImport.Status.READING:
+            return redirect("imports:preview", pk=plan_import.pk)
         if request.POST.get("form") == "choices":
             return self.post_choices(request, plan_import)
         if request.POST.get("form") == "update_instead":
@@ -227,6 +290,8 @@ class ImportCommitView(AdministratorRequiredMixin, View):
         plan_import = get_object_or_404(
             imports_visible_to(request.user).select_related("plan"), pk=pk
         )
+        if plan_import.options.get("in_background"):
+            return self.commit_in_background(request, plan_import)
         try:
             plan_import = plan_import_commit(plan_import=plan_import, user=request.user)
         except AlreadyImported:
@@ -241,6 +306,25 @@ class ImportCommitView(AdministratorRequiredMixin, View):
             return redirect("imports:preview", pk=plan_import.pk)
         messages.success(request, f"Imported {plan_import.filename}.")
         return redirect(done_url(plan_import))
+
+    def commit_in_background(self, request, plan_import):
+        """A large upload is committed by a job (all or nothing, as in the request); the preview
+        page shows its progress, then goes on to the plan (issue 16)."""
+        preview = reverse("imports:preview", kwargs={"pk": plan_import.pk})
+        if plan_import.status == PlanImport.Status.COMMITTED:
+            messages.info(request, "This file has already been imported; nothing more was done.")
+            return redirect(done_url(plan_import))
+        if plan_import.status == PlanImport.Status.READING:
+            messages.info(request, "The file is still being read; it can be imported after.")
+            return redirect(preview)
+        job, _ = start_or_join_job(
+            Job.Kind.IMPORT_COMMIT,
+            requester=request.user,
+            upload=plan_import.pk,
+            back_url=preview,
+            back_label=f"the import of {plan_import.filename}",
+        )
+        return redirect(f"{preview}?job={job.pk}")
 
 
 def done_url(plan_import: PlanImport) -> str:

@@ -258,3 +258,27 @@ def test_a_self_evaluation_over_its_pdf_budget_is_refused_with_a_message(
     with django_capture_on_commit_callbacks(execute=True):
         started = client.post(url)
     assert download(client, job_of(started)).body.startswith(b"%PDF")
+
+
+def test_an_administrator_who_lost_the_role_before_the_pack_was_made_gets_no_pack(
+    client, world, django_capture_on_commit_callbacks
+):
+    from accounts.models import Membership
+
+    organisation_admin = factories.user(
+        role="Administrators", organisation=world["insp"].organisation, is_staff=True
+    )
+    client.force_login(organisation_admin)
+    url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = client.post(url, {"as_at": "31/03/2023"})
+    Membership.objects.filter(user=organisation_admin).delete()
+    organisation_admin.groups.clear()
+    for callback in callbacks:
+        callback()
+    job = job_of(started)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.attempts == 1
+    assert "may no longer make this inspection's evidence pack" in job.outcome
+    assert not job.file
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
