@@ -56,7 +56,7 @@ def test_a_large_file_is_read_by_a_job_while_the_page_says_so_then_previewed_and
     job.refresh_from_db()
     assert (
         job.status == Job.Status.SUCCEEDED
-        and "plan.csv read: 5 rows, ready to import." == job.outcome
+        and job.outcome == "plan.csv read: 5 rows, ready to import."
     )
     plan_import.refresh_from_db()
     assert plan_import.status == PlanImport.Status.PREVIEWED
