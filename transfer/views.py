@@ -317,6 +317,8 @@ class ImportCommitView(AdministratorRequiredMixin, View):
         if plan_import.status == PlanImport.Status.READING:
             messages.info(request, "The file is still being read; it can be imported after.")
             return redirect(preview)
+        if plan_import.result.get("file_error"):  # the page says why; upload it again
+            return redirect(preview)
         job, _ = start_or_join_job(
             Job.Kind.IMPORT_COMMIT,
             requester=request.user,
@@ -342,9 +344,10 @@ class PlanExportView(LoginRequiredMixin, View):
     (``transfer.tasks``) and sends the user to the job's page, from which they download it."""
 
     http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # the in-process task backend (``make run``) runs the job in the request
     fmt = "xlsx"
 
-    def get_plan(self, request, slug) -> tuple[Plan, bool]:
+    def get_plan(self, request, slug):
         """The plan, and whether its file is within the row budget (core.budgets); if it is
         not, the user is told so."""
         plan = get_object_or_404(

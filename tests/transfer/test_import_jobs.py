@@ -102,7 +102,7 @@ def test_a_large_file_that_cannot_be_read_says_why_and_keeps_nothing_importable(
     assert "could not be read" in html and "govuk-error-summary" in html
     assert "upload it again" in html and "Import the plan" not in html
     admin_client.post(reverse("imports:commit", kwargs={"pk": plan_import.pk}))
-    assert not Plan.objects.exists()
+    assert not Plan.objects.exists() and not Job.objects.filter(kind=Job.Kind.IMPORT_COMMIT)
 
 
 def test_a_large_import_that_fails_while_writing_is_blocked_in_its_job_and_writes_nothing(
