@@ -20,6 +20,7 @@ urlpatterns = [
     path("accessibility/", core_views.accessibility, name="accessibility"),
     path("jobs/", core_views.jobs, name="jobs"),
     path("jobs/reminders/", core_views.start_reminders, name="jobs_start_reminders"),
+    path("jobs/<int:pk>/", core_views.job_detail, name="job_detail"),
     path("jobs/<int:pk>/download/", core_views.job_download, name="job_download"),
     path("", include("config.urls_auth")),  # sign-in, sign-out, password reset, keep-alive
     path("", include("accounts.urls")),  # single sign-on

@@ -11,6 +11,12 @@ and refuses what is over its budget with a message saying what to do instead:
 - ``PDF_MAX_ACTIONS``: actions in one PDF board pack, inspection evidence pack or
   self-evaluation PDF (WeasyPrint lays out about 16 actions a
   second here, so 600 take under a minute, within ``LONG_REQUEST_TIMEOUT``);
+- ``INLINE_EXPORT_MAX_ACTIONS``: actions in a plan's .xlsx or .csv made inside the request
+  (300 take well under 2 s); a larger plan's file is prepared as a background job (issue 16,
+  ``core.tasks``) and downloaded from "Downloads and jobs";
+- ``INLINE_IMPORT_MAX_BYTES``: the size of an uploaded plan or measures file read and
+  committed inside the request; a larger file is read (its preview) and committed by
+  background jobs, the preview page saying "reading your file" until it is ready;
 - ``MINE_MAX_ACTIONS``: actions on an officer's "My actions" (about 1.3 ms of CPU each, with
   their reporting periods): beyond it the page shows the first ones and says so.
 
@@ -25,6 +31,8 @@ DEFAULTS = {
     "EXPORT_MAX_ROWS": 10_000,
     "PDF_MAX_ACTIONS": 600,
     "MINE_MAX_ACTIONS": 2_000,
+    "INLINE_EXPORT_MAX_ACTIONS": 300,
+    "INLINE_IMPORT_MAX_BYTES": 300_000,
 }
 
 

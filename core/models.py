@@ -182,6 +182,13 @@ class Job(models.Model):
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
+    @property
+    def label(self) -> str:
+        """What the job makes, as its requester knows it: the kind's name, unless the code that
+        started it named it more closely (``parameters["label"]``, e.g. "Self-evaluation PDF")."""
+        named = self.parameters.get("label") if isinstance(self.parameters, dict) else None
+        return str(named) if named else self.get_kind_display()
+
 
 class WorkerHeartbeat(models.Model):
     """One row per running worker process (``manage.py run_worker``), touched every

@@ -35,6 +35,22 @@ logger = logging.getLogger("core.tasks")
 Progress = Callable[[int, int], None]
 Runner = Callable[[Job, Progress], str]
 _RUNNERS: dict[str, Runner] = {}
+UNFINISHED = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
+
+
+class JobRefused(Exception):
+    """Raised by a runner when the work must not be done at all, whatever the attempt: the
+    requester may no longer see what they asked for, or it no longer exists. The job fails at
+    once with the message as its outcome, and is not retried."""
+
+    prefix = "Refused"
+
+
+class JobCannotFinish(JobRefused):
+    """Raised by a runner when trying again would fail the same way (a file that cannot be
+    read, an import with problems to put right first): failed at once, not retried."""
+
+    prefix = "Failed"
 
 
 def runner(kind: str) -> Callable[[Runner], Runner]:
@@ -82,6 +98,15 @@ def start_job(kind: str, *, requester: Any = None, request: Any = None, **parame
     return job
 
 
+def start_or_join_job(kind: str, *, requester: Any, **parameters: Any) -> tuple[Job, bool]:
+    """The requester's unfinished job of ``kind`` with the same parameters (a second click, a
+    reload), or a new one; and whether it is new."""
+    for job in Job.objects.filter(requester=requester, kind=kind, status__in=UNFINISHED):
+        if job.parameters == parameters:
+            return job, False
+    return start_job(kind, requester=requester, **parameters), True
+
+
 def _enqueue_job(job_id: int, delay: timedelta = timedelta(0)) -> None:
     task_id = _enqueue_later(run_job, delay, job_id)
     Job.objects.filter(pk=job_id).exclude(status=Job.Status.RUNNING).update(task_id=task_id or "")
@@ -122,6 +147,9 @@ def run_job(job_id: int) -> str:
 
     try:
         outcome = _RUNNERS[job.kind](job, progress)
+    except JobRefused as refused:
+        logger.info("Job %s (%s) refused: %s", job.pk, job.kind, refused)
+        return _give_up(job, f"{refused.prefix}: {refused}")
     except Exception as error:  # any failure is the job's outcome, and may be retried
         logger.exception("Job %s (%s) attempt %s failed", job.pk, job.kind, job.attempts)
         return _failed(job, error)
@@ -143,12 +171,15 @@ def _failed(job: Job, error: Exception) -> str:
         job.save(update_fields=["status", "outcome"])
         _record_finish(job)
         _enqueue_job(job.pk, delay)
-    else:
-        job.status = Job.Status.FAILED
-        job.outcome = f"Failed after {job.attempts} attempts: {message}"
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "outcome", "finished_at"])
-        _record_finish(job)
+        return job.status
+    return _give_up(job, f"Failed after {job.attempts} attempts: {message}")
+
+
+def _give_up(job: Job, outcome: str) -> str:
+    job.status, job.outcome = Job.Status.FAILED, outcome[:500]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "outcome", "finished_at"])
+    _record_finish(job)
     return job.status
 
 

@@ -2,6 +2,7 @@
 statement, and the user's downloads and background jobs."""
 
 import logging
+import mimetypes
 
 from django.conf import settings
 from django.contrib import messages
@@ -80,6 +81,23 @@ def jobs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the user's own jobs (404 for anyone else's): "being prepared" with its progress
+    and a refresh link until it finishes, then its file to download or what went wrong. Works
+    without JavaScript. One query for the job."""
+    job = get_object_or_404(Job.objects.filter(requester_id=request.user.pk), pk=pk)
+    back = job.parameters.get("back_url") or ""
+    if not (isinstance(back, str) and back.startswith("/") and not back.startswith("//")):
+        back = ""
+    return render(
+        request,
+        "core/job.html",
+        {"job": job, "back_url": back, "back_label": job.parameters.get("back_label") or ""},
+    )
+
+
+@login_required
 @require_POST
 def start_reminders(request: HttpRequest) -> HttpResponse:
     """The installation's superusers: send the update reminders due today now rather than waiting
@@ -113,7 +131,12 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
             raise Http404("The file is no longer available.") from missing
         return FileResponse(handle, as_attachment=True, filename=filename)
     try:
-        return files.verified_download(job.file.name, job.sha256, filename=filename)
+        return files.verified_download(
+            job.file.name,
+            job.sha256,
+            filename=filename,
+            content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream",
+        )
     except files.StoredFileMissing as missing:
         raise Http404("The file is no longer available.") from missing
     except files.StoredFileCorrupt:

@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
 
     def ready(self) -> None:
         from boards.panels import PlanPanel, register
+        from inspections import tasks  # noqa: F401  the evidence pack job's runner (core.tasks)
         from inspections.selectors import recommendation_progress_by_plan
 
         # Progress per inspection finding on the plan dashboard and in the meeting pack.

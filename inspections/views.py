@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,13 +15,13 @@ from django.views.generic import TemplateView
 
 from actions.models import Action
 from boards.asat import end_of_day
-from core import audit
 from core.budgets import budget, within
 from core.formatting import day_text
-from core.models import AuditEvent
+from core.models import Job
 from core.permissions import administers, is_administrator, require
 from core.presentation import legend_for
-from inspections import evidence, permissions, selectors, services
+from core.tasks import start_or_join_job
+from inspections import permissions, selectors, services
 from inspections.forms import (
     AsAtForm,
     ChooseActionsForm,
@@ -349,42 +348,46 @@ def _too_many_for_pdf(what: str, count: int) -> str:
 
 
 class EvidencePackView(VisibleInspectionMixin, View):
-    """Choose a date, then download the inspection's evidence pack as at that date (a zip):
-    administrators. Every download is recorded in the audit log."""
+    """Choose a date, then have the inspection's evidence pack as at that date (a zip)
+    prepared in the background (``inspections.tasks``): administrators. The POST starts the job
+    and sends the user to its page, from which they download the pack; the job records the
+    export in the audit log."""
 
     template_name = "inspections/evidence_pack.html"
-    http_method_names = READ_ONLY
-    long_request = True  # a PDF per finding (WeasyPrint): up to LONG_REQUEST_TIMEOUT
+    http_method_names = ["get", "post", "head", "options"]
+    # With the in-process task backend (``make run``, the browser tests) the job runs inside
+    # this request: it may then take up to LONG_REQUEST_TIMEOUT, as before issue 16.
+    long_request = True
 
     def get(self, request, pk):
         inspection = self.get_inspection(pk)
         require(permissions.can_generate_evidence_pack(request.user, inspection))
-        if "as_at" not in request.GET:
-            form = AsAtForm(initial={"as_at": timezone.localdate().strftime("%d/%m/%Y")})
-            return render(request, self.template_name, {"inspection": inspection, "form": form})
-        form = AsAtForm(request.GET)
-        linked = RecommendationAction.objects.filter(recommendation__inspection=inspection)
-        count = linked.count()
-        if form.is_valid() and not within("PDF_MAX_ACTIONS", count):  # row budget (core.budgets)
-            form.add_error(None, _too_many_for_pdf("evidence pack", count))
+        form = AsAtForm(initial={"as_at": timezone.localdate().strftime("%d/%m/%Y")})
+        return render(request, self.template_name, {"inspection": inspection, "form": form})
+
+    def post(self, request, pk):
+        inspection = self.get_inspection(pk)
+        require(permissions.can_generate_evidence_pack(request.user, inspection))
+        form = AsAtForm(request.POST)
+        if form.is_valid():
+            count = RecommendationAction.objects.filter(
+                recommendation__inspection=inspection
+            ).count()
+            if not within("PDF_MAX_ACTIONS", count):  # row budget (core.budgets)
+                form.add_error(None, _too_many_for_pdf("evidence pack", count))
         if not form.is_valid():
             return render(request, self.template_name, {"inspection": inspection, "form": form})
-        pack = evidence.build_evidence_pack(
-            inspection, as_at=form.cleaned_data["as_at"], user=request.user
-        )
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Evidence pack for {inspection.title} as at {pack.as_at_text}"[:500],
+        job, new = start_or_join_job(
+            Job.Kind.EVIDENCE_PACK,
+            requester=request.user,
             inspection=inspection.pk,
-            format="zip",
             as_at=form.cleaned_data["as_at"].isoformat(),
-            manifest_sha256=pack.manifest_sha256,
-            files=len(pack.files),
+            back_url=inspection.get_absolute_url(),
+            back_label=inspection.title,
         )
-        response = HttpResponse(pack.content, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{pack.filename}"'
-        return response
+        if not new:
+            messages.info(request, "You have already asked for this pack; it is on its way.")
+        return redirect("job_detail", pk=job.pk)
 
 
 class ReadinessView(LoginRequiredMixin, TemplateView):
@@ -464,26 +467,44 @@ class SelfEvaluationDetailView(LoginRequiredMixin, TemplateView):
 
 
 class SelfEvaluationExportView(LoginRequiredMixin, View):
-    """The self-evaluation as a PDF (recorded in the audit log)."""
+    """The self-evaluation as a PDF, always prepared in the background (``inspections.tasks``):
+    the GET offers to prepare it, the POST starts the job and sends the user to its page. The
+    job records the export in the audit log."""
 
-    http_method_names = READ_ONLY
-    long_request = True  # WeasyPrint: up to LONG_REQUEST_TIMEOUT
+    http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # the in-process task backend runs the job in the request
 
     def get(self, request, pk):
+        sef = self_evaluation_for(request, pk)
+        return render(
+            request,
+            "core/prepare_file.html",
+            {
+                "caption": f"Self-evaluation {sef.year}",
+                "heading": "Download the self-evaluation as a PDF",
+                "intro": f"A PDF of {sef.organisation}'s self-evaluation for {sef.year}, as it "
+                "is now, with its linked actions, measures and evidence.",
+                "action_url": request.path,
+                "button": "Prepare the PDF",
+                "back_url": sef.get_absolute_url(),
+                "back_label": f"the self-evaluation {sef.year}",
+            },
+        )
+
+    def post(self, request, pk):
         sef = self_evaluation_for(request, pk)
         count = len(sef.actions.all())  # prefetched
         if not within("PDF_MAX_ACTIONS", count):  # row budget (core.budgets)
             messages.error(request, _too_many_for_pdf("self-evaluation", count))
             return redirect("inspections:self_evaluation", pk=sef.pk)
-        content = evidence.self_evaluation_pdf(sef)
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Self-evaluation {sef.organisation} {sef.year} as PDF"[:500],
+        job, new = start_or_join_job(
+            Job.Kind.EVIDENCE_PACK,
+            requester=request.user,
             self_evaluation=sef.pk,
-            format="pdf",
+            label="Self-evaluation PDF",
+            back_url=sef.get_absolute_url(),
+            back_label=f"the self-evaluation {sef.year}",
         )
-        year = "".join(c if c.isalnum() else "-" for c in sef.year)
-        response = HttpResponse(content, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="self-evaluation-{year}.pdf"'
-        return response
+        if not new:
+            messages.info(request, "You have already asked for this PDF; it is on its way.")
+        return redirect("job_detail", pk=job.pk)

@@ -15,6 +15,7 @@ class PlanImport(models.Model):
         MEASURE_VALUES = "measure_values", "Measure values"
 
     class Status(models.TextChoices):
+        READING = "reading", "Reading the file"  # a large upload, read by a background job
         PREVIEWED = "previewed", "Previewed"
         COMMITTED = "committed", "Committed"
         FAILED = "failed", "Failed"

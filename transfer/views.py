@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.views import View
 
 from core.budgets import over_budget_message, within
+from core.models import Job
 from core.permissions import is_administrator, require
 from core.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, download_response
+from core.tasks import start_job, start_or_join_job
 from measures.permissions import measures_visible_to
 from plans.models import Plan
 from plans.permissions import can_view_plan
@@ -35,6 +37,7 @@ from transfer.imports.reading import ImportFileError
 from transfer.imports.services import (
     AlreadyImported,
     plan_import_commit,
+    plan_import_keep,
     plan_import_reconsider,
     plan_import_remap,
     plan_import_upload,
@@ -88,12 +91,15 @@ class UploadView(AdministratorRequiredMixin, View):
         form = self.form_class(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            content = upload.read()
+            if not within("INLINE_IMPORT_MAX_BYTES", len(content)):
+                return self.read_in_background(request, upload.name, content, form.options())
             try:
                 plan_import = plan_import_upload(
                     user=request.user,
                     kind=self.kind,
                     filename=upload.name,
-                    content=upload.read(),
+                    content=content,
                     options=form.options(),
                 )
             except ImportFileError as exc:
@@ -101,6 +107,21 @@ class UploadView(AdministratorRequiredMixin, View):
             else:
                 return redirect("imports:preview", pk=plan_import.pk)
         return render(request, self.template_name, {"form": form})
+
+    def read_in_background(self, request, filename: str, content: bytes, options: dict):
+        """A large file: keep it unread and have a job read it; the preview page says "reading
+        your file" until it is ready (issue 16)."""
+        plan_import = plan_import_keep(
+            user=request.user, kind=self.kind, filename=filename, content=content, options=options
+        )
+        start_job(
+            Job.Kind.IMPORT_PREVIEW,
+            requester=request.user,
+            upload=plan_import.pk,
+            back_url=reverse("imports:preview", kwargs={"pk": plan_import.pk}),
+            back_label=f"the import of {plan_import.filename}",
+        )
+        return redirect("imports:preview", pk=plan_import.pk)
 
 
 class PlanUploadView(UploadView):
@@ -148,10 +169,54 @@ class ImportPreviewView(AdministratorRequiredMixin, View):
 
     def get(self, request, pk):
         plan_import = self.get_object(pk)
+        if plan_import.options.get("in_background"):
+            waiting = self.background(request, plan_import)
+            if waiting is not None:
+                return waiting
         return self.show(request, plan_import, mapping_form(plan_import))
+
+    def background(self, request, plan_import):
+        """A large upload's jobs (issue 16): "reading your file" or "saving" with progress while
+        a job works on it; once the commit job asked for (``?job=``) has finished, on to the plan
+        (or back to the preview, with what went wrong). None: show the preview."""
+        job = (
+            Job.objects.filter(
+                kind__in=[Job.Kind.IMPORT_PREVIEW, Job.Kind.IMPORT_COMMIT],
+                parameters__upload=plan_import.pk,
+            )
+            .order_by("-pk")
+            .first()
+        )
+        reading = plan_import.status == PlanImport.Status.READING
+        file_error = plan_import.result.get("file_error")
+        if reading or file_error or (job is not None and not job.finished):
+            saving = job is not None and job.kind == Job.Kind.IMPORT_COMMIT
+            return render(
+                request,
+                "imports/working.html",
+                {
+                    "plan_import": plan_import,
+                    "job": job,
+                    "saving": saving,
+                    "file_error": file_error
+                    or (job.outcome if reading and job is not None and job.finished else ""),
+                    "refresh_url": request.get_full_path(),
+                },
+            )
+        if job is None or job.kind != Job.Kind.IMPORT_COMMIT:
+            return None
+        if request.GET.get("job") != str(job.pk):
+            return None
+        if job.status == Job.Status.SUCCEEDED and plan_import.status == PlanImport.Status.COMMITTED:
+            messages.success(request, f"Imported {plan_import.filename}.")
+            return redirect(done_url(plan_import))
+        messages.error(request, f"Nothing was imported. {job.outcome}")
+        return redirect("imports:preview", pk=plan_import.pk)
 
     def post(self, request, pk):
         plan_import = self.get_object(pk)
+        if plan_import.status == PlanImport.Status.READING:
+            return redirect("imports:preview", pk=plan_import.pk)
         if request.POST.get("form") == "choices":
             return self.post_choices(request, plan_import)
         if request.POST.get("form") == "update_instead":
@@ -225,6 +290,8 @@ class ImportCommitView(AdministratorRequiredMixin, View):
         plan_import = get_object_or_404(
             imports_visible_to(request.user).select_related("plan"), pk=pk
         )
+        if plan_import.options.get("in_background"):
+            return self.commit_in_background(request, plan_import)
         try:
             plan_import = plan_import_commit(plan_import=plan_import, user=request.user)
         except AlreadyImported:
@@ -240,6 +307,27 @@ class ImportCommitView(AdministratorRequiredMixin, View):
         messages.success(request, f"Imported {plan_import.filename}.")
         return redirect(done_url(plan_import))
 
+    def commit_in_background(self, request, plan_import):
+        """A large upload is committed by a job (all or nothing, as in the request); the preview
+        page shows its progress, then goes on to the plan (issue 16)."""
+        preview = reverse("imports:preview", kwargs={"pk": plan_import.pk})
+        if plan_import.status == PlanImport.Status.COMMITTED:
+            messages.info(request, "This file has already been imported; nothing more was done.")
+            return redirect(done_url(plan_import))
+        if plan_import.status == PlanImport.Status.READING:
+            messages.info(request, "The file is still being read; it can be imported after.")
+            return redirect(preview)
+        if plan_import.result.get("file_error"):  # the page says why; upload it again
+            return redirect(preview)
+        job, _ = start_or_join_job(
+            Job.Kind.IMPORT_COMMIT,
+            requester=request.user,
+            upload=plan_import.pk,
+            back_url=preview,
+            back_label=f"the import of {plan_import.filename}",
+        )
+        return redirect(f"{preview}?job={job.pk}")
+
 
 def done_url(plan_import: PlanImport) -> str:
     if plan_import.plan_id:
@@ -251,20 +339,48 @@ def done_url(plan_import: PlanImport) -> str:
 
 # == exports ================================================================================
 class PlanExportView(LoginRequiredMixin, View):
-    http_method_names = ["get", "head", "options"]
+    """A plan as .xlsx or .csv. Up to ``INLINE_EXPORT_MAX_ACTIONS`` actions the file is made in
+    the request; a larger plan's GET offers to prepare it, and the POST starts a background job
+    (``transfer.tasks``) and sends the user to the job's page, from which they download it."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    long_request = True  # the in-process task backend (``make run``) runs the job in the request
     fmt = "xlsx"
 
-    def get(self, request, slug):
+    def get_plan(self, request, slug):
+        """The plan, and whether its file is within the row budget (core.budgets); if it is
+        not, the user is told so."""
         plan = get_object_or_404(
             Plan.objects.select_related("organisation").annotate(action_total=Count("actions")),
             slug=slug,
         )
         require(can_view_plan(request.user, plan))
-        if not within("EXPORT_MAX_ROWS", plan.action_total):  # row budget (core.budgets)
+        if not within("EXPORT_MAX_ROWS", plan.action_total):
             messages.error(
                 request, over_budget_message("plan", plan.action_total, "EXPORT_MAX_ROWS")
             )
+            return plan, False
+        return plan, True
+
+    def get(self, request, slug):
+        plan, allowed = self.get_plan(request, slug)
+        if not allowed:
             return redirect(plan.get_absolute_url())
+        if not within("INLINE_EXPORT_MAX_ACTIONS", plan.action_total):
+            return render(
+                request,
+                "core/prepare_file.html",
+                {
+                    "caption": plan.title,
+                    "heading": f"Download the plan as {FORMAT_NAMES[self.fmt]}",
+                    "intro": f"This plan has {plan.action_total:,} actions: its file takes a "
+                    "while to make.",
+                    "action_url": request.path,
+                    "button": "Prepare the file",
+                    "back_url": plan.get_absolute_url(),
+                    "back_label": plan.title,
+                },
+            )
         if self.fmt == "xlsx":
             content = plan_xlsx_bytes(plan, exported_by=request.user.get_username())
             content_type = XLSX_CONTENT_TYPE
@@ -280,6 +396,25 @@ class PlanExportView(LoginRequiredMixin, View):
         return download_response(
             content, filename=f"{plan.slug}.{self.fmt}", content_type=content_type
         )
+
+    def post(self, request, slug):
+        plan, allowed = self.get_plan(request, slug)
+        if not allowed:
+            return redirect(plan.get_absolute_url())
+        job, new = start_or_join_job(
+            Job.Kind.PLAN_EXPORT,
+            requester=request.user,
+            plan=plan.pk,
+            fmt=self.fmt,
+            back_url=plan.get_absolute_url(),
+            back_label=plan.title,
+        )
+        if not new:
+            messages.info(request, "You have already asked for this file; it is on its way.")
+        return redirect("job_detail", pk=job.pk)
+
+
+FORMAT_NAMES = {"xlsx": "Excel (.xlsx)", "csv": "CSV"}
 
 
 class MeasuresExportView(LoginRequiredMixin, View):

@@ -149,3 +149,37 @@ def test_email_backend_is_chosen_by_settings(settings, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         tasks.queue_email("Subject", "Body", ["a@example.org"])
     assert mail.outbox == []
+
+
+def test_a_refused_job_fails_at_once_without_retrying(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    runs = []
+
+    def refuse(job, progress):
+        runs.append(job.pk)
+        raise tasks.JobRefused("you may no longer see this.")
+
+    monkeypatch.setitem(tasks._RUNNERS, KIND, refuse)
+    job = start(django_capture_on_commit_callbacks)
+    assert len(runs) == 1
+    assert (job.status, job.attempts, job.outcome) == (
+        Job.Status.FAILED,
+        1,
+        "Refused: you may no longer see this.",
+    )
+    finished = AuditEvent.objects.get(kind=AuditEvent.Kind.JOB_FINISHED, detail__job=job.pk)
+    assert "failed: Refused" in finished.summary
+
+
+def test_the_same_request_joins_the_unfinished_job_and_a_finished_one_is_not_joined(calls):
+    user = factories.user()
+    first, new = tasks.start_or_join_job(KIND, requester=user, what="x")
+    again, new_again = tasks.start_or_join_job(KIND, requester=user, what="x")
+    other, other_new = tasks.start_or_join_job(KIND, requester=user, what="y")
+    assert new and not new_again and again.pk == first.pk and other_new and other.pk != first.pk
+    Job.objects.filter(pk=first.pk).update(status=Job.Status.SUCCEEDED)
+    later, later_new = tasks.start_or_join_job(KIND, requester=user, what="x")
+    assert later_new and later.pk != first.pk
+    someone_else, theirs = tasks.start_or_join_job(KIND, requester=factories.user(), what="y")
+    assert theirs and someone_else.pk != other.pk

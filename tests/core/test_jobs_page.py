@@ -100,3 +100,36 @@ def test_others_cannot_start_reminders(client):
     assert client.post(reverse("jobs_start_reminders")).status_code == 403
     assert "Send update reminders now" not in client.get(reverse("jobs")).content.decode()
     assert not Job.objects.exists()
+
+
+def test_a_jobs_own_page_while_waiting_when_failed_and_when_ready(client):
+    me = factories.user()
+    waiting = job(
+        me,
+        kind=Job.Kind.PLAN_EXPORT,
+        status=Job.Status.RUNNING,
+        progress=50,
+        parameters={"back_url": "/plans/p/", "back_label": "Plan P"},
+    )
+    client.force_login(me)
+    html = client.get(reverse("job_detail", args=[waiting.pk])).content.decode()
+    assert "Your plan export is being prepared" in html and "50% done" in html
+    assert f'href="{reverse("job_detail", args=[waiting.pk])}"' in html  # refresh, no script
+    assert "Back to Plan P" in html and reverse("job_download", args=[waiting.pk]) not in html
+    failed = job(me, status=Job.Status.FAILED, outcome="Refused: you may no longer see this.")
+    html = client.get(reverse("job_detail", args=[failed.pk])).content.decode()
+    assert "Update reminders failed" in html and "Refused: you may no longer see this." in html
+    done = job(
+        me,
+        status=Job.Status.SUCCEEDED,
+        outcome="3 actions",
+        parameters={"label": "Self-evaluation PDF", "back_url": "//elsewhere.example/"},
+    )
+    done.file.save("report.pdf", ContentFile(b"%PDF-1.4"))
+    html = client.get(reverse("job_detail", args=[done.pk])).content.decode()
+    assert "Self-evaluation PDF ready" in html and reverse("job_download", args=[done.pk]) in html
+    assert "elsewhere.example" not in html  # only this site's own paths are linked back to
+    listing = client.get(reverse("jobs")).content.decode()
+    assert "Self-evaluation PDF" in listing and reverse("job_detail", args=[done.pk]) in listing
+    client.force_login(factories.user())
+    assert client.get(reverse("job_detail", args=[done.pk])).status_code == 404

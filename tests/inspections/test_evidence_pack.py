@@ -13,12 +13,13 @@ from openpyxl import load_workbook
 
 from actions.models import StatusUpdate
 from boards.models import IssuedPack, Meeting
-from core.models import AuditEvent
+from core.models import AuditEvent, Job
 from inspections import evidence, services
 from inspections.models import VisitFinding
 from tests import factories
 from tests.factories import inspections as ifac
 from tests.factories.boards import add_measure, edit_update, london, rate, recorded_at
+from tests.factories.jobs import download, job_of
 
 pytestmark = pytest.mark.django_db
 
@@ -73,14 +74,19 @@ def world():
 
 
 def test_the_pack_has_a_pdf_and_xlsx_per_finding_issued_packs_and_a_manifest_that_verifies(
-    client, world
+    client, world, django_capture_on_commit_callbacks
 ):
     client.force_login(world["admin"])
     url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
-    response = client.get(url, {"as_at": "31/03/2023"})
-    assert response.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"as_at": "31/03/2023"})
+    assert started.status_code == 302
+    job = job_of(started)
+    assert job.kind == Job.Kind.EVIDENCE_PACK and job.requester == world["admin"]
+    response = download(client, job)
     assert response["Content-Type"] == "application/zip"
-    content = response.content
+    content = response.body
+    assert response["X-Content-SHA256"] == hashlib.sha256(content).hexdigest()
     assert evidence.verify(content) == []
     with zipfile.ZipFile(io.BytesIO(content)) as zf:
         names = set(zf.namelist())
@@ -105,7 +111,8 @@ def test_the_pack_has_a_pdf_and_xlsx_per_finding_issued_packs_and_a_manifest_tha
     assert set(names) == {f["path"] for f in manifest["files"]} | {"manifest.json"}
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT, detail__format="zip")
     assert event.detail["manifest_sha256"] == hashlib.sha256(manifest_bytes).hexdigest()
-    assert event.user == world["admin"]
+    assert event.user == world["admin"] and event.detail["job"] == job.pk
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.JOB_FINISHED, detail__job=job.pk)
 
     actions = sheet_text(content, "recommendation-1/recommendation-1.xlsx", "Actions")
     assert "Practice standards" in actions and "Reflective supervision" not in actions
@@ -188,10 +195,11 @@ def test_later_edits_never_leak_into_a_pack_as_at_an_earlier_date(world):
 def test_the_as_at_date_must_be_valid_and_not_in_the_future(admin_client, world):
     url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
     assert admin_client.get(url).status_code == 200
-    html = admin_client.get(url, {"as_at": "31/02/2023"}).content.decode()
+    html = admin_client.post(url, {"as_at": "31/02/2023"}).content.decode()
     assert "There is a problem" in html and "Enter a real date" in html
-    html = admin_client.get(url, {"as_at": "01/01/2999"}).content.decode()
+    html = admin_client.post(url, {"as_at": "01/01/2999"}).content.decode()
     assert "today or in the past" in html
+    assert not Job.objects.exists()
 
 
 def test_proposed_revised_timescales_and_their_reasons_are_in_the_pack(world):
@@ -209,7 +217,7 @@ def test_proposed_revised_timescales_and_their_reasons_are_in_the_pack(world):
 
 
 def test_a_pack_over_its_pdf_budget_is_refused_with_a_form_error_before_any_pdf(
-    client, world, settings
+    client, world, settings, django_capture_on_commit_callbacks
 ):
     """Issue 18: a row budget on every render; the PDFs are the expensive part."""
     from unittest import mock
@@ -218,16 +226,21 @@ def test_a_pack_over_its_pdf_budget_is_refused_with_a_form_error_before_any_pdf(
     url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
     settings.PDF_MAX_ACTIONS = 0  # the fixture links one action
     with mock.patch("inspections.evidence._pdf", side_effect=AssertionError("built")):
-        response = client.get(url, {"as_at": "31/03/2023"})
+        response = client.post(url, {"as_at": "31/03/2023"})
     html = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in html
     assert "would cover 1 actions, more than the 0" in html
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+    assert not Job.objects.exists()
     settings.PDF_MAX_ACTIONS = 1
-    assert client.get(url, {"as_at": "31/03/2023"})["Content-Type"] == "application/zip"
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url, {"as_at": "31/03/2023"})
+    assert download(client, job_of(started))["Content-Type"] == "application/zip"
 
 
-def test_a_self_evaluation_over_its_pdf_budget_is_refused_with_a_message(client, world, settings):
+def test_a_self_evaluation_over_its_pdf_budget_is_refused_with_a_message(
+    client, world, settings, django_capture_on_commit_callbacks
+):
     from unittest import mock
 
     from inspections.models import SelfEvaluation
@@ -238,7 +251,34 @@ def test_a_self_evaluation_over_its_pdf_budget_is_refused_with_a_message(client,
     settings.PDF_MAX_ACTIONS = 1
     url = reverse("inspections:self_evaluation_pdf", args=[sef.pk])
     with mock.patch("inspections.evidence._pdf", side_effect=AssertionError("built")):
-        response = client.get(url, follow=True)
+        response = client.post(url, follow=True)
     assert "would cover 2 actions, more than the 1" in response.content.decode()
+    assert not Job.objects.exists()
     settings.PDF_MAX_ACTIONS = 2
-    assert client.get(url).content.startswith(b"%PDF")
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(url)
+    assert download(client, job_of(started)).body.startswith(b"%PDF")
+
+
+def test_an_administrator_who_lost_the_role_before_the_pack_was_made_gets_no_pack(
+    client, world, django_capture_on_commit_callbacks
+):
+    from accounts.models import Membership
+
+    organisation_admin = factories.user(
+        role="Administrators", organisation=world["insp"].organisation, is_staff=True
+    )
+    client.force_login(organisation_admin)
+    url = reverse("inspections:evidence_pack", args=[world["insp"].pk])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        started = client.post(url, {"as_at": "31/03/2023"})
+    Membership.objects.filter(user=organisation_admin).delete()
+    organisation_admin.groups.clear()
+    for callback in callbacks:
+        callback()
+    job = job_of(started)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.attempts == 1
+    assert "may no longer make this inspection's evidence pack" in job.outcome
+    assert not job.file
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()

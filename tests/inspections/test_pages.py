@@ -17,6 +17,7 @@ from inspections.services import deadlines_ensure
 from tests import factories
 from tests.factories import inspections as ifac
 from tests.factories.boards import add_measure, london, rate
+from tests.factories.jobs import download, job_of
 
 pytestmark = pytest.mark.django_db
 
@@ -267,7 +268,7 @@ def test_the_administrator_records_an_inspection_with_findings_in_the_admin(admi
     assert Recommendation.objects.filter(kind="priority_action").count() == 1
 
 
-def test_self_evaluation_pages_and_pdf(admin_client):
+def test_self_evaluation_pages_and_pdf(admin_client, django_capture_on_commit_callbacks):
     from inspections.models import SelfEvaluation
 
     sef = SelfEvaluation.objects.create(
@@ -278,9 +279,21 @@ def test_self_evaluation_pages_and_pdf(admin_client):
     html = admin_client.get(sef.get_absolute_url()).content.decode()
     assert "We know our front door well." in html and html.count("govuk-table__row") >= 3
     assert_accessible_structure(html)
-    response = admin_client.get(reverse("inspections:self_evaluation_pdf", args=[sef.pk]))
-    assert response.status_code == 200 and response.content.startswith(b"%PDF")
-    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+    url = reverse("inspections:self_evaluation_pdf", args=[sef.pk])
+    assert url in html
+    offer = admin_client.get(url).content.decode()
+    assert "Prepare the PDF" in offer and f'action="{url}"' in offer
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = admin_client.post(url)
+    job = job_of(started)
+    assert job.label == "Self-evaluation PDF"
+    response = download(admin_client, job)
+    assert response.status_code == 200 and response.body.startswith(b"%PDF")
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="self-evaluation-2024-25' in response["Content-Disposition"]
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert event.detail["self_evaluation"] == sef.pk and event.detail["job"] == job.pk
 
 
 def test_an_override_in_the_admin_records_who_and_needs_a_reason(admin_client):

@@ -97,4 +97,5 @@ MATRIX = [
         post=statuses(403, superuser=302),
     ),
     Entry("job_download", kwargs=lambda o: {"pk": 999999}, get=statuses(404)),
+    Entry("job_detail", kwargs=lambda o: {"pk": 999999}, get=statuses(404)),
 ]

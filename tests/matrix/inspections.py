@@ -11,7 +11,6 @@ every council-A actor, and council A's to council B's officer."""
 from tests.matrix import (
     BOARD_SCOPED,
     COUNCIL_B_ONLY,
-    NOT_ALLOWED_METHOD,
     OTHER_PLAN,
     Entry,
     no_other_council,
@@ -26,6 +25,8 @@ LEAD_OR_ADMIN_POST = statuses(403, officer=302, administrator=302, superuser=302
 NOT_BOARD_MEMBERS = statuses(200, board_member=403, partner=403)
 OWN_SELF_EVALUATION = statuses(200, board_member=403, partner=403, b_officer=404)
 B_SELF_EVALUATION = statuses(404, board_member=403, partner=403, superuser=200, b_officer=200)
+OWN_SELF_EVALUATION_POST = statuses(302, board_member=403, partner=403, b_officer=404)
+B_SELF_EVALUATION_POST = statuses(404, board_member=403, partner=403, superuser=302, b_officer=302)
 B_ADMIN_ONLY = statuses(403, superuser=200)
 B_ADMIN_ONLY_POST = statuses(403, superuser=302)
 
@@ -55,6 +56,8 @@ def self_evaluation(o):
         .pk
     }
 
+
+EVIDENCE_PACK_DATE = lambda o: {"as_at": "01/01/2024"}  # noqa: E731
 
 MATRIX = [
     Entry("inspections:list", check=no_other_council),
@@ -88,7 +91,8 @@ MATRIX = [
         "inspections:evidence_pack",
         kwargs=lambda o: {"pk": visit(o).pk},
         get=ADMIN_ONLY,
-        post=NOT_ALLOWED_METHOD,
+        post=ADMIN_ONLY_POST,  # starts the job and goes to its page (issue 16)
+        post_data=EVIDENCE_PACK_DATE,
     ),
     Entry("inspections:readiness", kwargs=lambda o: {"slug": o["plan"].slug}, get=BOARD_SCOPED),
     Entry(
@@ -99,7 +103,12 @@ MATRIX = [
     ),
     Entry("inspections:self_evaluations", get=NOT_BOARD_MEMBERS, check=no_other_council),
     Entry("inspections:self_evaluation", kwargs=self_evaluation, get=OWN_SELF_EVALUATION),
-    Entry("inspections:self_evaluation_pdf", kwargs=self_evaluation, get=OWN_SELF_EVALUATION),
+    Entry(
+        "inspections:self_evaluation_pdf",
+        kwargs=self_evaluation,
+        get=OWN_SELF_EVALUATION,  # the page offering to prepare the PDF
+        post=OWN_SELF_EVALUATION_POST,  # starts the job and goes to its page (issue 16)
+    ),
 ]
 
 # Council B's records, by id and by slug: refused to every council-A actor.
@@ -141,7 +150,8 @@ MATRIX += [
         "inspections:evidence_pack",
         kwargs=lambda o: {"pk": o["b_inspection"].pk},
         get=B_ADMIN_ONLY,
-        post=NOT_ALLOWED_METHOD,
+        post=B_ADMIN_ONLY_POST,
+        post_data=EVIDENCE_PACK_DATE,
         label="council B",
     ),
     Entry(
@@ -160,6 +170,7 @@ MATRIX += [
         "inspections:self_evaluation_pdf",
         kwargs=lambda o: {"pk": o["b_self_evaluation"].pk},
         get=B_SELF_EVALUATION,
+        post=B_SELF_EVALUATION_POST,
         label="council B",
     ),
 ]

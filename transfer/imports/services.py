@@ -119,6 +119,66 @@ def plan_import_upload(
     )
 
 
+def plan_import_keep(
+    *, user, kind: str, filename: str, content: bytes, options: dict
+) -> PlanImport:
+    """Keep a large upload unread (status READING), for a background job to read with
+    ``plan_import_read`` (issue 16)."""
+    options = {**options, "sha256": hashlib.sha256(content).hexdigest(), "in_background": True}
+    return PlanImport.objects.create(
+        kind=kind,
+        uploaded_by=user,
+        filename=filename[:255],
+        content=content,
+        options=options,
+        status=PlanImport.Status.READING,
+        plan_id=options.get("plan") if options.get("mode") == "update" else None,
+    )
+
+
+def plan_import_read(*, plan_import: PlanImport) -> PlanImport:
+    """Read an upload kept by ``plan_import_keep`` and record its preview, as
+    ``plan_import_upload`` does in the request. Idempotent: an upload already read is left as it
+    is. A file that cannot be read is marked failed with the reason (``result["file_error"]``)
+    and ``ImportFileError`` raised."""
+    if plan_import.status != PlanImport.Status.READING:
+        return plan_import
+    content = bytes(plan_import.content)
+    options = plan_import.options
+    try:
+        if plan_import.kind == PlanImport.Kind.PLAN:
+            source = read_source(filename=plan_import.filename, content=content)
+            importer = importer_for(
+                kind=plan_import.kind,
+                filename=plan_import.filename,
+                content=content,
+                options=options,
+                source=source,
+            )
+            kept = source_to_json(source, content=content)
+        else:
+            table = read_table(filename=plan_import.filename, content=content)
+            importer = importer_for(
+                kind=plan_import.kind,
+                filename=plan_import.filename,
+                content=content,
+                options=options,
+                table=table,
+            )
+            kept = table_to_json(table, content=content)
+    except ImportFileError as exc:
+        PlanImport.objects.filter(pk=plan_import.pk, status=PlanImport.Status.READING).update(
+            status=PlanImport.Status.FAILED,
+            result={"file_error": str(exc), "can_commit": False},
+        )
+        raise
+    PlanImport.objects.filter(pk=plan_import.pk, status=PlanImport.Status.READING).update(
+        status=PlanImport.Status.PREVIEWED, result=importer.result, table=kept
+    )
+    plan_import.refresh_from_db()
+    return plan_import
+
+
 def plan_import_remap(*, plan_import: PlanImport, mapping: dict[str, str]) -> PlanImport:
     """Record what the administrator says unrecognised columns hold, and preview again."""
     options = dict(plan_import.options)
