@@ -310,6 +310,12 @@ def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponse
             ).first()
             if made is not None:
                 return _stream(request, meeting, made)
+    return _preparing(request, meeting, fmt, job, problem=problem, issued=issued is not None)
+
+
+def _preparing(request, meeting: Meeting, fmt: str, job: Job, *, problem: str, issued: bool):
+    """The page shown while the file is made (or after its job failed): GOV.UK markup, refreshed
+    by a ``Refresh`` header while the job is not finished, no script."""
     response = render(
         request,
         "plans/pack_preparing.html",
@@ -319,7 +325,7 @@ def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponse
             "job": job,
             "own_job": job.requester_id == request.user.pk,
             "problem": problem,
-            "issued": issued is not None,
+            "issued": issued,
             "refresh_seconds": PREPARING_REFRESH_SECONDS,
         },
     )
