@@ -38,8 +38,8 @@ class BoardAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "board__organisation"
-    list_display = ["board", "date", "title", "kind"]
-    list_filter = ["board", "kind"]
+    list_display = ["board", "date", "title", "kind", "illustrative"]
+    list_filter = ["board", "kind", "illustrative"]
     list_select_related = ["board"]
     search_fields = ["title", "board__name"]
     date_hierarchy = "date"
@@ -48,8 +48,8 @@ class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 @admin.register(BoardMembership)
 class BoardMembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "board__organisation"
-    list_display = ["board", "person", "role"]
-    list_filter = ["board", "role"]
+    list_display = ["board", "person", "role", "illustrative"]
+    list_filter = ["board", "role", "illustrative"]
     list_select_related = ["board", "person"]
     search_fields = ["person__name", "board__name"]
     autocomplete_fields = ["board", "person"]

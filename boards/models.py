@@ -76,6 +76,9 @@ class BoardMembership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="board_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data made up to show the product, not a real board seat."
+    )
 
     class Meta:
         db_table = "plans_boardmembership"
@@ -98,6 +101,9 @@ class Meeting(models.Model):
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BOARD)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data made up to show the product, not a real meeting."
+    )
 
     class Meta:
         db_table = "plans_meeting"
