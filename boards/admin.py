@@ -98,8 +98,9 @@ class BoardQuestionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 @admin.register(BoardDecision)
 class BoardDecisionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "meeting__board__organisation"
-    list_display = ["meeting", "kind", "owner", "due", "closed_on"]
+    list_display = ["meeting", "kind", "owner_person", "owner", "due", "closed_on"]
     list_filter = ["kind", "meeting__board"]
-    list_select_related = ["meeting", "meeting__board"]
+    list_select_related = ["meeting", "meeting__board", "owner_person"]
+    autocomplete_fields = ["owner_person"]
     search_fields = ["text", "owner", "meeting__board__name"]
     readonly_fields = ["recorded_at"]
