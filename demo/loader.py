@@ -48,8 +48,9 @@ class DemoAccount:
 
 @dataclass
 class DemoPerson:
-    """A person invented for the demo (none of the seed documents names them): their job title
-    says they are illustrative, as the demo's invented updates and figures are marked."""
+    """A person invented for the demo (none of the seed documents names them): flagged
+    ``illustrative`` (and so labelled on the pages) as the demo's invented updates and figures
+    are, and their job title says so too; so is the board seat they are given."""
 
     slug: str
     name: str
