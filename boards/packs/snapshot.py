@@ -27,9 +27,9 @@ from boards.exceptions import (
     exception_sections,
     unparsed_rows,
 )
-from boards.models import HEX_COLOUR_PATTERN, BoardMembership, Meeting
+from boards.models import HEX_COLOUR_PATTERN, Meeting
 from boards.packs.authored import brief_part, decisions_part, questions_part
-from boards.packs.context import PreviousMeeting, earlier_of
+from boards.packs.context import PreviousMeeting, chair_of, earlier_of
 from boards.packs.revisions import revisions_since
 from boards.panels import rows_for
 from boards.presenters import action_row, measure_row, plan_legend, rollup
@@ -255,12 +255,6 @@ def snapshot(
     """The pack's snapshot: the board, the meeting, the moment, the previous meeting, the plans
     (``plan_part``) and the revisions since the last issued pack."""
     board = meeting.board
-    chair = (
-        board.memberships.filter(role=BoardMembership.Role.CHAIR)
-        .select_related("person")
-        .order_by("person__name")
-        .first()
-    )
     return {
         "version": SNAPSHOT_VERSION,
         "board": {
@@ -268,13 +262,7 @@ def snapshot(
             "name": board.name,
             "organisation": board.organisation.name,
             "colour": board_colour(board.colour),
-            # Who chairs it; ``illustrative`` when the seat or the person is demo data.
-            "chair": {
-                "name": chair.person.name,
-                "illustrative": chair.illustrative or chair.person.illustrative,
-            }
-            if chair
-            else None,
+            "chair": chair_of(meeting),
         },
         "status": {"issued": False, "text": "Not issued yet: it may change until it is issued"},
         "meeting": {
