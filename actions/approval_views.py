@@ -4,9 +4,11 @@ user may approve, and approving or returning one with a comment."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from actions.approval_mail import notify_returned
 from actions.models import StatusUpdate
 from actions.permissions import can_approve_updates, plans_approved_by_q
 from actions.querysets import Approval
@@ -97,9 +99,11 @@ class ReturnView(LoginRequiredMixin, View):
         if not form.is_valid():
             return self.render(request, update, form)
         try:
-            status_update_return(
-                update=update, user=request.user, comment=form.cleaned_data["comment"]
-            )
+            with transaction.atomic():
+                returned = status_update_return(
+                    update=update, user=request.user, comment=form.cleaned_data["comment"]
+                )
+                notify_returned(returned, request.user)
         except ApprovedUpdateError:
             messages.error(request, "That update is no longer awaiting approval.")
             return redirect("actions:approvals")

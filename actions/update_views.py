@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from actions.approval_mail import notify_submitted
 from actions.evidence import KINDS
 from actions.forms import StatusUpdateForm
 from actions.models import Action, Attachment, StatusUpdate
@@ -135,12 +136,17 @@ class StatusUpdateView(UpdateMixin, View):
             return self.render(request, form, status=409, stale=True)
         if not form.is_valid():
             return self.render(request, form, status=200)
+        # Approvers hear of a new submission, or of a returned update submitted again; not of
+        # every change to one already waiting for them.
+        resubmitted = self.existing is not None and self.existing.approval == Approval.RETURNED
         try:
             with transaction.atomic():
                 update = self.save(request, form)
                 attachments_add(
                     update=update, files=form.cleaned_data["evidence"], user=request.user
                 )
+                if update.approval == Approval.SUBMITTED and (self.existing is None or resubmitted):
+                    notify_submitted(update)
         except StaleUpdateError as stale:
             self.latest = stale.latest
             return self.render(request, form, status=409, stale=stale)
@@ -232,13 +238,16 @@ class NoChangeView(UpdateMixin, View):
         except ValueError:
             version = -1
         try:
-            status_update_no_change(
-                action=self.action,
-                previous=self.previous,
-                author=request.user,
-                period=period_for_update(self.action.plan),
-                expected_version=version,
-            )
+            with transaction.atomic():
+                update = status_update_no_change(
+                    action=self.action,
+                    previous=self.previous,
+                    author=request.user,
+                    period=period_for_update(self.action.plan),
+                    expected_version=version,
+                )
+                if update.approval == Approval.SUBMITTED:
+                    notify_submitted(update)
         except StaleUpdateError as stale:
             self.latest = stale.latest
             return self.render(request, status=409, stale=stale)

@@ -659,6 +659,7 @@ TABLES: list[Table] = [
             Column("date", day()),
             Column("title", text()),
             Column("kind", choice(Meeting._meta.get_field("kind"))),
+            Column("illustrative", boolean("Demo data: the meeting is made up.")),
             Column(
                 "pack_issued_at",
                 moment("When the meeting's board pack was issued, if it has been.", null=True),

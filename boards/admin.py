@@ -38,8 +38,8 @@ class BoardAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 @admin.register(Meeting)
 class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "board__organisation"
-    list_display = ["board", "date", "title", "kind"]
-    list_filter = ["board", "kind"]
+    list_display = ["board", "date", "title", "kind", "illustrative"]
+    list_filter = ["board", "kind", "illustrative"]
     list_select_related = ["board"]
     search_fields = ["title", "board__name"]
     date_hierarchy = "date"
@@ -48,8 +48,8 @@ class MeetingAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 @admin.register(BoardMembership)
 class BoardMembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "board__organisation"
-    list_display = ["board", "person", "role"]
-    list_filter = ["board", "role"]
+    list_display = ["board", "person", "role", "illustrative"]
+    list_filter = ["board", "role", "illustrative"]
     list_select_related = ["board", "person"]
     search_fields = ["person__name", "board__name"]
     autocomplete_fields = ["board", "person"]
@@ -98,8 +98,9 @@ class BoardQuestionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 @admin.register(BoardDecision)
 class BoardDecisionAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     organisation_path = "meeting__board__organisation"
-    list_display = ["meeting", "kind", "owner", "due", "closed_on"]
+    list_display = ["meeting", "kind", "owner_person", "owner", "due", "closed_on"]
     list_filter = ["kind", "meeting__board"]
-    list_select_related = ["meeting", "meeting__board"]
+    list_select_related = ["meeting", "meeting__board", "owner_person"]
+    autocomplete_fields = ["owner_person"]
     search_fields = ["text", "owner", "meeting__board__name"]
     readonly_fields = ["recorded_at"]

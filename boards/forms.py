@@ -2,12 +2,14 @@
 saves."""
 
 from django import forms
+from django.db.models import QuerySet
 
+from actions.date_input import GovukDateField
 from actions.models import Action
 from boards.models import BoardDecision
+from core.models import Person
 from core.text import clean_text
 
-DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 LIST_HINT = 'Plain text. Start a line with "- " to make a list.'
 
 
@@ -96,19 +98,32 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what was decided or is to be done"},
     )
-    owner = forms.CharField(
+    owner_person = forms.ModelChoiceField(
+        queryset=Person.objects.none(),
         label="Owner",
         required=False,
-        max_length=200,
-        help_text="Who will do it (a name or a post). Needed for an action arising.",
+        empty_label="Someone not listed (enter their name below)",
+        help_text="Who will do it. Needed for an action arising.",
     )
-    due = forms.DateField(
+    owner = forms.CharField(
+        label="Owner not listed: their name or post",
+        required=False,
+        max_length=200,
+        help_text="For someone outside the system, such as a partner agency's officer.",
+    )
+    due = GovukDateField(
         label="Due by",
         required=False,
-        input_formats=DATE_FORMATS,
-        help_text="For example, 31/5/2025",
-        error_messages={"invalid": "Enter the date as day/month/year, for example 31/5/2025"},
+        error_label="The due date",
+        help_text="For example, 31 5 2025",
     )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["owner_person"]
+        if not isinstance(field, forms.ModelChoiceField):  # the field declared above
+            raise TypeError("the owner field must be a ModelChoiceField")
+        field.queryset = owners_for(meeting)
 
     def clean_text(self):
         return clean_text(self.cleaned_data.get("text", ""))
@@ -118,9 +133,27 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean() or {}
-        if cleaned.get("kind") == BoardDecision.Kind.ACTION and not cleaned.get("owner"):
-            self.add_error("owner", "Enter who owns this action")
+        if cleaned.get("owner_person") is not None:
+            cleaned["owner"] = ""  # the person chosen is the owner; nothing typed is kept
+        elif (
+            cleaned.get("kind") == BoardDecision.Kind.ACTION
+            and not cleaned.get("owner")
+            and "owner" not in self.errors
+        ):
+            self.add_error("owner_person", "Choose who owns this action, or enter their name")
         return cleaned
+
+
+def owners_for(meeting) -> QuerySet[Person]:
+    """The people who may own a decision: those of the board's organisation and of the
+    organisations whose plans it oversees."""
+    board = meeting.board
+    organisations = {board.organisation_id, *board.plans.values_list("organisation_id", flat=True)}
+    return (
+        Person.objects.filter(organisation_id__in=organisations)
+        .select_related("organisation")
+        .order_by("name", "pk")
+    )
 
 
 class CloseDecisionForm(forms.Form):

@@ -76,6 +76,9 @@ class BoardMembership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="board_memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data made up to show the product, not a real board seat."
+    )
 
     class Meta:
         db_table = "plans_boardmembership"
@@ -98,6 +101,9 @@ class Meeting(models.Model):
     date = models.DateField()
     title = models.CharField(max_length=200, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.BOARD)
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data made up to show the product, not a real meeting."
+    )
 
     class Meta:
         db_table = "plans_meeting"
@@ -241,7 +247,20 @@ class BoardDecision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ACTION)
     text = models.TextField("What was decided or is to be done", max_length=2000)
-    owner = models.CharField("Owner", max_length=200, blank=True)
+    owner_person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="board_decisions",
+        verbose_name="owner (a person in the system)",
+    )
+    owner = models.CharField(
+        "Owner",
+        max_length=200,
+        blank=True,
+        help_text="Someone outside the system (a name or a post), when no person is chosen.",
+    )
     due = models.DateField("Due by", null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     closing_note = models.CharField(max_length=500, blank=True)
@@ -254,10 +273,17 @@ class BoardDecision(models.Model):
         ordering = ["meeting__date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(kind="action") | ~models.Q(owner=""),
+                condition=~models.Q(kind="action")
+                | ~models.Q(owner="")
+                | models.Q(owner_person__isnull=False),
                 name="action_arising_has_an_owner",
             ),
         ]
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.meeting}"
+
+    @property
+    def owner_display(self) -> str:
+        """Who owns it: the person chosen, else the name typed for someone outside the system."""
+        return self.owner_person.name if self.owner_person_id and self.owner_person else self.owner

@@ -173,12 +173,12 @@ class MeetingDecisionsView(MeetingMixin, View):
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        return self.render(meeting, DecisionForm())
+        return self.render(meeting, DecisionForm(meeting=meeting))
 
     def post(self, request, *args, **kwargs):
         meeting = self.get_meeting()
         require(can_record_decisions(request.user, meeting))
-        form = DecisionForm(request.POST)
+        form = DecisionForm(request.POST, meeting=meeting)
         if not form.is_valid():
             return self.render(meeting, form)
         services.decision_record(meeting=meeting, user=request.user, **form.cleaned_data)
@@ -192,7 +192,7 @@ class MeetingDecisionsView(MeetingMixin, View):
             BoardDecision.objects.filter(
                 meeting__board_id=meeting.board_id, meeting__date__lte=meeting.date
             )
-            .select_related("meeting")
+            .select_related("meeting", "owner_person")
             .order_by("-meeting__date", "pk")
         )
         context = {

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from boards.models import BoardDecision, BoardQuestion, Meeting, PackBrief
+from core.models import Person
 
 
 class StaleWrite(Exception):
@@ -78,11 +79,25 @@ def question_answer(*, question: BoardQuestion, answer: str, version: int, user)
 
 
 def decision_record(
-    *, meeting: Meeting, kind: str, text: str, owner: str, due: date | None, user
+    *,
+    meeting: Meeting,
+    kind: str,
+    text: str,
+    owner: str,
+    due: date | None,
+    user,
+    owner_person: Person | None = None,
 ) -> BoardDecision:
-    """A decision or an action arising from the meeting (an action needs an owner)."""
+    """A decision or an action arising from the meeting (an action needs an owner: a person
+    in the system, or the name of someone outside it)."""
     decision = BoardDecision(
-        meeting=meeting, kind=kind, text=text, owner=owner, due=due, recorded_by=user
+        meeting=meeting,
+        kind=kind,
+        text=text,
+        owner=owner,
+        owner_person=owner_person,
+        due=due,
+        recorded_by=user,
     )
     decision.full_clean()
     decision.save()

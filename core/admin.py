@@ -45,8 +45,8 @@ class PersonAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     """An administrator sees the people of their organisations and the members of their boards
     (a partner agency's representative, say)."""
 
-    list_display = ["name", "job_title", "is_role", "organisation", "email", "user"]
-    list_filter = ["is_role", "organisation"]
+    list_display = ["name", "job_title", "is_role", "organisation", "email", "user", "illustrative"]
+    list_filter = ["is_role", "illustrative", "organisation"]
     list_select_related = ["organisation", "user"]
     search_fields = ["name", "job_title", "email", "slug"]
     prepopulated_fields = {"slug": ["name"]}

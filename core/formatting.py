@@ -164,3 +164,9 @@ def rate_text(value: Number | None, suffix: str = "") -> str:
 def percent_text(value: Number | None) -> str:
     """'47.0%': a percentage with one decimal place at least. "" for None."""
     return rate_text(value, "%")
+
+
+def illustrative_words(item: dict) -> str:
+    """ " (illustrative)" after something the demo made up (a snapshot taken before the flag
+    existed has no such key)."""
+    return " (illustrative)" if item.get("illustrative") else ""

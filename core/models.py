@@ -61,6 +61,9 @@ class Person(models.Model):
         related_name="person",
         help_text="The sign-in account of this person, if they have one.",
     )
+    illustrative = models.BooleanField(
+        default=False, help_text="Demo data made up to show the product, not a real person."
+    )
 
     class Meta:
         db_table = "plans_person"

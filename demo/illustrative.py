@@ -162,7 +162,9 @@ def add_recent_meetings(plan: Plan, today: date) -> list[date]:
             if day > today:
                 break
             if day >= since:
-                Meeting.objects.get_or_create(board=board, date=day, defaults={"title": ""})
+                Meeting.objects.get_or_create(
+                    board=board, date=day, defaults={"title": "", "illustrative": True}
+                )
         dates.update(board.meetings.filter(date__gte=since).values_list("date", flat=True))
     return sorted(dates)
 

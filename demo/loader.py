@@ -48,8 +48,9 @@ class DemoAccount:
 
 @dataclass
 class DemoPerson:
-    """A person invented for the demo (none of the seed documents names them): their job title
-    says they are illustrative, as the demo's invented updates and figures are marked."""
+    """A person invented for the demo (none of the seed documents names them): flagged
+    ``illustrative`` (and so labelled on the pages) as the demo's invented updates and figures
+    are, and their job title says so too; so is the board seat they are given."""
 
     slug: str
     name: str
@@ -230,6 +231,7 @@ class SeedLoader:
                     "job_title": item.get("job_title", ""),
                     "is_role": item.get("is_role", False),
                     "email": item.get("email", ""),
+                    "illustrative": item.get("illustrative", False),
                     "organisation": self.org(item["organisation"])
                     if item.get("organisation")
                     else None,
@@ -433,13 +435,20 @@ class SeedLoader:
             BoardMembership.objects.get_or_create(
                 board=board,
                 person=self.person(m["person"]),
-                defaults={"role": m.get("role", "member")},
+                defaults={
+                    "role": m.get("role", "member"),
+                    "illustrative": m.get("illustrative", False),
+                },
             )
         for m in item.get("meetings", []):
             Meeting.objects.get_or_create(
                 board=board,
                 date=date.fromisoformat(m["date"]),
-                defaults={"title": m.get("title", ""), "kind": m.get("kind", "board")},
+                defaults={
+                    "title": m.get("title", ""),
+                    "kind": m.get("kind", "board"),
+                    "illustrative": m.get("illustrative", False),
+                },
             )
         return board
 
@@ -545,12 +554,15 @@ def ensure_demo_people() -> None:
                 "job_title": item.job_title,
                 "organisation": organisation,
                 "email": f"{item.slug.replace('-', '.')}@example.org",
+                "illustrative": True,
             },
         )
         board = Board.objects.filter(name=item.board).first() if item.board else None
         if board is not None:
             BoardMembership.objects.get_or_create(
-                board=board, person=person, defaults={"role": item.board_role}
+                board=board,
+                person=person,
+                defaults={"role": item.board_role, "illustrative": True},
             )
 
 

@@ -113,7 +113,7 @@ def decisions_part(
             meeting__board_id=meeting.board_id, meeting__date__lt=meeting.date
         )
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=since))
-        .select_related("meeting")
+        .select_related("meeting", "owner_person")
         .order_by("meeting__date", "pk")
     )
     rows = []
@@ -124,7 +124,7 @@ def decisions_part(
                 "id": d.pk,
                 "kind": d.get_kind_display(),
                 "text": d.text,
-                "owner": d.owner,
+                "owner": d.owner_display,
                 "due": d.due.isoformat() if d.due else None,
                 "due_text": day_text(d.due) if d.due else "",
                 "raised_text": day_text(d.meeting.date),

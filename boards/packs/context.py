@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, QuerySet, Subquery, When
 
 from boards.models import BoardMembership, IssuedPack, Meeting
 from plans.models import Plan
@@ -31,16 +31,26 @@ class PreviousPack:
 
 
 def with_pack_context(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Meetings annotated with what their pack needs to know about earlier meetings: the board's
-    previous meeting and the latest pack issued for an earlier meeting (subqueries, so the
-    meeting page reads them with the meeting itself)."""
+    """Meetings annotated with what their pack needs to know about the board's chair and its
+    earlier meetings: the previous meeting and the latest pack issued for an earlier meeting
+    (subqueries, so the meeting page reads them with the meeting itself)."""
     earlier = Meeting.objects.filter(
         board_id=OuterRef("board_id"), date__lt=OuterRef("date")
     ).order_by("-date")
     issued = IssuedPack.objects.filter(
         meeting__board_id=OuterRef("board_id"), meeting__date__lt=OuterRef("date")
     ).order_by("-meeting__date")
+    chairs = BoardMembership.objects.filter(
+        board_id=OuterRef("board_id"), role=BoardMembership.Role.CHAIR
+    ).order_by("person__name", "pk")
+    made_up = Q(illustrative=True) | Q(person__illustrative=True)
     return meetings.annotate(
+        pack_chair_name=Subquery(chairs.values("person__name")[:1]),
+        pack_chair_illustrative=Subquery(
+            chairs.annotate(
+                made_up=Case(When(made_up, then=True), default=False, output_field=BooleanField())
+            ).values("made_up")[:1]
+        ),
         pack_previous_id=Subquery(earlier.values("pk")[:1]),
         pack_previous_date=Subquery(earlier.values("date")[:1]),
         pack_previous_as_at=Subquery(issued.values("as_at")[:1]),
@@ -69,6 +79,17 @@ def meetings_for(user) -> QuerySet[Meeting]:
             ),
         )
     )
+
+
+def chair_of(meeting: Meeting) -> dict | None:
+    """The board's chair for the pack's cover, ``illustrative`` when the seat or the person is
+    demo data; None when the board records no chair. From the ``with_pack_context``
+    annotations (one query unless the meeting has them)."""
+    if not hasattr(meeting, "pack_chair_name"):
+        meeting = with_pack_context(Meeting.objects.filter(pk=meeting.pk)).get()
+    if meeting.pack_chair_name is None:
+        return None
+    return {"name": meeting.pack_chair_name, "illustrative": bool(meeting.pack_chair_illustrative)}
 
 
 def earlier_of(meeting: Meeting) -> tuple[PreviousMeeting | None, PreviousPack | None]:

@@ -29,7 +29,7 @@ from boards.exceptions import (
 )
 from boards.models import HEX_COLOUR_PATTERN, Meeting
 from boards.packs.authored import brief_part, decisions_part, questions_part
-from boards.packs.context import PreviousMeeting, earlier_of
+from boards.packs.context import PreviousMeeting, chair_of, earlier_of
 from boards.packs.revisions import revisions_since
 from boards.panels import rows_for
 from boards.presenters import action_row, measure_row, plan_legend, rollup
@@ -262,6 +262,7 @@ def snapshot(
             "name": board.name,
             "organisation": board.organisation.name,
             "colour": board_colour(board.colour),
+            "chair": chair_of(meeting),
         },
         "status": {"issued": False, "text": "Not issued yet: it may change until it is issued"},
         "meeting": {
@@ -270,6 +271,7 @@ def snapshot(
             "date_text": day_text(meeting.date),
             "title": meeting.title,
             "kind": meeting.get_kind_display(),
+            "illustrative": meeting.illustrative,
         },
         "as_at": as_at.isoformat(),
         "as_at_text": moment_text(as_at),

@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from core.formatting import illustrative_words
 from core.presentation import measure_state, swatch
 
 # Column widths (cm) of the pack's tables on A4 landscape (25.7 cm between the margins).
@@ -86,12 +87,15 @@ def _cover(doc, snapshot: dict) -> None:
     }
     previous = snapshot.get("previous_meeting")
     facts = [
-        ("Meeting", meeting["date_text"] + (f", {meeting['title']}" if meeting["title"] else "")),
+        ("Meeting", meeting["date_text"] + (f", {meeting['title']}" if meeting["title"] else "")
+         + illustrative_words(meeting)),
         ("Position as at", snapshot["as_at_text"]),
         ("Status", ("Issued. " if status["issued"] else "Draft. ") + status["text"]),
         ("Compared with", f"the position at the previous meeting, {previous['date_text']}"
          if previous else "nothing: the board's first meeting"),
     ]  # fmt: skip
+    if board.get("chair"):
+        facts.insert(1, ("Chair", board["chair"]["name"] + illustrative_words(board["chair"])))
     table = doc.add_table(rows=0, cols=2)
     for key, value in facts:
         cells = table.add_row().cells

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from boards.models import IssuedPack
-from core.formatting import moment_text
+from core.formatting import illustrative_words, moment_text
 from core.presentation import measure_state
 from core.spreadsheets import (
     STRONG,
@@ -108,12 +108,15 @@ def write_cover(cover: Worksheet, snapshot: dict, issued: IssuedPack | None) -> 
         status = f"Draft, not issued: the position reconstructed as at {snapshot['as_at_text']}"
     facts = [
         ("Council", board["organisation"]),
-        ("Meeting", meeting["date_text"] + (f" – {meeting['title']}" if meeting["title"] else "")),
+        ("Meeting", meeting["date_text"] + (f" – {meeting['title']}" if meeting["title"] else "")
+         + illustrative_words(meeting)),
         ("Position as at", snapshot["as_at_text"]),
         ("Changes compared with", f"the previous meeting, {previous['date_text']}"
          if previous else "nothing: the board's first meeting"),
         ("Status", status),
     ]  # fmt: skip
+    if board.get("chair"):
+        facts.insert(2, ("Chair", board["chair"]["name"] + illustrative_words(board["chair"])))
     for i, (key, value) in enumerate(facts, start=3):
         write_cell(cover, i, 1, key, STRONG)
         write_cell(cover, i, 2, value)

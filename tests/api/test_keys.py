@@ -218,3 +218,14 @@ def test_administrators_who_are_not_superusers_manage_keys():
     user = get_user_model().objects.get(pk=user.pk)
     assert user.has_perm("api.add_apikey")
     assert user.has_perm("api.change_apikey")
+
+
+def test_meetings_say_whether_they_are_illustrative(client, council, key):
+    """Made-up demo meetings carry the same flag in the API as made-up updates."""
+    made_up, real = council.boards[0].meetings.order_by("date")
+    made_up.illustrative = True
+    made_up.save()
+    response = client.get("/api/v1/meetings/", **api_f.bearer(key[1]))
+    assert response.status_code == 200
+    flags = {row["id"]: row["illustrative"] for row in response.json()["results"]}
+    assert flags == {made_up.pk: True, real.pk: False}

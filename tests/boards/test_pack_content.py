@@ -158,7 +158,7 @@ def test_actions_arising_are_carried_forward_until_closed(client, world):
     client.force_login(world["owner"])
     no_owner = {"kind": "action", "text": "Report on caseloads", "due": "31/3/2024"}
     missing = client.post(url("meeting_decisions", m1.pk), no_owner)
-    assert "Enter who owns this action" in missing.content.decode()
+    assert "Choose who owns this action, or enter their name" in missing.content.decode()
     assert "Report on caseloads" in missing.content.decode()
     client.post(url("meeting_decisions", m1.pk),
                 {"kind": "action", "text": "Report on caseloads", "owner": "Head of Service",
@@ -178,6 +178,61 @@ def test_actions_arising_are_carried_forward_until_closed(client, world):
     assert closed["status"] == "Closed 2 April 2024" and closed["closing_note"] == "Report received"
     m4 = Meeting.objects.create(board=world["board"], date=date(2024, 7, 18))
     assert build_pack(m4)["decisions"] == []  # closed before M3: no longer carried
+
+
+def test_a_decision_owner_is_chosen_from_the_councils_people_or_typed(client, world):
+    """The owner is a person of the plan's organisation when there is one (shown by name, kept
+    even if they change job), or a name typed for someone outside the system."""
+    m1, m2 = world["meetings"][M1], world["meetings"][M2]
+    plan = world["plan"]
+    ours = factories.person(name="Hana Head of Service", organisation=plan.organisation)
+    theirs = factories.person(name="Zed Elsewhere", organisation=factories.organisation())
+    client.force_login(world["owner"])
+    page = client.get(url("meeting_decisions", m1.pk)).content.decode()
+    assert "Hana Head of Service" in page and "Zed Elsewhere" not in page
+    refused = client.post(
+        url("meeting_decisions", m1.pk),
+        {"kind": "action", "text": "Audit", "owner_person": theirs.pk},
+    )
+    assert refused.status_code == 200 and not BoardDecision.objects.exists()
+    assert "Select a valid choice" in refused.content.decode()
+
+    client.post(url("meeting_decisions", m1.pk),
+                {"kind": "action", "text": "Audit caseloads", "owner_person": ours.pk,
+                 "owner": "ignored when a person is chosen", "due-day": "30",
+                 "due-month": "4", "due-year": "2024"})  # fmt: skip
+    client.post(
+        url("meeting_decisions", m1.pk),
+        {"kind": "action", "text": "Police data", "owner": "DCI Partner (Police)"},
+    )
+    chosen, typed = BoardDecision.objects.order_by("pk")
+    assert (chosen.owner_person, chosen.owner, chosen.due) == (ours, "", date(2024, 4, 30))
+    assert (typed.owner_person, typed.owner) == (None, "DCI Partner (Police)")
+    owners = [d["owner"] for d in build_pack(m2)["decisions"]]
+    assert owners == ["Hana Head of Service", "DCI Partner (Police)"]
+    page = client.get(url("meeting_decisions", m1.pk)).content.decode()
+    assert "Hana Head of Service</td>" in page and "DCI Partner (Police)</td>" in page
+
+
+def test_the_due_date_is_a_govuk_date_input_with_errors_and_values_kept(client, world):
+    m1 = world["meetings"][M1]
+    client.force_login(world["owner"])
+    page = client.get(url("meeting_decisions", m1.pk)).content.decode()
+    for box in ("due-day", "due-month", "due-year"):
+        assert f'name="{box}"' in page
+    bad = {"kind": "decision", "text": "Keep the text", "due-day": "31", "due-month": "2",
+           "due-year": "2024"}  # fmt: skip
+    response = client.post(url("meeting_decisions", m1.pk), bad)
+    page = response.content.decode()
+    assert response.status_code == 200 and not BoardDecision.objects.exists()
+    assert "There is a problem" in page
+    assert 'href="#id_due">The due date must be a real date' in page
+    assert 'value="31"' in page and 'value="2"' in page and 'value="2024"' in page
+    assert "Keep the text" in page
+    part = client.post(
+        url("meeting_decisions", m1.pk), {"kind": "decision", "text": "x", "due-day": "3"}
+    ).content.decode()
+    assert "The due date must include a day, month and year" in part
 
 
 def test_only_plan_owners_and_administrators_record_decisions(client, world):

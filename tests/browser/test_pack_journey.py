@@ -15,6 +15,7 @@ from actions.models import Action
 from boards.models import Board, Meeting
 
 from .conftest import ARTIFACTS, sign_in
+from .steps import fill_date
 
 pytestmark = pytest.mark.browser
 
@@ -89,11 +90,16 @@ def test_a_board_member_asks_before_the_meeting_and_downloads_the_pack_with_its_
         admin.goto(reverse("plans:meeting_decisions", args=[meeting.pk]))
         admin.get_by_role("textbox", name="What was decided or is to be done").fill(DECISION)
         admin.get_by_role("button", name="Record").click()
-        assert "Enter who owns this action" in admin.locator(".govuk-error-summary").inner_text()
-        admin.get_by_role("textbox", name="Owner").fill("Head of Service")
+        summary = admin.locator(".govuk-error-summary").inner_text()
+        assert "Choose who owns this action, or enter their name" in summary
+        assert admin.get_by_role("textbox", name="What was decided").input_value() == DECISION
+        # The owner is one of the council's people; the due date a GOV.UK date input.
+        admin.get_by_role("combobox", name="Owner").select_option(label="Adele Moore")
+        fill_date(admin, "Due by", "30", "6", "2031")
         admin.get_by_role("button", name="Record").click()
         admin.wait_for_url(f"**{reverse('plans:meeting_decisions', args=[meeting.pk])}")
-        assert DECISION in admin.locator("main").inner_text()
+        recorded = admin.locator("main").inner_text()
+        assert DECISION in recorded and "Adele Moore" in recorded and "30 June 2031" in recorded
         axe_check(admin)
 
         # The councillor asks a question about the action before the meeting.
