@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0002_pack_brief_questions_decisions'),
-        ('core', '0004_person_illustrative'),
+        ('boards', '0003_pack_files'),
+        ('core', '0005_person_illustrative'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

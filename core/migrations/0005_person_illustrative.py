@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_jobs_and_worker_heartbeats'),
+        ('core', '0004_job_kinds_and_file_digest'),
     ]
 
     operations = [
