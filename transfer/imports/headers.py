@@ -17,6 +17,8 @@ from transfer.imports.reading import cell_text
 
 IGNORE = "ignore"
 EXTRA = "extra"  # kept as extra text on the action (plans only)
+PRIORITY_EXTRA = "priority_extra"  # kept as extra text on the action's priority (plans only)
+KEEPS = (EXTRA, PRIORITY_EXTRA)  # column choices that keep text without a field of its own
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,12 @@ class FieldSet:
             return "Ignore this column"
         if key == EXTRA:
             return "Keep as extra text on the action"
+        if key == PRIORITY_EXTRA:
+            return "Keep as extra text on the priority"
         return next((f.label for f in self.fields if f.key == key), key)
 
     def choices(self) -> list[tuple[str, str]]:
-        keep = [(EXTRA, self.label(EXTRA))] if self.keeps_extra else []
+        keep = [(key, self.label(key)) for key in KEEPS] if self.keeps_extra else []
         return [("", "Choose…"), *keep, (IGNORE, "Ignore this column")] + [
             (f.key, f.label) for f in self.fields
         ]
@@ -117,7 +121,7 @@ class FieldSet:
         """The first row (of the first ``scan``) naming at least two known fields."""
         mapping = mapping or {}
         for position, (number, cells) in enumerate(rows[:scan]):
-            known = {self.recognise(c) for c in cells} - {None, IGNORE, EXTRA}
+            known = {self.recognise(c) for c in cells} - {None, IGNORE, *KEEPS}
             if len(known) >= 2 or (known and self.required[0] in known and len(cells) == 1):
                 return self.match(number, cells, mapping, position)
         return None
@@ -141,7 +145,7 @@ class FieldSet:
                         column.field = EXTRA  # kept until the administrator says otherwise
                 else:
                     header.unlabelled.append(column)
-            elif column.field not in (IGNORE, EXTRA):
+            elif column.field not in (IGNORE, *KEEPS):
                 seen.setdefault(column.field, []).append(column)
         for key, cols in seen.items():
             if len(cols) > 1:
@@ -294,6 +298,18 @@ PLAN_FIELDS = FieldSet(
             prefixes=("Links to",),
         ),
         Field("tags", "Tags", ("Tag", "Labels", "Categories")),
+        Field(
+            "notes",
+            "Action notes",
+            ("Other text", "Other text from the plan", "Notes on the action"),
+            help="Text the action keeps with no field of its own (written by the export).",
+        ),
+        Field(
+            "priority_notes",
+            "Priority notes",
+            ("Notes on the priority", "Other text on the priority"),
+            help="Text the priority keeps (the same on every action row of the priority).",
+        ),
         Field(
             "supporting",
             "Supporting officers",
