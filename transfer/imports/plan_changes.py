@@ -30,7 +30,7 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action, ActionLink, RagDefinition, StatusUpdate, SubAction, Tag
-from actions.services import status_update_record
+from actions.services import FirstRating, status_update_record, status_updates_record_first
 from actions.timescales import parse_timescale
 from core.models import Organisation, Person
 from core.rag import Rating, split
@@ -1020,24 +1020,35 @@ class Writer:
         self.write_new_details(new)
         for a, action in new:
             saved[a.key] = action
-        self.record_initial_ratings(saved)
+        self.record_initial_ratings(saved, {a.key for a, _ in new})
 
-    def record_initial_ratings(self, saved: dict[int, Action]) -> None:
-        """The ratings the file gives actions that have no update yet, as their first update."""
+    def record_initial_ratings(self, saved: dict[int, Action], new: set[int]) -> None:
+        """The ratings the file gives actions that have no update yet, as their first update:
+        for the actions created now in bulk (thousands of rated rows commit in seconds), for
+        existing ones through the service one by one (checking each action's version)."""
         i = self.i
         to_rate = {a.key for a in i.updates_to_record}
+        first = []
         for a in i.parsed.actions:
             if a.key not in to_rate or not a.rating:
                 continue
             lifecycle, confidence = split(a.rating)
+            commentary = a.commentary or f"Rating imported from {i.table.filename}."[:4000]
+            if a.key in new:
+                saved[a.key].plan = self.plan  # the plan's approval setting, without a query
+                first.append(FirstRating(saved[a.key], lifecycle, confidence, commentary))
+                continue
             status_update_record(
                 action=saved[a.key],
                 lifecycle=lifecycle,
                 confidence=confidence,
-                commentary=a.commentary or f"Rating imported from {i.table.filename}."[:4000],
+                commentary=commentary,
                 author=self.user,
             )
             self.created["ratings"] += 1
+        if first:
+            status_updates_record_first(first, author=self.user, change_reason=self.reason)
+            self.created["ratings"] += len(first)
 
     def update_action(self, a, action, priorities, outcome, objective, lead, lead_text):
         fields = self.i.parsed.fields
