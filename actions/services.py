@@ -184,7 +184,9 @@ def status_updates_record_first(
         _apply(update, UpdateDetails(commentary=item.commentary))
         # the constraints are the database's own, checked by the insert below
         update.full_clean(
-            exclude=["action", "period", "author"], validate_unique=False, validate_constraints=False
+            exclude=["action", "period", "author"],
+            validate_unique=False,
+            validate_constraints=False,
         )
         updates.append(update)
         item.action.version += 1

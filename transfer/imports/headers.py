@@ -62,7 +62,14 @@ class HeaderMatch:
     def is_repeat(self, cells: list) -> bool:
         """A later row that repeats the header (printed on every page of the original)."""
         wanted = [(i, n) for i, n in enumerate(self.normalised) if n]
-        same = sum(1 for i, n in wanted if i < len(cells) and normalise_header(cells[i]) == n)
+        longest = max((len(n) for _, n in wanted), default=0) * 2 + 10
+        same = sum(
+            1
+            for i, n in wanted
+            if i < len(cells)
+            and not (isinstance(cells[i], str) and len(cells[i]) > longest)  # an action's text
+            and normalise_header(cells[i]) == n
+        )
         return same >= max(2, (len(wanted) + 1) // 2)
 
 

@@ -139,8 +139,9 @@ def check_summary(grid: Grid, header_row: int | None, parsed: ParsedPlan) -> Sum
                     check.warnings.append(
                         Issue(
                             number,
-                            f'Cell {cell.letter}{number} of the summary says "{cell_text(cell.value)}"'
-                            f" but the plan read has {found} for priority {key}: check the file.",
+                            f"Cell {cell.letter}{number} of the summary says "
+                            f'"{cell_text(cell.value)}" but the plan read has {found} for '
+                            f"priority {key}: check the file.",
                             grid.name,
                         )
                     )
