@@ -105,8 +105,8 @@ def test_council_table_quirks_are_read(org):
     plan = i.commit()
     s = structure(plan)
     assert s["priorities"] == [
-        ("1", "Our People", "Right people in the right place"),
-        ("2", "Our Partnerships", ""),
+        ("1", "Our People", "Right people in the right place", ""),
+        ("2", "Our Partnerships", "", ""),
     ]
     assert s["outcomes"] == [("1", "1.1", "A stable workforce")]
     assert s["objectives"] == [
