@@ -287,6 +287,7 @@ def test_a_column_can_be_kept_as_extra_text_on_the_priority(admin_client, org):
     assert "Keep as extra text on the action" in html
     response = admin_client.post(url, {"col_D": "priority_extra", "col_E": "extra"})
     assert response.status_code == 302
+    assert "Other text: Challenge: Supervision" in admin_client.get(url).content.decode()
     admin_client.post(reverse("imports:commit", kwargs={"pk": plan_import.pk}))
     plan = Plan.objects.get()
     notes = {p.number: p.notes for p in plan.priorities.all()}
