@@ -28,6 +28,8 @@ def test_import_timings_on_a_tiny_size_give_a_row_per_file_and_leave_nothing():
             "actions",
             "preview_s",
             "commit_s",
+            "preview_cpu_s",
+            "commit_cpu_s",
             "target_preview_s",
             "target_commit_s",
             "met",
