@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action, StatusUpdate
 from actions.querysets import Approval
@@ -144,6 +145,73 @@ def status_update_record(
     update.save()
     action.refresh_from_db(fields=["rating", "rating_updated_at", "version"])
     return update
+
+
+@dataclass
+class FirstRating:
+    """The first rating of an action that has none yet (``status_updates_record_first``)."""
+
+    action: Action
+    lifecycle: str
+    confidence: str = ""
+    commentary: str = ""
+
+
+@transaction.atomic
+def status_updates_record_first(
+    ratings: list[FirstRating], *, author=None, change_reason: str = "", batch: int = 500
+) -> list[StatusUpdate]:
+    """Record the first update of many actions at once (an import of thousands of rated
+    actions), as ``status_update_record`` would one by one: the same validation, approval
+    (submitted, leaving the rating to follow, when the plan's updates need approval), author's
+    name and history; the actions' rating, date and version in bulk. Only for actions created
+    in the same transaction, which no one else can have updated (no version to check)."""
+    moment = timezone.now()
+    author_name = display_name(author) if author is not None else ""
+    updates = []
+    for item in ratings:
+        submit = item.action.plan.updates_need_approval
+        update = StatusUpdate(
+            action=item.action,
+            lifecycle=item.lifecycle,
+            confidence=item.confidence or "",
+            rating=combine(item.lifecycle, item.confidence or None),
+            author=author,
+            author_name=author_name,
+            created_at=moment,
+            approval=Approval.SUBMITTED if submit else Approval.APPROVED,
+        )
+        _apply(update, UpdateDetails(commentary=item.commentary))
+        # the constraints are the database's own, checked by the insert below
+        update.full_clean(
+            exclude=["action", "period", "author"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        updates.append(update)
+        item.action.version += 1
+        if not submit:
+            item.action.rating, item.action.rating_updated_at = update.rating, moment
+    bulk_create_with_history(
+        updates,
+        StatusUpdate,
+        batch_size=batch,
+        default_user=author,
+        default_change_reason=change_reason or None,
+        default_date=moment,
+    )
+    # one UPDATE per rating given (a handful), not one per action
+    by_rating: dict[str | None, list[int]] = {}
+    for item, update in zip(ratings, updates, strict=True):
+        rated = update.approval == Approval.APPROVED
+        by_rating.setdefault(update.rating if rated else None, []).append(item.action.pk)
+    for rating, pks in by_rating.items():
+        changes: dict[str, object] = {"version": F("version") + 1}
+        if rating is not None:
+            changes.update(rating=rating, rating_updated_at=moment)
+        for start in range(0, len(pks), batch):
+            Action.objects.filter(pk__in=pks[start : start + batch]).update(**changes)
+    return updates
 
 
 @transaction.atomic

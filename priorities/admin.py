@@ -19,7 +19,7 @@ class KeyIssueInline(admin.TabularInline):
 class PriorityInline(OrganisationScopedInline, admin.StackedInline):
     model = Priority
     extra = 0
-    fields = [("number", "order"), "title", "statement", "lead"]
+    fields = [("number", "order"), "title", "statement", "notes", "lead"]
     autocomplete_fields = ["lead"]
     show_change_link = True
 
@@ -69,7 +69,7 @@ class PriorityAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
     list_display = ["number", "title", "plan", "lead", "order"]
     list_filter = ["plan"]
     list_select_related = ["plan", "lead"]
-    search_fields = ["number", "title", "statement", "plan__title"]
+    search_fields = ["number", "title", "statement", "notes", "plan__title"]
     autocomplete_fields = ["plan", "lead", "key_issues"]
     inlines = [OutcomeInline, ObjectiveInline]
 

@@ -38,6 +38,12 @@ class Priority(models.Model):
     order = models.PositiveIntegerField(default=0)
     title = models.CharField(max_length=300)
     statement = models.TextField("purpose or statement", blank=True)
+    notes = models.TextField(
+        "other text from the plan",
+        blank=True,
+        help_text="Columns of an imported plan kept as text on the priority (as "
+        '"Heading: text"), and the "Priority notes" column of an exported plan.',
+    )
     key_issues = models.ManyToManyField(KeyIssue, blank=True, related_name="priorities")
     lead = models.ForeignKey(
         Person, on_delete=models.PROTECT, null=True, blank=True, related_name="led_priorities"

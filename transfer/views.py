@@ -30,6 +30,7 @@ from transfer.imports.forms import (
     MeasureUploadForm,
     PlanChoicesForm,
     PlanUploadForm,
+    StatisticsChoicesForm,
 )
 from transfer.imports.headers import MEASURE_FIELDS, PLAN_FIELDS
 from transfer.imports.plan_changes import ImportBlocked
@@ -146,13 +147,17 @@ def mapping_form(plan_import: PlanImport, data=None) -> MappingForm | None:
     return MappingForm(data, unknown=columns, fields=fields, initial=initial)
 
 
-def choices_form(plan_import: PlanImport, data=None) -> PlanChoicesForm | None:
-    if (
-        plan_import.kind != PlanImport.Kind.PLAN
-        or plan_import.status == PlanImport.Status.COMMITTED
-    ):
+def choices_form(
+    plan_import: PlanImport, data=None
+) -> PlanChoicesForm | StatisticsChoicesForm | None:
+    if plan_import.status == PlanImport.Status.COMMITTED:
         return None
-    form = PlanChoicesForm(data, result=plan_import.result)
+    if plan_import.kind == PlanImport.Kind.PLAN:
+        form: PlanChoicesForm | StatisticsChoicesForm = PlanChoicesForm(
+            data, result=plan_import.result
+        )
+    else:
+        form = StatisticsChoicesForm(data, result=plan_import.result)
     return form if form.fields else None
 
 

@@ -221,15 +221,17 @@ def principles() -> None:
     for letter, p in zip("ABCD", data["plan"]["priorities"], strict=False):
         ws.append([f"{letter}. {p['title']}"])
         ws.cell(ws.max_row, 1).font = Font(bold=True)
-        count = 0
+        count, statuses = 0, []
         for _, _, a in actions_of(p):
             n += 1
             count += 1
             lead = ["TBC", "N/A", "Head of Early Help", "DCS; Head of Quality", "-"][n % 5]
             status = ["Green", "Amber", "Not started", "Red", ""][n % 5]
+            statuses.append(status)
             update = f"Progress on {a['description'][:30]}." if n % 2 else ""
             ws.append([a["description"], lead, "2019/20", status, update])
-        summary.append([p["title"], count, 1, 1, 0])
+        # the summary's figures, as a council's formulas would give them
+        summary.append([p["title"], count, *(statuses.count(w) for w in ("Green", "Amber", "Red"))])
     save(wb, "council_principles.xlsx")
 
 

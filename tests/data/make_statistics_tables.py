@@ -21,6 +21,10 @@ Department for Education publish them (``tests/data/statistics/``):
   "Value"), years written "2016-17" and "2017-18".
 - ``statistical_neighbours.csv``: each of those councils' ten statistical neighbours, as the
   Department's list gives them (one row per council, SN1 to SN10).
+- ``notes_then_table.xlsx``: a "Notes" sheet first (what the figures are, sources, contacts:
+  text only), then the wide table of ``wide_middlesbrough.xlsx`` on its second sheet;
+- ``two_tables.xlsx``: a contents sheet, then one wide table per sheet ("Looked after", "Child
+  protection"), each measure named in the sheet's title row, with England and region rows.
 
 The figures are public-statistics-like: they follow the seeds where the seeds give them and are
 otherwise made up (fixed by a seeded generator), and so are the neighbour lists. The tests assert
@@ -242,6 +246,52 @@ def long_all_councils() -> bytes:
     return _save(workbook)
 
 
+def notes_then_table() -> bytes:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(wide_middlesbrough()))
+    notes = workbook.create_sheet("Notes", 0)
+    for line in [
+        "About these figures",
+        "Figures are published by the Department for Education each autumn.",
+        "Rates are per 10,000 children aged under 18.",
+        "Contact: performance.team@example.gov.uk",
+    ]:
+        notes.append([line])
+    workbook.active = 0
+    return _save(workbook)
+
+
+def two_tables() -> bytes:
+    workbook = Workbook()
+    contents = workbook.active
+    contents.title = "Contents"
+    contents.append(["Contents"])
+    contents.append(["Looked after: children looked after per 10,000"])
+    contents.append(["Child protection: child protection plans per 10,000"])
+    tables = {
+        "Looked after": (
+            "Children looked after per 10,000",
+            [["Middlesbrough", 99.1, 105.4, 126.2], ["England", 60, 60, 62]],
+        ),
+        "Child protection": (
+            "Child protection plans per 10,000",
+            [
+                ["Middlesbrough", 71.4, 80.2, 84.9],
+                ["England", 42.9, 43.1, 43.3],
+                ["North East", 57.3, 58.5, 60.7],
+            ],
+        ),
+    }
+    for name, (title, rows) in tables.items():
+        sheet = workbook.create_sheet(name)
+        sheet.append([title])
+        sheet.append(["Area", "2014/15", "2015/16", "2016/17"])
+        for row in rows:
+            sheet.append(row)
+    return _save(workbook)
+
+
 def statistical_neighbours() -> bytes:
     rng = random.Random(10)
     names = [c[2] for c in COUNCILS]
@@ -274,6 +324,8 @@ FILES = {
     "dfe_tidy_cla.csv": dfe_tidy_cla,
     "long_all_councils.xlsx": long_all_councils,
     "statistical_neighbours.csv": statistical_neighbours,
+    "notes_then_table.xlsx": notes_then_table,
+    "two_tables.xlsx": two_tables,
 }
 
 

@@ -91,7 +91,7 @@ def structure(plan) -> dict:
         .order_by("priority__order", "sequence", "pk")
     )
     return {
-        "priorities": [(p.number, p.title, p.statement) for p in priorities],
+        "priorities": [(p.number, p.title, p.statement, p.notes) for p in priorities],
         "outcomes": sorted((o.priority.number, o.number, o.title) for o in outcomes),
         "objectives": sorted(
             (o.priority.number, o.outcome.number if o.outcome else None, o.number, o.title)
@@ -105,6 +105,7 @@ def structure(plan) -> dict:
                 "objective": a.objective.number if a.objective else None,
                 "description": a.description,
                 "success_criteria": a.success_criteria,
+                "notes": a.notes,
                 "lead": a.lead_display,
                 "lead_person": a.lead.name if a.lead else None,
                 "timescale": a.timescale_text,

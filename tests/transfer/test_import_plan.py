@@ -105,8 +105,8 @@ def test_council_table_quirks_are_read(org):
     plan = i.commit()
     s = structure(plan)
     assert s["priorities"] == [
-        ("1", "Our People", "Right people in the right place"),
-        ("2", "Our Partnerships", ""),
+        ("1", "Our People", "Right people in the right place", ""),
+        ("2", "Our Partnerships", "", ""),
     ]
     assert s["outcomes"] == [("1", "1.1", "A stable workforce")]
     assert s["objectives"] == [
@@ -519,3 +519,45 @@ def test_a_key_below_the_table_is_a_note_with_a_warning_not_an_outcome(org):
             "why": "note or key",
         }
     ]
+
+
+def test_ratings_of_new_actions_are_recorded_in_bulk_as_the_service_would():
+    """The first ratings of actions an import creates are written in bulk: each an update with
+    its history, the action's rating, date and version moved; and where the plan's updates need
+    approval, submitted for approval with the action's rating left to follow."""
+    from actions.querysets import Approval
+
+    user = factories.admin_user()
+    for approval, kept_rating in ((False, True), (True, False)):
+        plan = factories.plan(updates_need_approval=approval)
+        rows = [
+            ["Priority", "Action", "RAG rating", "Commentary"],
+            ["1 People", "First action", "Green", "Going well"],
+            ["", "Second action", "Red", ""],
+            ["", "Third action", "", ""],
+        ]
+        importer = PlanImporter(
+            table=read_table(filename="plan.csv", content=csv_bytes(rows)),
+            options={"mode": "update", "plan": plan.pk},
+        )
+        importer.prepare()
+        importer.commit(user=user)
+        actions = {a.description: a for a in plan.actions.all()}
+        first, second, third = (
+            actions[d] for d in ("First action", "Second action", "Third action")
+        )
+        update = StatusUpdate.objects.get(action=first)
+        assert update.commentary == "Going well" and update.author == user
+        assert StatusUpdate.objects.get(action=second).commentary == (
+            "Rating imported from plan.csv."
+        )
+        assert update.history.count() == 1
+        assert not StatusUpdate.objects.filter(action=third).exists()
+        assert first.version == third.version + 1
+        if kept_rating:
+            assert (first.rating, second.rating) == (Rating.GREEN, Rating.RED)
+            assert first.rating_updated_at == update.created_at
+            assert update.approval == Approval.APPROVED
+        else:
+            assert first.rating is None or first.rating == third.rating
+            assert update.approval == Approval.SUBMITTED

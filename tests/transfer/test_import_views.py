@@ -2,6 +2,8 @@
 it and get the same table back; bad files give a clear message and lose nothing typed; and the
 management commands preview, then commit only when asked."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -265,3 +267,58 @@ def test_a_database_error_while_committing_is_reported_and_leaves_nothing(
     plan_import.refresh_from_db()
     assert plan_import.status == PlanImport.Status.FAILED
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.IMPORT).exists()
+
+
+def test_a_column_can_be_kept_as_extra_text_on_the_priority(admin_client, org):
+    """The preview offers "Keep as extra text on the priority" for a column it does not know;
+    chosen, the column's text is kept once per priority (not on each action), and shown on the
+    plan page."""
+    rows = [
+        ["Priority", "Action", "Lead officer", "Challenge", "Phase"],
+        ["1 Our People", "First action", "Jane Smith", "Recruitment", "Phase 1"],
+        ["", "Second action", "Jane Smith", "Recruitment", "Phase 2"],
+        ["2 Our Practice", "Third action", "Jane Smith", "Supervision", ""],
+    ]
+    upload(admin_client, csv_bytes(rows), "plan.csv", organisation=org)
+    plan_import = PlanImport.objects.get()
+    url = reverse("imports:preview", kwargs={"pk": plan_import.pk})
+    html = admin_client.get(url).content.decode()
+    assert "Keep as extra text on the priority" in html
+    assert "Keep as extra text on the action" in html
+    response = admin_client.post(url, {"col_D": "priority_extra", "col_E": "extra"})
+    assert response.status_code == 302
+    assert "Other text: Challenge: Supervision" in admin_client.get(url).content.decode()
+    admin_client.post(reverse("imports:commit", kwargs={"pk": plan_import.pk}))
+    plan = Plan.objects.get()
+    notes = {p.number: p.notes for p in plan.priorities.all()}
+    assert notes == {"1": "Challenge: Recruitment", "2": "Challenge: Supervision"}
+    actions = {a.description: a.notes for a in plan.actions.all()}
+    assert actions == {
+        "First action": "Phase: Phase 1",
+        "Second action": "Phase: Phase 2",
+        "Third action": "",
+    }
+    page = admin_client.get(plan.get_absolute_url()).content.decode()
+    assert "Other text from the plan" in page and "Challenge: Supervision" in page
+    admin_page = admin_client.get(
+        reverse("admin:priorities_priority_change", args=[plan.priorities.get(number="2").pk])
+    ).content.decode()
+    assert "Challenge: Supervision" in admin_page
+
+
+def test_command_line_keeps_a_column_on_the_priority(org, tmp_path):
+    rows = [
+        ["Priority", "Action", "Challenge"],
+        ["1 Our People", "First action", "Recruitment"],
+        ["", "Second action", "Retention"],
+    ]
+    path = tmp_path / "plan.csv"
+    path.write_bytes(csv_bytes(rows))
+    common = [str(path), "--organisation", org.name, "--start", "2023-04-01"]
+    common += ["--end", "2024-03-31", "--map", "C=priority_extra"]
+    call_command("import_plan", *common, "--commit", stdout=io.StringIO())
+    priority = Plan.objects.get().priorities.get()
+    assert priority.notes == "Challenge: Recruitment\n\nChallenge: Retention"
+    assert set(Plan.objects.get().actions.values_list("notes", flat=True)) == {""}
+    with pytest.raises(CommandError, match="--map"):
+        call_command("import_plan", str(path), "--map", "C=nonsense", stdout=io.StringIO())

@@ -13,7 +13,11 @@ Layout of the plan sheet (``write_plan_sheet``):
   one (a blank would mean "same as above" to the importer);
 - a row per sub-action under its action, starting with a bullet ("• ..."), with its own
   timescale, lead and links; "Complete" in the RAG column when it is done;
-- a row for an outcome or objective that has no actions, so nothing is lost.
+- a row for an outcome or objective that has no actions, so nothing is lost;
+- the text an action or its priority keeps with no field of its own (``notes``: columns of an
+  imported plan kept as extra text, commentary given without a rating) in "Action notes" and
+  "Priority notes", the priority's on a row of its own under its section row, so the importer
+  reads it back.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ COLUMNS = [
     ("Tags", 24),
     ("Supporting officers", 22),
     ("Partners", 24),
+    ("Action notes", 40),
+    ("Priority notes", 40),
 ]
 HEADINGS = [name for name, _ in COLUMNS]
 COL = {name: index for index, name in enumerate(HEADINGS)}
@@ -140,6 +146,10 @@ class _Rows:
                 statement = self.blank()
                 statement[0] = priority.statement
                 self.rows.append(("statement", statement, None))
+            if priority.notes:
+                notes = self.blank()
+                notes[COL["Priority notes"]] = priority.notes
+                self.rows.append(("priority notes", notes, None))
             self.previous = {"outcome": "", "objective": "", "lead": ""}
             self.add_actions(node["actions"], None, None)
             for ob in node["objectives"]:
@@ -191,6 +201,7 @@ class _Rows:
             values[COL["Tags"]] = "\n".join(action.tag_names)
             values[COL["Supporting officers"]] = "\n".join(self.supporting.get(action.pk, []))
             values[COL["Partners"]] = "\n".join(self.partners.get(action.pk, []))
+            values[COL["Action notes"]] = action.notes
             self.rows.append(("action", values, rating))
             for sub in action.sub_action_list:
                 sub_values = self.blank()
@@ -205,7 +216,7 @@ class _Rows:
 
 def plan_rows(plan, *, document: dict | None = None, as_at: datetime | None = None) -> list:
     """The rows of the plan sheet below its header, as ``(kind, values, rating)``; ``kind`` is
-    "section", "statement", "action", "sub" or "level"."""
+    "section", "statement", "priority notes", "action", "sub" or "level"."""
     document = document or plan_document(plan)
     return _Rows(plan, document, latest_updates(plan, as_at)).build()
 

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from core import audit
 from core.models import AuditEvent
 from transfer.imports import statistics_cli
+from transfer.imports.headers import FieldSet
 from transfer.imports.plan_changes import ImportBlocked
 from transfer.imports.reading import ImportFileError
 from transfer.imports.services import importer_for, plan_import_commit, plan_import_upload
@@ -24,7 +25,9 @@ def add_common_arguments(parser) -> None:
         action="append",
         default=[],
         metavar="COLUMN=FIELD",
-        help="What an unrecognised column holds, e.g. --map J=ignore or --map C=action.",
+        help="What an unrecognised column holds, e.g. --map J=ignore, --map C=action, "
+        "--map G=extra (kept as text on the action) or --map G=priority_extra (kept as text on "
+        "the priority).",
     )
     parser.add_argument(
         "--commit",
@@ -36,12 +39,20 @@ def add_common_arguments(parser) -> None:
     )
 
 
-def parse_mapping(items: list[str]) -> dict[str, str]:
+def parse_mapping(items: list[str], fields: FieldSet | None = None) -> dict[str, str]:
+    """--map COLUMN=FIELD as the preview's column choices; with ``fields``, FIELD must be one
+    the preview offers (a field's key, "ignore", "extra" or "priority_extra")."""
     mapping = {}
+    allowed = [key for key, _ in fields.choices() if key] if fields is not None else None
     for item in items:
         column, sep, field = item.partition("=")
         if not sep or not column.strip().isalpha():
             raise CommandError(f'--map takes COLUMN=FIELD, e.g. "J=ignore", not "{item}".')
+        if allowed is not None and field.strip() not in allowed:
+            raise CommandError(
+                f'--map {item}: "{field.strip()}" is not something a column can hold; choose one '
+                f"of {', '.join(allowed)}."
+            )
         mapping[column.strip().upper()] = field.strip()
     return mapping
 

@@ -304,3 +304,41 @@ class PlanChoicesForm(forms.Form):
         if "use_legend" in data:
             out["use_legend"] = bool(data["use_legend"])
         return out
+
+
+class StatisticsChoicesForm(forms.Form):
+    """The preview's choices for measure values and statistics: which sheet holds the table
+    (every sheet is listed with what it looks like), and which rows are the council's region
+    when the file has several regions (a table covering every council)."""
+
+    def __init__(self, *args, result: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        sheets = [s for s in result.get("sheets", []) if s["rows"]]
+        if len(sheets) > 1:
+            self.fields["sheet"] = forms.ChoiceField(
+                label="The sheet that holds the figures",
+                choices=[
+                    (s["name"], f"{s['name']} ({s['label'][:1].lower()}{s['label'][1:]})")
+                    for s in sheets
+                ],
+                initial=result.get("chosen_sheet"),
+            )
+        regions = (result.get("statistics") or {}).get("regions") or []
+        if len(regions) > 1 or result.get("region_chosen"):
+            self.fields["region"] = forms.ChoiceField(
+                label="The council's region",
+                choices=[("", "As the file says (or none)"), *((r, r) for r in regions)],
+                initial=result.get("region_chosen") or "",
+                required=False,
+                help_text="Its rows become the regional comparator; other regions' rows are "
+                "listed as not used.",
+            )
+
+    def options(self) -> dict:
+        data = self.cleaned_data
+        out: dict = {}
+        if "sheet" in data:
+            out["sheet"] = data["sheet"]
+        if "region" in data:
+            out["region"] = data["region"]
+        return out

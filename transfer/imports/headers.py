@@ -17,6 +17,8 @@ from transfer.imports.reading import cell_text
 
 IGNORE = "ignore"
 EXTRA = "extra"  # kept as extra text on the action (plans only)
+PRIORITY_EXTRA = "priority_extra"  # kept as extra text on the action's priority (plans only)
+KEEPS = (EXTRA, PRIORITY_EXTRA)  # column choices that keep text without a field of its own
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,14 @@ class HeaderMatch:
     def is_repeat(self, cells: list) -> bool:
         """A later row that repeats the header (printed on every page of the original)."""
         wanted = [(i, n) for i, n in enumerate(self.normalised) if n]
-        same = sum(1 for i, n in wanted if i < len(cells) and normalise_header(cells[i]) == n)
+        longest = max((len(n) for _, n in wanted), default=0) * 2 + 10
+        same = sum(
+            1
+            for i, n in wanted
+            if i < len(cells)
+            and not (isinstance(cells[i], str) and len(cells[i]) > longest)  # an action's text
+            and normalise_header(cells[i]) == n
+        )
         return same >= max(2, (len(wanted) + 1) // 2)
 
 
@@ -90,10 +99,12 @@ class FieldSet:
             return "Ignore this column"
         if key == EXTRA:
             return "Keep as extra text on the action"
+        if key == PRIORITY_EXTRA:
+            return "Keep as extra text on the priority"
         return next((f.label for f in self.fields if f.key == key), key)
 
     def choices(self) -> list[tuple[str, str]]:
-        keep = [(EXTRA, self.label(EXTRA))] if self.keeps_extra else []
+        keep = [(key, self.label(key)) for key in KEEPS] if self.keeps_extra else []
         return [("", "Choose…"), *keep, (IGNORE, "Ignore this column")] + [
             (f.key, f.label) for f in self.fields
         ]
@@ -117,7 +128,7 @@ class FieldSet:
         """The first row (of the first ``scan``) naming at least two known fields."""
         mapping = mapping or {}
         for position, (number, cells) in enumerate(rows[:scan]):
-            known = {self.recognise(c) for c in cells} - {None, IGNORE, EXTRA}
+            known = {self.recognise(c) for c in cells} - {None, IGNORE, *KEEPS}
             if len(known) >= 2 or (known and self.required[0] in known and len(cells) == 1):
                 return self.match(number, cells, mapping, position)
         return None
@@ -141,7 +152,7 @@ class FieldSet:
                         column.field = EXTRA  # kept until the administrator says otherwise
                 else:
                     header.unlabelled.append(column)
-            elif column.field not in (IGNORE, EXTRA):
+            elif column.field not in (IGNORE, *KEEPS):
                 seen.setdefault(column.field, []).append(column)
         for key, cols in seen.items():
             if len(cols) > 1:
@@ -294,6 +305,18 @@ PLAN_FIELDS = FieldSet(
             prefixes=("Links to",),
         ),
         Field("tags", "Tags", ("Tag", "Labels", "Categories")),
+        Field(
+            "notes",
+            "Action notes",
+            ("Other text", "Other text from the plan", "Notes on the action"),
+            help="Text the action keeps with no field of its own (written by the export).",
+        ),
+        Field(
+            "priority_notes",
+            "Priority notes",
+            ("Notes on the priority", "Other text on the priority"),
+            help="Text the priority keeps (the same on every action row of the priority).",
+        ),
         Field(
             "supporting",
             "Supporting officers",

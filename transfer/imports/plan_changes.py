@@ -30,14 +30,14 @@ from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
 from actions.models import Action, ActionLink, RagDefinition, StatusUpdate, SubAction, Tag
-from actions.services import status_update_record
+from actions.services import FirstRating, status_update_record, status_updates_record_first
 from actions.timescales import parse_timescale
 from core.models import Organisation, Person
 from core.rag import Rating, split
 from plans.models import Plan
 from priorities.models import Objective, Outcome, Priority
 from transfer.imports.grid import Cell, Grid, Source
-from transfer.imports.headers import EXTRA, PLAN_FIELDS
+from transfer.imports.headers import EXTRA, PLAN_FIELDS, PRIORITY_EXTRA
 from transfer.imports.plan_rows import (
     Issue,
     PAction,
@@ -406,6 +406,8 @@ class PlanImporter:
                     changes.append("title")
                 if p.statement and existing.statement != p.statement:
                     changes.append("statement")
+                if self.keeps_priority_notes() and existing.notes != p.notes:
+                    changes.append("other text")
             self.priority_changes[p.number] = changes
             self.structure.append(self.node("priority", p, existing, changes))
         self.outcome_changes = {}
@@ -518,6 +520,7 @@ class PlanImporter:
             "row": item.row,
             "number": item.number,
             "title": short(item.title),
+            "notes": short(getattr(item, "notes", "")),
             "status": "create" if existing is None else ("change" if changes else "same"),
             "changes": changes,
         }
@@ -573,8 +576,16 @@ class PlanImporter:
     def keeps_notes(self) -> bool:
         """Whether the file says what an action's other text is: it has a commentary column or
         columns kept as extra text (a file without them leaves the text as it is)."""
-        return "commentary" in self.parsed.fields or any(
-            c.field == EXTRA
+        return self.parsed.fields & {"commentary", "notes"} != set() or self.keeps_column(EXTRA)
+
+    def keeps_priority_notes(self) -> bool:
+        """Whether the file says what a priority's other text is: a "Priority notes" column or
+        columns kept as extra text on the priority (a file without them leaves it as it is)."""
+        return "priority_notes" in self.parsed.fields or self.keeps_column(PRIORITY_EXTRA)
+
+    def keeps_column(self, keep: str) -> bool:
+        return any(
+            c.field == keep
             for read in self.reading.chosen
             if read.header
             for c in read.header.columns
@@ -884,6 +895,7 @@ class Writer:
                     number=p.number,
                     title=p.title,
                     statement=p.statement,
+                    notes=p.notes,
                     order=next_order,
                 )
                 next_order += 1
@@ -892,6 +904,8 @@ class Writer:
                 obj.title = p.title
                 if p.statement:
                     obj.statement = p.statement
+                if self.i.keeps_priority_notes():
+                    obj.notes = p.notes
                 self.save(obj, "priorities", False)
             out[p.number] = obj
         return out
@@ -1006,24 +1020,35 @@ class Writer:
         self.write_new_details(new)
         for a, action in new:
             saved[a.key] = action
-        self.record_initial_ratings(saved)
+        self.record_initial_ratings(saved, {a.key for a, _ in new})
 
-    def record_initial_ratings(self, saved: dict[int, Action]) -> None:
-        """The ratings the file gives actions that have no update yet, as their first update."""
+    def record_initial_ratings(self, saved: dict[int, Action], new: set[int]) -> None:
+        """The ratings the file gives actions that have no update yet, as their first update:
+        for the actions created now in bulk (thousands of rated rows commit in seconds), for
+        existing ones through the service one by one (checking each action's version)."""
         i = self.i
         to_rate = {a.key for a in i.updates_to_record}
+        first = []
         for a in i.parsed.actions:
             if a.key not in to_rate or not a.rating:
                 continue
             lifecycle, confidence = split(a.rating)
+            commentary = a.commentary or f"Rating imported from {i.table.filename}."[:4000]
+            if a.key in new:
+                saved[a.key].plan = self.plan  # the plan's approval setting, without a query
+                first.append(FirstRating(saved[a.key], lifecycle, confidence, commentary))
+                continue
             status_update_record(
                 action=saved[a.key],
                 lifecycle=lifecycle,
                 confidence=confidence,
-                commentary=a.commentary or f"Rating imported from {i.table.filename}."[:4000],
+                commentary=commentary,
                 author=self.user,
             )
             self.created["ratings"] += 1
+        if first:
+            status_updates_record_first(first, author=self.user, change_reason=self.reason)
+            self.created["ratings"] += len(first)
 
     def update_action(self, a, action, priorities, outcome, objective, lead, lead_text):
         fields = self.i.parsed.fields

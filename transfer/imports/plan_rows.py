@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from actions.timescales import TimescaleKind, parse_timescale
 from core.rag import Rating, worst
 from transfer.imports.colours import rating_from_colour
-from transfer.imports.headers import EXTRA, IGNORE, HeaderMatch
+from transfer.imports.headers import EXTRA, IGNORE, PRIORITY_EXTRA, HeaderMatch
 from transfer.imports.reading import cell_text
 
 NUMBER_WORDS = {
@@ -341,6 +341,17 @@ class PPriority:
     statement: str = ""
     label: str = ""
     sheet: str = ""
+    notes_parts: list[str] = field(default_factory=list)  # each distinct text, in file order
+
+    @property
+    def notes(self) -> str:
+        """Text the priority keeps with no field of its own: its "Priority notes" column as
+        written, and columns kept as extra text on the priority ("Heading: text")."""
+        return "\n\n".join(self.notes_parts)
+
+    def keep(self, text: str) -> None:
+        if text and text not in self.notes_parts:
+            self.notes_parts.append(text)
 
 
 @dataclass
@@ -398,14 +409,18 @@ class PAction:
     rating_source: str = ""  # where the rating came from, for the preview
     timescale_note: str = ""  # how a date cell was read (a month, or a day)
     extra: list[tuple[str, str]] = field(default_factory=list)  # (column heading, text)
+    notes_text: str = ""  # an "Action notes" column, as written (the export's own)
 
     @property
     def notes(self) -> str:
-        """Text the action keeps that has no field of its own: other columns, and commentary
-        given without a rating (a rating's commentary goes with its update)."""
+        """Text the action keeps that has no field of its own: its "Action notes" column as
+        written, commentary given without a rating (a rating's commentary goes with its
+        update), and other columns ("Heading: text")."""
         parts = [f"{heading}: {text}" for heading, text in self.extra]
         if self.commentary and not self.rating:
             parts.insert(0, f"Commentary: {self.commentary}")
+        if self.notes_text:
+            parts.insert(0, self.notes_text)
         return "\n\n".join(parts)
 
 
@@ -606,6 +621,8 @@ class PlanRowReader:
         text = text.strip()
         column = self.header.columns[index] if index < len(self.header.columns) else None
         field_key = column.field if column is not None else None
+        if field_key == "priority_notes":
+            return self.priority_notes_row(row, text)
         if is_note(text) and field_key not in ("action",):
             self.warn(
                 row,
@@ -628,7 +645,7 @@ class PlanRowReader:
         first_column = min(self.cols.values(), default=0)  # where the table starts
         cell = self.grid_cell(row, index)
         across = cell is not None and cell.span[1] > 1
-        if index > first_column and not across and field_key not in (None, EXTRA):
+        if index > first_column and not across and field_key not in (None, EXTRA, PRIORITY_EXTRA):
             return False  # text in one data column: an action row missing its action
         shape = section_shape(text)
         if shape.key == "plain" and self.statement_for is not None and index == first_column:
@@ -636,6 +653,18 @@ class PlanRowReader:
         if field_key in ("outcome", "objective") and shape.key in ("plain", "num:1.1", "num:1.1.1"):
             return False  # an outcome or objective on a row of its own, read from its column
         return self.section_row(row, shape)
+
+    def priority_notes_row(self, row: int, text: str):
+        """A row with only the "Priority notes" column filled (as the export writes it under
+        each section row): the current priority's other text."""
+        if self.priority is None:
+            self.warn(
+                row,
+                f'"{short_text(text)}" is priority notes before any priority; it is not imported.',
+            )
+            return "priority notes before any priority"
+        self.priority.keep(tidy(text))
+        return None
 
     def section_in_action_column(self, row, index, shape: Shape, field_key, text) -> bool:
         """A heading in the action or number column is a section row when it is merged across
@@ -1012,11 +1041,12 @@ class PlanRowReader:
             return text, f"a date cell shown as a day: read as {text}"
         return self.text(cells, "timescale"), ""
 
-    def extra_text(self, cells) -> list[tuple[str, str]]:
-        """Columns kept as extra text on the action: (heading, text) for each filled one."""
+    def extra_text(self, cells, keep: str = EXTRA) -> list[tuple[str, str]]:
+        """Columns kept as extra text on the action (or with ``keep=PRIORITY_EXTRA`` on its
+        priority): (heading, text) for each filled one."""
         out = []
         for column in self.header.columns:
-            if column.field == EXTRA and column.index < len(cells):
+            if column.field == keep and column.index < len(cells):
                 text = tidy(cell_text(cells[column.index]))
                 if text:
                     out.append((column.heading or f"Column {column.letter}", text))
@@ -1067,7 +1097,11 @@ class PlanRowReader:
             rating_source=rating_source,
             timescale_note=timescale_note,
             extra=self.extra_text(cells),
+            notes_text=self.text(cells, "notes"),
         )
+        priority.keep(self.text(cells, "priority_notes"))
+        for heading, extra in self.extra_text(cells, PRIORITY_EXTRA):
+            priority.keep(f"{heading}: {extra}")
         self.check_timescale(row, action.timescale)
         for sub in subs:
             self.check_timescale(row, sub.timescale, sub=True)

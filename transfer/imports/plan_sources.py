@@ -26,7 +26,16 @@ from transfer.imports.plan_rows import (
     squash,
 )
 from transfer.imports.reading import cell_text
-from transfer.imports.sheets import ACTIONS, COVER, LEGEND, SheetInfo, classify, title_above
+from transfer.imports.sheets import (
+    ACTIONS,
+    COVER,
+    LEGEND,
+    SUMMARY,
+    SheetInfo,
+    classify,
+    title_above,
+)
+from transfer.imports.summary import check_summary
 
 MAX_LISTED = 2_000  # ignored cells listed one by one in the preview (all are counted)
 SHEET_NUMBER_RX = re.compile(
@@ -117,12 +126,18 @@ def read_plan(source: Source, options: dict, *, rating_words: dict, numbering: s
         reading.chosen.append(SheetRead(grid, info, header))
     take_legend(source, reading)
     take_cover(source, reading)
+    summaries = []
     for grid in source.grids:
         if grid.index not in {s.grid.index for s in reading.chosen} and not is_legend(
             reading, grid
         ):
-            not_chosen(reading, grid, skip=reading.cover)
+            if sheet_info(reading, grid).kind == SUMMARY:
+                summaries.append(grid)  # checked against the plan once it is read
+            else:
+                not_chosen(reading, grid, skip=reading.cover)
     if not reading.chosen or all(s.header is None for s in reading.chosen):
+        for grid in summaries:
+            not_chosen(reading, grid)
         reading.errors.append(
             Issue(
                 None,
@@ -133,6 +148,8 @@ def read_plan(source: Source, options: dict, *, rating_words: dict, numbering: s
         return reading
     reader = read_sheets(reading, options, rating_words, numbering)
     if reader is None:
+        for grid in summaries:
+            not_chosen(reading, grid)
         return reading
     reading.parsed = reader.finish()
     reading.errors.extend(reading.parsed.errors)
@@ -140,7 +157,17 @@ def read_plan(source: Source, options: dict, *, rating_words: dict, numbering: s
     reading.used += reading.parsed.used
     for item in reading.parsed.ignored:
         list_ignored(reading, item)
+    for grid in summaries:
+        check = check_summary(grid, sheet_info(reading, grid).header_row, reading.parsed)
+        reading.used += check.used
+        reading.warnings.extend(check.warnings)
+        for item in check.ignored:
+            list_ignored(reading, item)
     return reading
+
+
+def sheet_info(reading: PlanReading, grid: Grid) -> SheetInfo:
+    return next(s for s in reading.sheets if s.index == grid.index)
 
 
 def read_sheets(

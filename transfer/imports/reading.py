@@ -180,6 +180,7 @@ class Table:
     delimiter: str = ""
     grid: Grid | None = None  # the cells the rows came from (fills, formats, merges)
     source: Source | None = None  # the whole file: every sheet or table
+    sheets: list[dict] = field(default_factory=list)  # every sheet and what it looks like
 
     def describe(self) -> str:
         if self.kind == "xlsx":
@@ -237,6 +238,7 @@ def table_to_json(table: Table, *, content: bytes) -> dict:
         "encoding": table.encoding,
         "delimiter": table.delimiter,
         "rows": [[number, [_cell_to_json(c) for c in cells]] for number, cells in table.rows],
+        "sheets": table.sheets,
     }
 
 
@@ -253,6 +255,7 @@ def table_from_json(data: dict, *, content: bytes) -> Table | None:
         encoding=data.get("encoding", ""),
         delimiter=data.get("delimiter", ""),
         rows=[(number, [_cell_from_json(c) for c in cells]) for number, cells in data["rows"]],
+        sheets=data.get("sheets") or [],
     )
 
 

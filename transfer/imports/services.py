@@ -20,12 +20,12 @@ from transfer.imports.plan_rows import Issue
 from transfer.imports.reading import (
     ImportFileError,
     read_source,
-    read_table,
     source_from_json,
     source_to_json,
     table_from_json,
     table_to_json,
 )
+from transfer.imports.statistics_sheets import statistics_table
 from transfer.models import PlanImport
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def importer_for(
         importer.prepare()
         return importer
     if table is None:
-        table = read_table(filename=filename, content=content)
+        table = statistics_table(read_source(filename=filename, content=content), sheet_of(options))
     importer = IMPORTERS[kind](table=table, options=options)
     importer.prepare()
     return importer
@@ -70,21 +70,29 @@ def source_of(plan_import: PlanImport):
     return read_source(filename=plan_import.filename, content=content)
 
 
-def read_again(plan_import: PlanImport) -> dict:
-    """What ``importer_for`` needs of an upload's file without parsing it again."""
+def read_again(plan_import: PlanImport, options: dict | None = None) -> dict:
+    """What ``importer_for`` needs of an upload's file without parsing it again (with the
+    ``options`` about to be used: a measure import's sheet may have been chosen)."""
     if plan_import.kind == PlanImport.Kind.PLAN:
         return {"source": source_of(plan_import)}
-    return {"table": table_of(plan_import)}
+    return {"table": table_of(plan_import, options)}
 
 
-def table_of(plan_import: PlanImport):
+def table_of(plan_import: PlanImport, options: dict | None = None):
     """The rows of an upload: as read at upload when kept for exactly this file (the file is
     read, within its budget, once), else read from the file again."""
     content = bytes(plan_import.content)
     kept = table_from_json(plan_import.table, content=content)
-    if kept is not None:
+    sheet = sheet_of(plan_import.options if options is None else options)
+    if kept is not None and (not sheet or kept.sheet == sheet):
         return kept
-    return read_table(filename=plan_import.filename, content=content)
+    source = read_source(filename=plan_import.filename, content=content)
+    return statistics_table(source, sheet)
+
+
+def sheet_of(options: dict) -> str:
+    """The sheet a measure import reads, when chosen (in the preview or with --sheet)."""
+    return str(options.get("sheet") or "")
 
 
 def plan_import_upload(
@@ -102,7 +110,8 @@ def plan_import_upload(
         kept = source_to_json(source, content=content)
     else:
         if table is None:
-            table = read_table(filename=filename, content=content)
+            source = read_source(filename=filename, content=content)
+            table = statistics_table(source, sheet_of(options))
         importer = importer_for(
             kind=kind, filename=filename, content=content, options=options, table=table
         )
@@ -207,7 +216,7 @@ def plan_import_reconsider(*, plan_import: PlanImport, changes: dict) -> PlanImp
         filename=plan_import.filename,
         content=bytes(plan_import.content),
         options=options,
-        **read_again(plan_import),
+        **read_again(plan_import, options),
     )
     plan_import.options = options
     plan_import.result = importer.result

@@ -223,6 +223,7 @@ class StatisticsReading:
     ignored: dict[tuple[int, int], str] = field(default_factory=dict)
     own_area: str = ""
     region: str = ""
+    regions: list[str] = field(default_factory=list)  # every region with figures in the file
     periods_read_as: dict[str, str] = field(default_factory=dict)
     measure_hints: dict[str, str] = field(default_factory=dict)  # measure -> its title row
 
@@ -233,6 +234,7 @@ class Reader:
     def __init__(self, table: Table, options: dict, layout: str):
         self.table = table
         self.area_wanted = str(options.get("area") or "").strip()
+        self.region_wanted = str(options.get("region") or "").strip()  # chosen in the preview
         self.out = StatisticsReading(layout=layout)
 
     def use(self, row: int, column: int) -> None:
@@ -321,9 +323,26 @@ class Reader:
                 )
 
     def _keep_own_region(self) -> None:
-        regions = {o.area for o in self.out.observations if o.series == REGION}
+        """Keep the figures of the council's region only: the one chosen (by its name or code
+        as in the file), else the one the file gives for the council, else the only one."""
+        found = {(o.area, o.area_code) for o in self.out.observations if o.series == REGION}
+        regions = {name for name, _ in found}
+        self.out.regions = sorted(regions)
         mine = normalise_header(self.out.region)
-        if len(regions) > 1:
+        if self.region_wanted:
+            chosen = {
+                name for name, code in found if same_area(name, code, self.region_wanted)
+            } or {name for name, code in found if same_area(code, "", self.region_wanted)}
+            if not chosen:
+                self.error(
+                    None,
+                    f'No rows for the region "{self.region_wanted}" were found; the regions in '
+                    f"the file are: {', '.join(sorted(regions)) or 'none'}.",
+                )
+            else:
+                self.out.region = sorted(chosen)[0]
+                mine = normalise_header(self.out.region)
+        if len(regions) > 1 or (self.region_wanted and regions):
             keep = {r for r in regions if normalise_header(r) == mine}
             dropped = {}
             for o in self.out.observations:
@@ -339,7 +358,8 @@ class Reader:
                     (
                         None,
                         "Several regions are in the file and the council's region is not "
-                        "known, so no regional comparator was taken.",
+                        "known, so no regional comparator was taken: choose the region in the "
+                        "preview's choices (or give --region).",
                     )
                 )
             regions = keep

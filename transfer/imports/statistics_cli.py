@@ -27,11 +27,18 @@ def new_measure_options(settings: list[list[str]], skipped: list[str]) -> dict[s
 
 def show(command, result: dict) -> None:
     out = command.stdout
+    sheets = result.get("sheets") or []
+    if len(sheets) > 1:
+        for sheet in sheets:
+            read = "read" if sheet.get("read") else "not read"
+            out.write(f'sheet "{sheet["name"]}": {sheet["label"]}, {sheet["rows"]} rows ({read})')
     statistics = result.get("statistics")
     if statistics:
         out.write(f"Read as {statistics['layout']}")
         out.write(f"Our council: {statistics['own_area'] or 'not named in the file'}")
         out.write(f"Region: {statistics['region'] or 'none in the file'}")
+        if len(statistics.get("regions") or []) > 1:
+            out.write(f"Regions in the file: {', '.join(statistics['regions'])}")
         for label, how in statistics["periods_read_as"].items():
             out.write(f'Period "{label}" read as a {how.lower()}')
         if statistics["computed_comparators"]:

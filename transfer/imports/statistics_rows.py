@@ -276,6 +276,7 @@ class StatisticsRows:
                 "layout": self.reading.layout,
                 "own_area": self.reading.own_area,
                 "region": self.reading.region,
+                "regions": self.reading.regions,
                 "periods_read_as": self.reading.periods_read_as,
                 "computed_comparators": self.computed,
                 "neighbours": bool(self.computed and self.neighbours()),

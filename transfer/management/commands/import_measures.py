@@ -28,6 +28,16 @@ class Command(BaseCommand):
             "--measure", help="The measure a one-measure table holds, when the file does not say."
         )
         parser.add_argument(
+            "--sheet",
+            help="The sheet that holds the figures (by default the first that holds any; the "
+            "preview lists every sheet with what it looks like).",
+        )
+        parser.add_argument(
+            "--region",
+            help="The council's region as the file names it (name or code), when the file has "
+            "rows for several regions: its rows become the regional comparator.",
+        )
+        parser.add_argument(
             "--new-measure",
             nargs=3,
             action="append",
@@ -47,7 +57,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **o):
         options: dict[str, object] = {"mapping": parse_mapping(o["map"])}
-        options.update({k: o[k] for k in ("area", "measure") if o.get(k)})
+        options.update({k: o[k] for k in ("area", "measure", "sheet", "region") if o.get(k)})
         choices = new_measure_options(o["new_measure"], o["skip_measure"])
         if choices:
             options["new_measures"] = choices

@@ -8,6 +8,7 @@ from django.db import transaction
 from core.models import Organisation
 from plans.models import Plan
 from transfer.imports.cli import add_common_arguments, parse_choices, parse_mapping, run
+from transfer.imports.headers import PLAN_FIELDS
 from transfer.models import PlanImport
 
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if o["dry_run"] and o["commit"]:
             raise CommandError("Give --dry-run or --commit, not both.")
-        options = {"mapping": parse_mapping(o["map"]), **parse_choices(o)}
+        options = {"mapping": parse_mapping(o["map"], PLAN_FIELDS), **parse_choices(o)}
         # One transaction: an organisation created for the plan is kept only if the plan is
         # imported (a preview, or a refused import, leaves nothing behind).
         with transaction.atomic():
