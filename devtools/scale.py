@@ -83,6 +83,7 @@ class Profile:
     actions_per_plan: int
     periods: int
     measures: int
+    councils: int = 1  # plans, officers, boards and measures spread across this many councils
 
     @property
     def actions(self) -> int:
@@ -101,6 +102,9 @@ PROFILES = {
     "tiny": Profile(plans=2, actions_per_plan=25, periods=6, measures=10),
     "small": Profile(plans=3, actions_per_plan=250, periods=6, measures=10),
     "large": Profile(plans=20, actions_per_plan=250, periods=36, measures=300),
+    # Ten times large, as a hosted service for several councils: 25 plans, ~310 officers and
+    # 9 boards (and a scrutiny committee) in each of 8 councils; 1.8 million updates.
+    "xl": Profile(plans=200, actions_per_plan=250, periods=36, measures=3000, councils=8),
 }
 
 
@@ -468,6 +472,19 @@ BOARDS = [
     "Family Help Board",
 ]
 SCRUTINY = "Children and Young People Scrutiny Committee"
+# The other councils of a multi-council profile ("Scalebridge North Council"...): the first is
+# always COUNCIL. Their names start with COUNCIL_SHORT, which is how scale_plans() finds them.
+DISTRICTS = ["North", "South", "East", "West", "Vale", "Moor", "Coast", "Forest", "Downs", "Fen"]
+
+
+def council_name(c: int) -> str:
+    if c == 0:
+        return COUNCIL
+    return (
+        f"{COUNCIL_SHORT} {DISTRICTS[(c - 1) % len(DISTRICTS)]}"
+        + (f" {(c - 1) // len(DISTRICTS) + 1}" if c > len(DISTRICTS) else "")
+        + " Council"
+    )
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -525,6 +542,11 @@ class ScaleGenerator:
         self.months = history_months(self.as_of, profile.periods)
         self.current_month = self.as_of.replace(day=1)
         self.tz = timezone.get_default_timezone()
+        self.n_councils = max(1, min(profile.councils, profile.plans))
+        # Plans are given to councils in contiguous blocks (plan i to council i * C // plans).
+        self.plan_council = [i * self.n_councils // profile.plans for i in range(profile.plans)]
+        self.plans_per_council = [self.plan_council.count(c) for c in range(self.n_councils)]
+        self.boards_per_council = [max(1, math.ceil(n / 3)) for n in self.plans_per_council]
 
     # helpers
     def rng(self, *parts) -> random.Random:
@@ -563,7 +585,7 @@ class ScaleGenerator:
 
     # entry point
     def run(self) -> ScaleReport:
-        if Organisation.objects.filter(name=COUNCIL).exists():
+        if scale_councils().exists():
             raise ScaleDataExists(
                 "Synthetic data is already in this database: use a new database, or empty it "
                 "with `manage.py flush`, then generate again."
@@ -579,9 +601,18 @@ class ScaleGenerator:
     # organisations, people, accounts ------------------------------------------------------
     def make_people(self) -> None:
         p = self.profile
-        self.council = Organisation.objects.create(
-            name=COUNCIL, short_name=COUNCIL_SHORT, kind=Organisation.Kind.COUNCIL
+        self.councils = self.bulk(
+            Organisation,
+            [
+                Organisation(
+                    name=council_name(c),
+                    short_name=council_name(c).removesuffix(" Council").removesuffix(" Borough"),
+                    kind=Organisation.Kind.COUNCIL,
+                )
+                for c in range(self.n_councils)
+            ],
         )
+        self.council = self.councils[0]
         self.partners = self.bulk(
             Organisation,
             [Organisation(name=name, kind=kind) for name, kind in PARTNERS],
@@ -590,28 +621,35 @@ class ScaleGenerator:
             RagDefinition,
             [
                 RagDefinition(
-                    organisation=self.council, rating=r, label=r.label, meaning=DEFAULT_MEANINGS[r]
+                    organisation=council, rating=r, label=r.label, meaning=DEFAULT_MEANINGS[r]
                 )
+                for council in self.councils
                 for r in Rating
             ],
         )
-        refresh_rag_legends([self.council.pk])
-        self.roles = self.bulk(
+        refresh_rag_legends([council.pk for council in self.councils])
+        roles = self.bulk(
             Person,
             [
                 Person(
-                    slug=f"{SLUG_PREFIX}{key}",
+                    slug=f"{SLUG_PREFIX}{key}" if c == 0 else f"{SLUG_PREFIX}c{c + 1}-{key}",
                     name=name,
                     job_title=title,
                     is_role=True,
-                    organisation=self.council,
+                    organisation=council,
                 )
+                for c, council in enumerate(self.councils)
                 for key, name, title in ROLES
             ],
         )
-        n_officers = max(4, math.ceil(p.actions / 20))
-        n_boards = max(1, math.ceil(p.plans / 3))
-        n_members = n_boards * 6
+        self.roles_by_council = [
+            roles[c * len(ROLES) : (c + 1) * len(ROLES)] for c in range(self.n_councils)
+        ]
+        self.roles = self.roles_by_council[0]
+        n_officers = max(4 * self.n_councils, math.ceil(p.actions / 20))
+        n_members = sum(self.boards_per_council) * 6
+        # Member j sits on monthly board j // 6, of the council that board belongs to.
+        member_council = [c for c, n in enumerate(self.boards_per_council) for _ in range(n * 6)]
         password = make_password(PASSWORD, salt=f"scale{self.seed}")
         User = get_user_model()
         names = self.names(n_officers + n_members)
@@ -629,13 +667,14 @@ class ScaleGenerator:
                     password=password,
                 )
             )
+            c = i * self.n_councils // n_officers if officer else member_council[i - n_officers]
             people.append(
                 Person(
                     slug=f"{SLUG_PREFIX}{slugify(username)}",
                     name=f"{first} {last}" if officer else f"Cllr {first} {last}",
                     job_title=rng.choice(OFFICER_TITLES) if officer else "Councillor",
                     email=f"{username}@scalebridge.example",
-                    organisation=self.council,
+                    organisation=self.councils[c],
                 )
             )
         admin = User(
@@ -665,6 +704,10 @@ class ScaleGenerator:
         )
         self.officers = people[:n_officers]
         self.members = people[n_officers:]
+        self.officers_by_council = [
+            [o for o in self.officers if o.organisation_id == council.pk]
+            for council in self.councils
+        ]
         self.tags = self.bulk(
             Tag,
             [Tag(name=f"Scalebridge Improvement Action {n}") for n in range(1, 5)]
@@ -700,7 +743,7 @@ class ScaleGenerator:
                     slug=f"{SLUG_PREFIX}{i + 1:03d}-{slugify(title)}"[:100],
                     title=title,
                     kind=kind,
-                    organisation=self.council,
+                    organisation=self.councils[self.plan_council[i]],
                     start=start,
                     end=end,
                     status=Plan.Status.ACTIVE,
@@ -713,7 +756,9 @@ class ScaleGenerator:
                     action_label=labels[3],
                     numbering=numbering,
                     reporting_cadence=Plan.Cadence.MONTHLY,
-                    owner=self.officers[rng.randrange(len(self.officers))],
+                    owner=self.officers_by_council[self.plan_council[i]][
+                        rng.randrange(len(self.officers_by_council[self.plan_council[i]]))
+                    ],
                 )
             )
         self.plans = self.bulk(Plan, plans)
@@ -730,6 +775,7 @@ class ScaleGenerator:
         issues, priorities, statements = [], [], []
         for i, plan in enumerate(self.plans):
             rng = self.rng("structure", i)
+            roles = self.roles_by_council[self.plan_council[i]]
             for n, title in enumerate(rng.sample(KEY_ISSUES, rng.randint(6, 10)), start=1):
                 issues.append(KeyIssue(plan=plan, number=str(n), order=n, title=title))
             n_priorities = rng.randint(4, 6)
@@ -742,7 +788,7 @@ class ScaleGenerator:
                         title=title,
                         statement=f"What {title.lower()} will look like for Scalebridge's "
                         "children by the end of the plan.",
-                        lead=self.roles[rng.randrange(len(self.roles))],
+                        lead=roles[rng.randrange(len(roles))],
                     )
                 )
             for n in range(1, 5):
@@ -836,10 +882,14 @@ class ScaleGenerator:
         return result
 
     def officer_pool(self, i: int) -> list[Person]:
-        n, plans = len(self.officers), len(self.plans)
+        """The officers who lead plan i's actions: a block of its council's officers."""
+        c = self.plan_council[i]
+        officers = self.officers_by_council[c]
+        n, plans = len(officers), self.plans_per_council[c]
+        local = i - self.plan_council.index(c)
         size = min(n, max(3, round(n * 1.5 / plans)))
-        offset = i * n // plans
-        return [self.officers[(offset + k) % n] for k in range(size)]
+        offset = local * n // plans
+        return [officers[(offset + k) % n] for k in range(size)]
 
     def make_plan_actions(self, i: int, plan: Plan, periods: list[ReportingPeriod]) -> None:
         leaves = self.leaves(plan)
@@ -855,7 +905,7 @@ class ScaleGenerator:
                 number = str(k + 1)
             else:
                 number = f"{oc.number}.{per_outcome[oc.pk]}"
-            lead, lead_text = self.lead_for(rng, pool)
+            lead, lead_text = self.lead_for(rng, pool, self.roles_by_council[self.plan_council[i]])
             action = Action(
                 plan=plan,
                 priority=pr,
@@ -935,11 +985,13 @@ class ScaleGenerator:
         self.bulk(StatusUpdate, batch)
         self.bulk_history(StatusUpdate, batch, when=lambda u: u.created_at, who=lambda u: u.author)
 
-    def lead_for(self, rng: random.Random, pool: list[Person]) -> tuple[Person | None, str]:
+    def lead_for(
+        self, rng: random.Random, pool: list[Person], roles: list[Person]
+    ) -> tuple[Person | None, str]:
         roll = rng.random()
         if roll < 0.82:
             return pool[rng.randrange(len(pool))], ""
-        role = self.roles[rng.randrange(len(self.roles))]
+        role = roles[rng.randrange(len(roles))]
         if roll < 0.94:
             return role, ""
         return role, f"{role.name} and key partner agencies"
@@ -1035,31 +1087,35 @@ class ScaleGenerator:
 
     # boards and meetings ------------------------------------------------------------------
     def make_boards(self) -> None:
-        n_boards = max(1, math.ceil(len(self.plans) / 3))
-        boards = [
-            Board(
-                name=f"{COUNCIL_SHORT} {BOARDS[b % len(BOARDS)]}"
-                + (f" {b // len(BOARDS) + 1}" if b >= len(BOARDS) else ""),
-                organisation=self.council,
-                purpose="Holds the plans it oversees to account; items come by exception.",
-                cadence=Board.Cadence.MONTHLY,
+        """Per council: a monthly board for each three of its plans, and a quarterly scrutiny
+        committee over all of them."""
+        boards, scrutinies, oversees = [], [], []  # oversees: (board, plan) pairs
+        for c, council in enumerate(self.councils):
+            short = council.short_name
+            plans = [plan for i, plan in enumerate(self.plans) if self.plan_council[i] == c]
+            first = len(boards)
+            for b in range(self.boards_per_council[c]):
+                boards.append(
+                    Board(
+                        name=f"{short} {BOARDS[b % len(BOARDS)]}"
+                        + (f" {b // len(BOARDS) + 1}" if b >= len(BOARDS) else ""),
+                        organisation=council,
+                        purpose="Holds the plans it oversees to account; items come by exception.",
+                        cadence=Board.Cadence.MONTHLY,
+                    )
+                )
+            oversees += [(boards[first + j // 3], plan) for j, plan in enumerate(plans)]
+            scrutiny = Board(
+                name=f"{short} {SCRUTINY}",
+                organisation=council,
+                purpose="Scrutinises the council's children's plans every quarter.",
+                cadence=Board.Cadence.QUARTERLY,
             )
-            for b in range(n_boards)
-        ]
-        scrutiny = Board(
-            name=f"{COUNCIL_SHORT} {SCRUTINY}",
-            organisation=self.council,
-            purpose="Scrutinises the council's children's plans every quarter.",
-            cadence=Board.Cadence.QUARTERLY,
-        )
-        self.boards = self.bulk(Board, [*boards, scrutiny])
+            scrutinies.append((scrutiny, first, len(boards)))
+            oversees += [(scrutiny, plan) for plan in plans]
+        self.boards = self.bulk(Board, [*boards, *(s for s, _, _ in scrutinies)])
         through = Board.plans.through
-        rows = [
-            through(board_id=boards[j // 3].pk, plan_id=plan.pk)
-            for j, plan in enumerate(self.plans)
-        ]
-        rows += [through(board_id=scrutiny.pk, plan_id=plan.pk) for plan in self.plans]
-        self.bulk(through, rows)
+        self.bulk(through, [through(board_id=b.pk, plan_id=p.pk) for b, p in oversees])
 
         memberships = []
         member_roles = [
@@ -1075,20 +1131,27 @@ class ScaleGenerator:
                 memberships.append(
                     BoardMembership(board=board, person=self.members[b * 6 + r], role=role)
                 )
+            c = self.councils.index(board.organisation)
             memberships.append(
                 BoardMembership(
-                    board=board, person=self.roles[0], role=BoardMembership.Role.OFFICER
+                    board=board,
+                    person=self.roles_by_council[c][0],
+                    role=BoardMembership.Role.OFFICER,
                 )
             )
-        for b, _board in enumerate(boards):
-            memberships.append(
-                BoardMembership(
-                    board=scrutiny,
-                    person=self.members[b * 6 + 2],
-                    role=BoardMembership.Role.CHAIR if b == 0 else BoardMembership.Role.MEMBER,
+        for scrutiny, first, last in scrutinies:
+            for b in range(first, last):
+                memberships.append(
+                    BoardMembership(
+                        board=scrutiny,
+                        person=self.members[b * 6 + 2],
+                        role=BoardMembership.Role.CHAIR
+                        if b == first
+                        else BoardMembership.Role.MEMBER,
+                    )
                 )
-            )
         self.bulk(BoardMembership, memberships)
+        scrutiny_boards = {s for s, _, _ in scrutinies}
 
         meetings = []
         months = [
@@ -1097,7 +1160,7 @@ class ScaleGenerator:
             *(add_months(self.current_month, k) for k in (1, 2)),
         ]
         for b, board in enumerate(self.boards):
-            quarterly = board is scrutiny
+            quarterly = board in scrutiny_boards
             for m in months:
                 if quarterly and m.month % 3 != 0:
                     continue
@@ -1147,7 +1210,7 @@ class ScaleGenerator:
                     polarity=stem[2],
                     frequency=Measure.Frequency.MONTHLY,
                     source="Synthetic benchmark data",
-                    organisation=self.council,
+                    organisation=self.councils[self.plan_council[plan_index]],
                     owner=self.officer_pool(plan_index)[0],
                 )
             )
@@ -1260,8 +1323,15 @@ def generate(profile: Profile, **kwargs) -> ScaleReport:
 
 
 # --- checks --------------------------------------------------------------------------------
+def scale_councils():
+    """The synthetic councils (one, or several for a multi-council profile)."""
+    return Organisation.objects.filter(
+        name__startswith=COUNCIL_SHORT, kind=Organisation.Kind.COUNCIL
+    )
+
+
 def scale_plans():
-    return Plan.objects.filter(organisation__name=COUNCIL)
+    return Plan.objects.filter(organisation__in=scale_councils())
 
 
 def invariant_breaches(plans=None) -> dict[str, int]:
@@ -1351,7 +1421,7 @@ def fingerprint() -> str:
     )
     _digest(
         h,
-        Meeting.objects.filter(board__organisation__name=COUNCIL)
+        Meeting.objects.filter(board__organisation__in=scale_councils())
         .order_by("board__name", "date")
         .values_list("board__name", "date"),
     )
@@ -1383,8 +1453,8 @@ def summary_counts() -> dict[str, int]:
         "board members": Person.objects.filter(
             slug__startswith=SLUG_PREFIX, user__groups__name=Role.BOARD_MEMBER
         ).count(),
-        "boards": Board.objects.filter(organisation__name=COUNCIL).count(),
-        "meetings": Meeting.objects.filter(board__organisation__name=COUNCIL).count(),
+        "boards": Board.objects.filter(organisation__in=scale_councils()).count(),
+        "meetings": Meeting.objects.filter(board__organisation__in=scale_councils()).count(),
         "measures": Measure.objects.filter(code__startswith=MEASURE_PREFIX).count(),
         "measure values": MeasureValue.objects.filter(
             measure__code__startswith=MEASURE_PREFIX

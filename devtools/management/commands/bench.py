@@ -58,7 +58,7 @@ from boards.models import Meeting
 from core.models import Person
 from core.roles import Role
 from devtools.bench.formfill import RATINGS, classify, fill, update_form
-from devtools.scale import COUNCIL, MEASURE_PREFIX, invariant_breaches, scale_plans
+from devtools.scale import MEASURE_PREFIX, invariant_breaches, scale_councils, scale_plans
 from measures.models import Measure
 from plans.models import Plan
 
@@ -492,7 +492,7 @@ def prepare_load(n_officers: int, n_members: int, updates_each: int, think: dict
     members = list(
         Person.objects.filter(
             user__groups__name=Role.BOARD_MEMBER,
-            board_memberships__board__organisation__name=COUNCIL,
+            board_memberships__board__organisation__in=scale_councils(),
         )
         .select_related("user")
         .distinct()
