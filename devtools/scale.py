@@ -22,7 +22,9 @@ stored too, open and without updates, so officers have a period to update in.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import math
 import random
 import time
@@ -36,7 +38,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -526,6 +528,7 @@ class ScaleGenerator:
         as_of: date | None = None,
         batch_size: int = 2000,
         history: bool = True,
+        copy: bool = True,
         log: Callable[[str], None] | None = None,
     ):
         if profile.plans < 1 or profile.actions_per_plan < 1 or profile.periods < 1:
@@ -537,6 +540,9 @@ class ScaleGenerator:
         self.as_of = as_of or timezone.localdate()
         self.batch_size = batch_size
         self.history = history
+        # On PostgreSQL the status updates and the history rows (nine in ten of the xl profile's
+        # 3.7 million rows) go in with COPY, several times faster than INSERTs of bulk_create.
+        self.copy = copy and connection.vendor == "postgresql"
         self.log = log or (lambda message: None)
         self.report = ScaleReport(profile, seed, self.as_of)
         self.months = history_months(self.as_of, profile.periods)
@@ -567,11 +573,91 @@ class ScaleGenerator:
         (the "as at" board packs and measure statuses read them)."""
         if not self.history or not objs:
             return
+        if self.copy:
+            self.copy_history(model, objs, when, who)
+            return
         for obj in objs:
             obj._history_date = when(obj)
             obj._history_user = who(obj)
         model.history.bulk_history_create(objs, batch_size=self.batch_size)
         self.count(model.history.model, len(objs))
+
+    # COPY (PostgreSQL) ----------------------------------------------------------------------
+    def copy_create(self, model, objs: list) -> list:
+        """What ``bulk_create`` does (ids from the table's sequence, ``auto_now`` fields set),
+        with one COPY instead of INSERTs."""
+        if not objs:
+            return objs
+        meta = model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        fields = list(meta.concrete_fields)
+        auto = [
+            f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            for f in auto:
+                f.pre_save(obj, True)
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        columns = [f.column for f in fields]
+        names = [f.attname for f in fields]
+        self._copy(meta.db_table, columns, ([getattr(o, n) for n in names] for o in objs))
+        self.count(model, len(objs))
+        return objs
+
+    def copy_history(self, model, objs: list, when: Callable, who: Callable) -> None:
+        """The "+" history rows of ``objs`` (as ``bulk_history_create`` writes them), by COPY."""
+        history = model.history.model
+        meta = history._meta
+        special = {"history_id", "history_date", "history_change_reason", "history_type"}
+        fields = [f for f in meta.concrete_fields if f.attname not in special | {"history_user_id"}]
+        columns = [f.column for f in fields] + ["history_date", "history_type", "history_user_id"]
+        names = [f.attname for f in fields]
+
+        def rows():
+            for obj in objs:
+                user = who(obj)
+                yield [getattr(obj, n) for n in names] + [
+                    when(obj),
+                    "+",
+                    user.pk if user is not None else None,
+                ]
+
+        self._copy(meta.db_table, columns, rows())
+        self.count(history, len(objs))
+
+    def _copy(self, table: str, columns: list[str], rows: Iterable[list]) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in rows:
+            writer.writerow(
+                [
+                    "\\N" if v is None else ("t" if v else "f") if isinstance(v, bool) else v
+                    for v in row
+                ]
+            )
+        buffer.seek(0)
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        import psycopg2.extensions
+
+        # psycopg2 refuses COPY while a wait callback (set for cancellable queries) is installed.
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(  # the psycopg2 cursor under Django's wrapper
+                    f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN "
+                    "WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
+                )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
 
     def moment(self, day: date, rng: random.Random) -> datetime:
         at = dtime(rng.randint(9, 16), rng.choice([0, 15, 30, 45]))
@@ -982,7 +1068,10 @@ class ScaleGenerator:
         self.bulk_updates(batch)
 
     def bulk_updates(self, batch: list[StatusUpdate]) -> None:
-        self.bulk(StatusUpdate, batch)
+        if self.copy:
+            self.copy_create(StatusUpdate, batch)
+        else:
+            self.bulk(StatusUpdate, batch)
         self.bulk_history(StatusUpdate, batch, when=lambda u: u.created_at, who=lambda u: u.author)
 
     def lead_for(

@@ -39,8 +39,8 @@ AS_OF = date(2026, 6, 15)
 TINY = Profile(plans=2, actions_per_plan=12, periods=4, measures=3)
 
 
-def generate(profile=TINY, seed=7, as_of=AS_OF):
-    return ScaleGenerator(profile, seed=seed, as_of=as_of).run()
+def generate(profile=TINY, seed=7, as_of=AS_OF, **options):
+    return ScaleGenerator(profile, seed=seed, as_of=as_of, **options).run()
 
 
 def fingerprint_of(**kwargs) -> str:
@@ -120,6 +120,50 @@ def test_same_seed_gives_the_same_data_and_another_seed_does_not():
     assert fingerprint_of(seed=7) == first
     assert fingerprint_of(seed=8) != first
     assert fingerprint_of(seed=7, as_of=add_months(AS_OF, 1)) != first
+
+
+def test_copy_writes_the_same_rows_as_bulk_create():
+    """On PostgreSQL status updates and history rows go in by COPY: the same data, history
+    included, as bulk_create would have written."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    two = Profile(plans=3, actions_per_plan=8, periods=3, measures=2, councils=2)
+
+    def written(copy):
+        with transaction.atomic():
+            generate(profile=two, copy=copy)
+            result = (
+                fingerprint(),
+                sorted(
+                    StatusUpdate.history.values_list(
+                        "action__number",
+                        "period__start",
+                        "rating",
+                        "history_type",
+                        "history_date",
+                        "history_user__username",
+                    )
+                ),
+            )
+            transaction.set_rollback(True)
+        return result
+
+    assert written(copy=True) == written(copy=False)
+
+
+def test_several_councils_each_keep_their_people_plans_and_boards():
+    generate(profile=Profile(plans=5, actions_per_plan=6, periods=2, measures=4, councils=2))
+    councils = set(scale_plans().values_list("organisation__name", flat=True))
+    assert len(councils) == 2
+    for action in Action.objects.filter(plan__in=scale_plans()).select_related("lead", "plan"):
+        assert action.lead.organisation_id == action.plan.organisation_id
+    for board in Board.objects.filter(organisation__name__in=councils):
+        assert set(board.plans.values_list("organisation_id", flat=True)) == {board.organisation_id}
+        assert set(board.memberships.values_list("person__organisation_id", flat=True)) == {
+            board.organisation_id
+        }
 
 
 def test_every_action_rating_is_its_latest_update():

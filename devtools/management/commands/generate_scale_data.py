@@ -57,6 +57,12 @@ class Command(BaseCommand):
             "packs then read the live tables).",
         )
         parser.add_argument(
+            "--no-copy",
+            action="store_true",
+            help="On PostgreSQL, write every row with bulk_create INSERTs rather than COPY the "
+            "status updates and history rows (slower; for comparing the two).",
+        )
+        parser.add_argument(
             "--fingerprint",
             action="store_true",
             help="Print a SHA-256 of the generated content (to compare runs).",
@@ -84,6 +90,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 batch_size=options["batch_size"],
                 history=not options["no_history"],
+                copy=not options["no_copy"],
                 log=self.stdout.write if verbose else None,
             )
             report = generator.run()
