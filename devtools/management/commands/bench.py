@@ -3,11 +3,14 @@
 Without ``--step`` it orchestrates the whole benchmark against PostgreSQL (see
 docs/benchmarks/README.md and docs/adr/0005-benchmark.md):
 
-1. for the small and the large profile, a fresh database (``improvement_plans_bench_small``,
-   ``improvement_plans_bench``), ``migrate``, ``generate_scale_data``, ``VACUUM ANALYZE``;
+1. for the small, large and xl profiles (``--profiles`` to run some), a fresh database
+   (``improvement_plans_bench_small``, ``improvement_plans_bench``,
+   ``improvement_plans_bench_xl``), ``migrate``, ``generate_scale_data``, ``VACUUM ANALYZE``;
 2. in-process, for each key page of the registry below: queries per request, median and 95th
    percentile server time over repeated requests, response size (``--step measure``); the RAG
-   update POST; Django admin's action changelist as a reference;
+   update POST; Django admin's action changelist as a reference, each page's median also given
+   as a ratio to it; on the largest profile run, 250- and 1,000-action board packs rendered to
+   PDF outside a request (``--pdf-sizes``);
 3. on the large profile, gunicorn on 127.0.0.1 and a headless locust run (own virtualenv):
    officers updating and board members reading for a fixed time; then the database is checked:
    accepted updates = new StatusUpdate rows, and every action's rating = its latest update's;
