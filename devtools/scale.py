@@ -22,6 +22,7 @@ stored too, open and without updates, so officers have a period to update in.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -582,6 +583,22 @@ class ScaleGenerator:
         model.history.bulk_history_create(objs, batch_size=self.batch_size)
         self.count(model.history.model, len(objs))
 
+    @contextlib.contextmanager
+    def no_time_limits(self):
+        """Without the wait callback that gives up on a slow database (core.database): the xl
+        profile's COMMIT alone takes minutes on a busy machine."""
+        if connection.vendor != "postgresql":
+            yield
+            return
+        import psycopg2.extensions
+
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            yield
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+
     # COPY (PostgreSQL) ----------------------------------------------------------------------
     def copy_create(self, model, objs: list) -> list:
         """What ``bulk_create`` does (ids from the table's sequence, ``auto_now`` fields set),
@@ -676,7 +693,10 @@ class ScaleGenerator:
                 "Synthetic data is already in this database: use a new database, or empty it "
                 "with `manage.py flush`, then generate again."
             )
-        with transaction.atomic():
+        with self.no_time_limits(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # a COPY or the COMMIT may take minutes
+                    cursor.execute("SET LOCAL statement_timeout = 0")
             self.stage("organisations and people", self.make_people)
             self.stage("plans and structure", self.make_plans)
             self.stage("actions and updates", self.make_actions)
