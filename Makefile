@@ -76,7 +76,7 @@ clean: ## Remove the virtualenv, the SQLite database and caches
 # of .venv). Drops and recreates improvement_plans_bench and improvement_plans_bench_small.
 BENCH_VENV := .bench-venv
 .PHONY: bench
-bench: install ## Benchmark pages and 230 concurrent users on PostgreSQL (about 3 minutes)
+bench: install ## Benchmark pages (small, large, xl), pack PDFs and 230 concurrent users on PostgreSQL (about 30 minutes)
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
 	  for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL cannot be reached on 127.0.0.1:5432"; exit 1; }

@@ -22,7 +22,10 @@ stored too, open and without updates, so officers have a period to update in.
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import hashlib
+import io
 import math
 import random
 import time
@@ -36,7 +39,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -83,6 +86,7 @@ class Profile:
     actions_per_plan: int
     periods: int
     measures: int
+    councils: int = 1  # plans, officers, boards and measures spread across this many councils
 
     @property
     def actions(self) -> int:
@@ -101,6 +105,9 @@ PROFILES = {
     "tiny": Profile(plans=2, actions_per_plan=25, periods=6, measures=10),
     "small": Profile(plans=3, actions_per_plan=250, periods=6, measures=10),
     "large": Profile(plans=20, actions_per_plan=250, periods=36, measures=300),
+    # Ten times large, as a hosted service for several councils: 25 plans, ~310 officers and
+    # 9 boards (and a scrutiny committee) in each of 8 councils; 1.8 million updates.
+    "xl": Profile(plans=200, actions_per_plan=250, periods=36, measures=3000, councils=8),
 }
 
 
@@ -468,6 +475,19 @@ BOARDS = [
     "Family Help Board",
 ]
 SCRUTINY = "Children and Young People Scrutiny Committee"
+# The other councils of a multi-council profile ("Scalebridge North Council"...): the first is
+# always COUNCIL. Their names start with COUNCIL_SHORT, which is how scale_plans() finds them.
+DISTRICTS = ["North", "South", "East", "West", "Vale", "Moor", "Coast", "Forest", "Downs", "Fen"]
+
+
+def council_name(c: int) -> str:
+    if c == 0:
+        return COUNCIL
+    return (
+        f"{COUNCIL_SHORT} {DISTRICTS[(c - 1) % len(DISTRICTS)]}"
+        + (f" {(c - 1) // len(DISTRICTS) + 1}" if c > len(DISTRICTS) else "")
+        + " Council"
+    )
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -509,6 +529,7 @@ class ScaleGenerator:
         as_of: date | None = None,
         batch_size: int = 2000,
         history: bool = True,
+        copy: bool = True,
         log: Callable[[str], None] | None = None,
     ):
         if profile.plans < 1 or profile.actions_per_plan < 1 or profile.periods < 1:
@@ -520,11 +541,19 @@ class ScaleGenerator:
         self.as_of = as_of or timezone.localdate()
         self.batch_size = batch_size
         self.history = history
+        # On PostgreSQL the status updates and the history rows (nine in ten of the xl profile's
+        # 3.7 million rows) go in with COPY, several times faster than INSERTs of bulk_create.
+        self.copy = copy and connection.vendor == "postgresql"
         self.log = log or (lambda message: None)
         self.report = ScaleReport(profile, seed, self.as_of)
         self.months = history_months(self.as_of, profile.periods)
         self.current_month = self.as_of.replace(day=1)
         self.tz = timezone.get_default_timezone()
+        self.n_councils = max(1, min(profile.councils, profile.plans))
+        # Plans are given to councils in contiguous blocks (plan i to council i * C // plans).
+        self.plan_council = [i * self.n_councils // profile.plans for i in range(profile.plans)]
+        self.plans_per_council = [self.plan_council.count(c) for c in range(self.n_councils)]
+        self.boards_per_council = [max(1, math.ceil(n / 3)) for n in self.plans_per_council]
 
     # helpers
     def rng(self, *parts) -> random.Random:
@@ -545,11 +574,107 @@ class ScaleGenerator:
         (the "as at" board packs and measure statuses read them)."""
         if not self.history or not objs:
             return
+        if self.copy:
+            self.copy_history(model, objs, when, who)
+            return
         for obj in objs:
             obj._history_date = when(obj)
             obj._history_user = who(obj)
         model.history.bulk_history_create(objs, batch_size=self.batch_size)
         self.count(model.history.model, len(objs))
+
+    @contextlib.contextmanager
+    def no_time_limits(self):
+        """Without the wait callback that gives up on a slow database (core.database): the xl
+        profile's COMMIT alone takes minutes on a busy machine."""
+        if connection.vendor != "postgresql":
+            yield
+            return
+        import psycopg2.extensions
+
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            yield
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
+
+    # COPY (PostgreSQL) ----------------------------------------------------------------------
+    def copy_create(self, model, objs: list) -> list:
+        """What ``bulk_create`` does (ids from the table's sequence, ``auto_now`` fields set),
+        with one COPY instead of INSERTs."""
+        if not objs:
+            return objs
+        meta = model._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(objs)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        fields = list(meta.concrete_fields)
+        auto = [
+            f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        for obj, pk in zip(objs, ids, strict=True):
+            obj.pk = pk
+            for f in auto:
+                f.pre_save(obj, True)
+            obj._state.adding = False
+            obj._state.db = connection.alias
+        columns = [f.column for f in fields]
+        names = [f.attname for f in fields]
+        self._copy(meta.db_table, columns, ([getattr(o, n) for n in names] for o in objs))
+        self.count(model, len(objs))
+        return objs
+
+    def copy_history(self, model, objs: list, when: Callable, who: Callable) -> None:
+        """The "+" history rows of ``objs`` (as ``bulk_history_create`` writes them), by COPY."""
+        history = model.history.model
+        meta = history._meta
+        special = {"history_id", "history_date", "history_change_reason", "history_type"}
+        fields = [f for f in meta.concrete_fields if f.attname not in special | {"history_user_id"}]
+        columns = [f.column for f in fields] + ["history_date", "history_type", "history_user_id"]
+        names = [f.attname for f in fields]
+
+        def rows():
+            for obj in objs:
+                user = who(obj)
+                yield [getattr(obj, n) for n in names] + [
+                    when(obj),
+                    "+",
+                    user.pk if user is not None else None,
+                ]
+
+        self._copy(meta.db_table, columns, rows())
+        self.count(history, len(objs))
+
+    def _copy(self, table: str, columns: list[str], rows: Iterable[list]) -> None:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for row in rows:
+            writer.writerow(
+                [
+                    "\\N" if v is None else ("t" if v else "f") if isinstance(v, bool) else v
+                    for v in row
+                ]
+            )
+        buffer.seek(0)
+        quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+        import psycopg2.extensions
+
+        # psycopg2 refuses COPY while a wait callback (set for cancellable queries) is installed.
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            with connection.cursor() as cursor:
+                cursor.cursor.copy_expert(  # the psycopg2 cursor under Django's wrapper
+                    f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN "
+                    "WITH (FORMAT csv, NULL '\\N')",
+                    buffer,
+                )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
 
     def moment(self, day: date, rng: random.Random) -> datetime:
         at = dtime(rng.randint(9, 16), rng.choice([0, 15, 30, 45]))
@@ -563,12 +688,15 @@ class ScaleGenerator:
 
     # entry point
     def run(self) -> ScaleReport:
-        if Organisation.objects.filter(name=COUNCIL).exists():
+        if scale_councils().exists():
             raise ScaleDataExists(
                 "Synthetic data is already in this database: use a new database, or empty it "
                 "with `manage.py flush`, then generate again."
             )
-        with transaction.atomic():
+        with self.no_time_limits(), transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:  # a COPY or the COMMIT may take minutes
+                    cursor.execute("SET LOCAL statement_timeout = 0")
             self.stage("organisations and people", self.make_people)
             self.stage("plans and structure", self.make_plans)
             self.stage("actions and updates", self.make_actions)
@@ -579,9 +707,18 @@ class ScaleGenerator:
     # organisations, people, accounts ------------------------------------------------------
     def make_people(self) -> None:
         p = self.profile
-        self.council = Organisation.objects.create(
-            name=COUNCIL, short_name=COUNCIL_SHORT, kind=Organisation.Kind.COUNCIL
+        self.councils = self.bulk(
+            Organisation,
+            [
+                Organisation(
+                    name=council_name(c),
+                    short_name=council_name(c).removesuffix(" Council").removesuffix(" Borough"),
+                    kind=Organisation.Kind.COUNCIL,
+                )
+                for c in range(self.n_councils)
+            ],
         )
+        self.council = self.councils[0]
         self.partners = self.bulk(
             Organisation,
             [Organisation(name=name, kind=kind) for name, kind in PARTNERS],
@@ -590,28 +727,35 @@ class ScaleGenerator:
             RagDefinition,
             [
                 RagDefinition(
-                    organisation=self.council, rating=r, label=r.label, meaning=DEFAULT_MEANINGS[r]
+                    organisation=council, rating=r, label=r.label, meaning=DEFAULT_MEANINGS[r]
                 )
+                for council in self.councils
                 for r in Rating
             ],
         )
-        refresh_rag_legends([self.council.pk])
-        self.roles = self.bulk(
+        refresh_rag_legends([council.pk for council in self.councils])
+        roles = self.bulk(
             Person,
             [
                 Person(
-                    slug=f"{SLUG_PREFIX}{key}",
+                    slug=f"{SLUG_PREFIX}{key}" if c == 0 else f"{SLUG_PREFIX}c{c + 1}-{key}",
                     name=name,
                     job_title=title,
                     is_role=True,
-                    organisation=self.council,
+                    organisation=council,
                 )
+                for c, council in enumerate(self.councils)
                 for key, name, title in ROLES
             ],
         )
-        n_officers = max(4, math.ceil(p.actions / 20))
-        n_boards = max(1, math.ceil(p.plans / 3))
-        n_members = n_boards * 6
+        self.roles_by_council = [
+            roles[c * len(ROLES) : (c + 1) * len(ROLES)] for c in range(self.n_councils)
+        ]
+        self.roles = self.roles_by_council[0]
+        n_officers = max(4 * self.n_councils, math.ceil(p.actions / 20))
+        n_members = sum(self.boards_per_council) * 6
+        # Member j sits on monthly board j // 6, of the council that board belongs to.
+        member_council = [c for c, n in enumerate(self.boards_per_council) for _ in range(n * 6)]
         password = make_password(PASSWORD, salt=f"scale{self.seed}")
         User = get_user_model()
         names = self.names(n_officers + n_members)
@@ -629,13 +773,14 @@ class ScaleGenerator:
                     password=password,
                 )
             )
+            c = i * self.n_councils // n_officers if officer else member_council[i - n_officers]
             people.append(
                 Person(
                     slug=f"{SLUG_PREFIX}{slugify(username)}",
                     name=f"{first} {last}" if officer else f"Cllr {first} {last}",
                     job_title=rng.choice(OFFICER_TITLES) if officer else "Councillor",
                     email=f"{username}@scalebridge.example",
-                    organisation=self.council,
+                    organisation=self.councils[c],
                 )
             )
         admin = User(
@@ -665,6 +810,10 @@ class ScaleGenerator:
         )
         self.officers = people[:n_officers]
         self.members = people[n_officers:]
+        self.officers_by_council = [
+            [o for o in self.officers if o.organisation_id == council.pk]
+            for council in self.councils
+        ]
         self.tags = self.bulk(
             Tag,
             [Tag(name=f"Scalebridge Improvement Action {n}") for n in range(1, 5)]
@@ -700,7 +849,7 @@ class ScaleGenerator:
                     slug=f"{SLUG_PREFIX}{i + 1:03d}-{slugify(title)}"[:100],
                     title=title,
                     kind=kind,
-                    organisation=self.council,
+                    organisation=self.councils[self.plan_council[i]],
                     start=start,
                     end=end,
                     status=Plan.Status.ACTIVE,
@@ -713,7 +862,9 @@ class ScaleGenerator:
                     action_label=labels[3],
                     numbering=numbering,
                     reporting_cadence=Plan.Cadence.MONTHLY,
-                    owner=self.officers[rng.randrange(len(self.officers))],
+                    owner=self.officers_by_council[self.plan_council[i]][
+                        rng.randrange(len(self.officers_by_council[self.plan_council[i]]))
+                    ],
                 )
             )
         self.plans = self.bulk(Plan, plans)
@@ -730,6 +881,7 @@ class ScaleGenerator:
         issues, priorities, statements = [], [], []
         for i, plan in enumerate(self.plans):
             rng = self.rng("structure", i)
+            roles = self.roles_by_council[self.plan_council[i]]
             for n, title in enumerate(rng.sample(KEY_ISSUES, rng.randint(6, 10)), start=1):
                 issues.append(KeyIssue(plan=plan, number=str(n), order=n, title=title))
             n_priorities = rng.randint(4, 6)
@@ -742,7 +894,7 @@ class ScaleGenerator:
                         title=title,
                         statement=f"What {title.lower()} will look like for Scalebridge's "
                         "children by the end of the plan.",
-                        lead=self.roles[rng.randrange(len(self.roles))],
+                        lead=roles[rng.randrange(len(roles))],
                     )
                 )
             for n in range(1, 5):
@@ -836,10 +988,14 @@ class ScaleGenerator:
         return result
 
     def officer_pool(self, i: int) -> list[Person]:
-        n, plans = len(self.officers), len(self.plans)
+        """The officers who lead plan i's actions: a block of its council's officers."""
+        c = self.plan_council[i]
+        officers = self.officers_by_council[c]
+        n, plans = len(officers), self.plans_per_council[c]
+        local = i - self.plan_council.index(c)
         size = min(n, max(3, round(n * 1.5 / plans)))
-        offset = i * n // plans
-        return [self.officers[(offset + k) % n] for k in range(size)]
+        offset = local * n // plans
+        return [officers[(offset + k) % n] for k in range(size)]
 
     def make_plan_actions(self, i: int, plan: Plan, periods: list[ReportingPeriod]) -> None:
         leaves = self.leaves(plan)
@@ -855,7 +1011,7 @@ class ScaleGenerator:
                 number = str(k + 1)
             else:
                 number = f"{oc.number}.{per_outcome[oc.pk]}"
-            lead, lead_text = self.lead_for(rng, pool)
+            lead, lead_text = self.lead_for(rng, pool, self.roles_by_council[self.plan_council[i]])
             action = Action(
                 plan=plan,
                 priority=pr,
@@ -932,14 +1088,19 @@ class ScaleGenerator:
         self.bulk_updates(batch)
 
     def bulk_updates(self, batch: list[StatusUpdate]) -> None:
-        self.bulk(StatusUpdate, batch)
+        if self.copy:
+            self.copy_create(StatusUpdate, batch)
+        else:
+            self.bulk(StatusUpdate, batch)
         self.bulk_history(StatusUpdate, batch, when=lambda u: u.created_at, who=lambda u: u.author)
 
-    def lead_for(self, rng: random.Random, pool: list[Person]) -> tuple[Person | None, str]:
+    def lead_for(
+        self, rng: random.Random, pool: list[Person], roles: list[Person]
+    ) -> tuple[Person | None, str]:
         roll = rng.random()
         if roll < 0.82:
             return pool[rng.randrange(len(pool))], ""
-        role = self.roles[rng.randrange(len(self.roles))]
+        role = roles[rng.randrange(len(roles))]
         if roll < 0.94:
             return role, ""
         return role, f"{role.name} and key partner agencies"
@@ -1035,31 +1196,35 @@ class ScaleGenerator:
 
     # boards and meetings ------------------------------------------------------------------
     def make_boards(self) -> None:
-        n_boards = max(1, math.ceil(len(self.plans) / 3))
-        boards = [
-            Board(
-                name=f"{COUNCIL_SHORT} {BOARDS[b % len(BOARDS)]}"
-                + (f" {b // len(BOARDS) + 1}" if b >= len(BOARDS) else ""),
-                organisation=self.council,
-                purpose="Holds the plans it oversees to account; items come by exception.",
-                cadence=Board.Cadence.MONTHLY,
+        """Per council: a monthly board for each three of its plans, and a quarterly scrutiny
+        committee over all of them."""
+        boards, scrutinies, oversees = [], [], []  # oversees: (board, plan) pairs
+        for c, council in enumerate(self.councils):
+            short = council.short_name
+            plans = [plan for i, plan in enumerate(self.plans) if self.plan_council[i] == c]
+            first = len(boards)
+            for b in range(self.boards_per_council[c]):
+                boards.append(
+                    Board(
+                        name=f"{short} {BOARDS[b % len(BOARDS)]}"
+                        + (f" {b // len(BOARDS) + 1}" if b >= len(BOARDS) else ""),
+                        organisation=council,
+                        purpose="Holds the plans it oversees to account; items come by exception.",
+                        cadence=Board.Cadence.MONTHLY,
+                    )
+                )
+            oversees += [(boards[first + j // 3], plan) for j, plan in enumerate(plans)]
+            scrutiny = Board(
+                name=f"{short} {SCRUTINY}",
+                organisation=council,
+                purpose="Scrutinises the council's children's plans every quarter.",
+                cadence=Board.Cadence.QUARTERLY,
             )
-            for b in range(n_boards)
-        ]
-        scrutiny = Board(
-            name=f"{COUNCIL_SHORT} {SCRUTINY}",
-            organisation=self.council,
-            purpose="Scrutinises the council's children's plans every quarter.",
-            cadence=Board.Cadence.QUARTERLY,
-        )
-        self.boards = self.bulk(Board, [*boards, scrutiny])
+            scrutinies.append((scrutiny, first, len(boards)))
+            oversees += [(scrutiny, plan) for plan in plans]
+        self.boards = self.bulk(Board, [*boards, *(s for s, _, _ in scrutinies)])
         through = Board.plans.through
-        rows = [
-            through(board_id=boards[j // 3].pk, plan_id=plan.pk)
-            for j, plan in enumerate(self.plans)
-        ]
-        rows += [through(board_id=scrutiny.pk, plan_id=plan.pk) for plan in self.plans]
-        self.bulk(through, rows)
+        self.bulk(through, [through(board_id=b.pk, plan_id=p.pk) for b, p in oversees])
 
         memberships = []
         member_roles = [
@@ -1075,20 +1240,27 @@ class ScaleGenerator:
                 memberships.append(
                     BoardMembership(board=board, person=self.members[b * 6 + r], role=role)
                 )
+            c = self.councils.index(board.organisation)
             memberships.append(
                 BoardMembership(
-                    board=board, person=self.roles[0], role=BoardMembership.Role.OFFICER
+                    board=board,
+                    person=self.roles_by_council[c][0],
+                    role=BoardMembership.Role.OFFICER,
                 )
             )
-        for b, _board in enumerate(boards):
-            memberships.append(
-                BoardMembership(
-                    board=scrutiny,
-                    person=self.members[b * 6 + 2],
-                    role=BoardMembership.Role.CHAIR if b == 0 else BoardMembership.Role.MEMBER,
+        for scrutiny, first, last in scrutinies:
+            for b in range(first, last):
+                memberships.append(
+                    BoardMembership(
+                        board=scrutiny,
+                        person=self.members[b * 6 + 2],
+                        role=BoardMembership.Role.CHAIR
+                        if b == first
+                        else BoardMembership.Role.MEMBER,
+                    )
                 )
-            )
         self.bulk(BoardMembership, memberships)
+        scrutiny_boards = {s for s, _, _ in scrutinies}
 
         meetings = []
         months = [
@@ -1097,7 +1269,7 @@ class ScaleGenerator:
             *(add_months(self.current_month, k) for k in (1, 2)),
         ]
         for b, board in enumerate(self.boards):
-            quarterly = board is scrutiny
+            quarterly = board in scrutiny_boards
             for m in months:
                 if quarterly and m.month % 3 != 0:
                     continue
@@ -1147,7 +1319,7 @@ class ScaleGenerator:
                     polarity=stem[2],
                     frequency=Measure.Frequency.MONTHLY,
                     source="Synthetic benchmark data",
-                    organisation=self.council,
+                    organisation=self.councils[self.plan_council[plan_index]],
                     owner=self.officer_pool(plan_index)[0],
                 )
             )
@@ -1260,8 +1432,15 @@ def generate(profile: Profile, **kwargs) -> ScaleReport:
 
 
 # --- checks --------------------------------------------------------------------------------
+def scale_councils():
+    """The synthetic councils (one, or several for a multi-council profile)."""
+    return Organisation.objects.filter(
+        name__startswith=COUNCIL_SHORT, kind=Organisation.Kind.COUNCIL
+    )
+
+
 def scale_plans():
-    return Plan.objects.filter(organisation__name=COUNCIL)
+    return Plan.objects.filter(organisation__in=scale_councils())
 
 
 def invariant_breaches(plans=None) -> dict[str, int]:
@@ -1351,7 +1530,7 @@ def fingerprint() -> str:
     )
     _digest(
         h,
-        Meeting.objects.filter(board__organisation__name=COUNCIL)
+        Meeting.objects.filter(board__organisation__in=scale_councils())
         .order_by("board__name", "date")
         .values_list("board__name", "date"),
     )
@@ -1383,8 +1562,8 @@ def summary_counts() -> dict[str, int]:
         "board members": Person.objects.filter(
             slug__startswith=SLUG_PREFIX, user__groups__name=Role.BOARD_MEMBER
         ).count(),
-        "boards": Board.objects.filter(organisation__name=COUNCIL).count(),
-        "meetings": Meeting.objects.filter(board__organisation__name=COUNCIL).count(),
+        "boards": Board.objects.filter(organisation__in=scale_councils()).count(),
+        "meetings": Meeting.objects.filter(board__organisation__in=scale_councils()).count(),
         "measures": Measure.objects.filter(code__startswith=MEASURE_PREFIX).count(),
         "measure values": MeasureValue.objects.filter(
             measure__code__startswith=MEASURE_PREFIX

@@ -29,8 +29,9 @@ class Command(BaseCommand):
             default="small",
             help="Preset sizes: tiny (2 plans x 25 actions, 6 periods, 10 measures), small "
             "(2 plans x 250 actions, 6 periods = 3,000 updates, 10 measures) or large (20 plans "
-            "x 250 actions, 36 periods = 180,000 updates, 300 measures). The options below "
-            "override single sizes.",
+            "x 250 actions, 36 periods = 180,000 updates, 300 measures) or xl (200 plans x 250 "
+            "actions, 36 periods = 1.8 million updates, 3,000 measures, 8 councils). The options "
+            "below override single sizes.",
         )
         parser.add_argument("--plans", type=int, help="Number of plans.")
         parser.add_argument("--actions-per-plan", type=int, help="Actions in each plan.")
@@ -38,6 +39,9 @@ class Command(BaseCommand):
             "--periods", type=int, help="Monthly reporting periods with an update per action."
         )
         parser.add_argument("--measures", type=int, help="Measures, each with a value per period.")
+        parser.add_argument(
+            "--councils", type=int, help="Councils the plans, people and boards are spread across."
+        )
         parser.add_argument("--seed", type=int, default=2026, help="Random seed (default 2026).")
         parser.add_argument(
             "--as-of",
@@ -53,6 +57,12 @@ class Command(BaseCommand):
             "packs then read the live tables).",
         )
         parser.add_argument(
+            "--no-copy",
+            action="store_true",
+            help="On PostgreSQL, write every row with bulk_create INSERTs rather than COPY the "
+            "status updates and history rows (slower; for comparing the two).",
+        )
+        parser.add_argument(
             "--fingerprint",
             action="store_true",
             help="Print a SHA-256 of the generated content (to compare runs).",
@@ -65,12 +75,13 @@ class Command(BaseCommand):
             actions_per_plan=options["actions_per_plan"] or base.actions_per_plan,
             periods=options["periods"] or base.periods,
             measures=base.measures if options["measures"] is None else options["measures"],
+            councils=options["councils"] or base.councils,
         )
         verbose = options["verbosity"] > 0
         self.stdout.write(
             f"Generating {profile.plans} plans x {profile.actions_per_plan} actions x "
             f"{profile.periods} periods = {profile.updates:,} updates, {profile.measures} "
-            f"measures (seed {options['seed']})"
+            f"measures, {profile.councils} council(s) (seed {options['seed']})"
         )
         try:
             generator = ScaleGenerator(
@@ -79,6 +90,7 @@ class Command(BaseCommand):
                 as_of=options["as_of"],
                 batch_size=options["batch_size"],
                 history=not options["no_history"],
+                copy=not options["no_copy"],
                 log=self.stdout.write if verbose else None,
             )
             report = generator.run()
