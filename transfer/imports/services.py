@@ -166,7 +166,8 @@ def plan_import_read(*, plan_import: PlanImport) -> PlanImport:
             )
             kept = source_to_json(source, content=content)
         else:
-            table = read_table(filename=plan_import.filename, content=content)
+            source = read_source(filename=plan_import.filename, content=content)
+            table = statistics_table(source, sheet_of(options))
             importer = importer_for(
                 kind=plan_import.kind,
                 filename=plan_import.filename,
