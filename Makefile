@@ -76,13 +76,15 @@ clean: ## Remove the virtualenv, the SQLite database and caches
 # of .venv). Drops and recreates improvement_plans_bench and improvement_plans_bench_small.
 BENCH_VENV := .bench-venv
 .PHONY: bench
-bench: install ## Benchmark pages (small, large, xl), pack PDFs and 230 concurrent users on PostgreSQL (about 30 minutes)
+bench: install ## Benchmark pages (small, large, xl), pack PDFs, 230 concurrent users, import timings and two servers on PostgreSQL (about 40 minutes)
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql)" main start; \
 	  for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done; }
 	@pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL cannot be reached on 127.0.0.1:5432"; exit 1; }
 	@test -x $(BENCH_VENV)/bin/locust || { $(PYTHON) -m venv $(BENCH_VENV) && echo '*' > $(BENCH_VENV)/.gitignore \
 	  && $(BENCH_VENV)/bin/pip install --quiet --upgrade pip && $(BENCH_VENV)/bin/pip install --quiet "locust==2.47.0"; }
 	$(PY) manage.py bench --locust $(BENCH_VENV)/bin/locust $(BENCH_ARGS)
+	@echo "== Import timings (5,000-row workbook, 200-page Word plan; nothing is kept)"
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/improvement_plans_bench_small $(PY) manage.py bench_imports
 	$(MAKE) --no-print-directory bench-cluster
 
 # Several app servers (issue 16): two gunicorn servers and two workers on one PostgreSQL database
