@@ -226,6 +226,14 @@ def http_transport(timings: Timings | None = None) -> cluster_client.Transport:
     return send
 
 
+PACK_READY_LIMIT = 120  # seconds a worker may take to make an issued pack's files
+
+
+def is_pdf(reply) -> bool:
+    """A finished download, not the "being prepared" page."""
+    return reply.status == 200 and reply.body.startswith(b"%PDF")
+
+
 # --- the orchestration -------------------------------------------------------------------------
 class Cluster:
     def __init__(self, options: Options, say) -> None:
@@ -526,15 +534,31 @@ class Cluster:
         issued = admin.request(
             "POST", issue[0].action, "admin: issue pack", data=formfill.defaults(issue[0]), host=a
         )
+        # The files are made by a worker after the issue: until then the download answers with
+        # the "being prepared" page, which a browser reloads (its Refresh header). Do the same.
+        waited_from = time.monotonic()
         pdf_b = admin.request("GET", meeting["pdf_url"], "pack PDF", host=b)
+        while not is_pdf(pdf_b) and time.monotonic() - waited_from < PACK_READY_LIMIT:
+            time.sleep(1)
+            pdf_b = admin.request("GET", meeting["pdf_url"], "pack PDF", host=b)
+        waited = time.monotonic() - waited_from
         pdf_a = admin.request("GET", meeting["pdf_url"], "pack PDF", host=a)
-        same = pdf_a.body == pdf_b.body and pdf_b.body.startswith(b"%PDF")
+        same = is_pdf(pdf_b) and pdf_a.body == pdf_b.body
+        if is_pdf(pdf_b):
+            detail = (
+                f"issued through A (HTTP {issued.status}); PDF made by a worker in {waited:.0f} s; "
+                f"from B HTTP {pdf_b.status}, {len(pdf_b.body) // 1024} KB, SHA-256 "
+                f"{sha256(pdf_b.body)[:12]}… {'identical to' if same else 'DIFFERENT from'} A's"
+            )
+        else:
+            detail = (
+                f"issued through A (HTTP {issued.status}); no PDF from B after {waited:.0f} s "
+                f"(HTTP {pdf_b.status}, {pdf_b.headers.get('Content-Type', '?')})"
+            )
         self.check(
             "issued pack PDF identical from A and B",
             issued.status in (302, 303) and pdf_b.status == 200 and same,
-            f"issued through A (HTTP {issued.status}); PDF from B HTTP {pdf_b.status}, "
-            f"{len(pdf_b.body) // 1024} KB, SHA-256 {sha256(pdf_b.body)[:12]}… "
-            f"{'identical to' if same else 'DIFFERENT from'} A's",
+            detail,
         )
 
     # the load
