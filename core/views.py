@@ -80,6 +80,9 @@ def jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
+JOB_REFRESH_SECONDS = 5
+
+
 @login_required
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -90,11 +93,15 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     back = job.parameters.get("back_url") or ""
     if not (isinstance(back, str) and back.startswith("/") and not back.startswith("//")):
         back = ""
-    return render(
+    response = render(
         request,
         "core/job.html",
         {"job": job, "back_url": back, "back_label": job.parameters.get("back_label") or ""},
     )
+    if job.status not in (Job.Status.SUCCEEDED, Job.Status.FAILED):
+        # Browsers reload the page until the job finishes; no script needed.
+        response["Refresh"] = str(JOB_REFRESH_SECONDS)
+    return response
 
 
 @login_required

@@ -15,7 +15,10 @@ WHITENOISE_AUTOREFRESH = True
 # Evidence uploaded by tests goes to a temporary folder of this test process.
 import tempfile as _tempfile  # noqa: E402
 
-MEDIA_ROOT = _tempfile.mkdtemp(prefix="improvement-plans-media-")
+# A worker process started by a test (tests/worker.py) is given the test process's folder.
+MEDIA_ROOT = env("TEST_MEDIA_ROOT", default="") or _tempfile.mkdtemp(  # noqa: F405
+    prefix="improvement-plans-media-"
+)
 WHITENOISE_USE_FINDERS = True
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

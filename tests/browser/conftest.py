@@ -158,6 +158,34 @@ def _test_database_only(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def queue_worker(live_demo, settings, tmp_path):
+    """Issue 16's rule in the browser: requests only queue files to be made, and a real worker
+    process (``manage.py run_worker``) on the test database makes them, as in production. The
+    browser reloads the "being prepared" page until the file is there. Yields the worker, whose
+    id is on every task it ran."""
+    from tests.worker import DATABASE_QUEUE, Worker
+
+    settings.TASKS = DATABASE_QUEUE
+    worker = Worker(f"browser-worker-{os.getpid()}", tmp_path / "worker.log").start()
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def tasks_run_by(worker) -> list:
+    """The jobs' task results, checked to have run in ``worker`` and nowhere else."""
+    from django_tasks_db.models import DBTaskResult
+
+    results = list(DBTaskResult.objects.filter(task_path="core.tasks.run_job").order_by("pk"))
+    assert results, "no job went through the queue\n" + worker.output()
+    assert all(r.worker_ids == [worker.worker_id] for r in results), [
+        (r.pk, r.worker_ids) for r in results
+    ]
+    return results
+
+
+@pytest.fixture
 def page(browser, live_demo, request):
     context = browser.new_context(base_url=live_demo.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)

@@ -112,12 +112,16 @@ def test_a_jobs_own_page_while_waiting_when_failed_and_when_ready(client):
         parameters={"back_url": "/plans/p/", "back_label": "Plan P"},
     )
     client.force_login(me)
-    html = client.get(reverse("job_detail", args=[waiting.pk])).content.decode()
+    response = client.get(reverse("job_detail", args=[waiting.pk]))
+    assert response["Refresh"] == "5"  # the browser checks again by itself, no script
+    html = response.content.decode()
     assert "Your plan export is being prepared" in html and "50% done" in html
     assert f'href="{reverse("job_detail", args=[waiting.pk])}"' in html  # refresh, no script
     assert "Back to Plan P" in html and reverse("job_download", args=[waiting.pk]) not in html
     failed = job(me, status=Job.Status.FAILED, outcome="Refused: you may no longer see this.")
-    html = client.get(reverse("job_detail", args=[failed.pk])).content.decode()
+    response = client.get(reverse("job_detail", args=[failed.pk]))
+    assert "Refresh" not in response  # finished: nothing more to wait for
+    html = response.content.decode()
     assert "Update reminders failed" in html and "Refused: you may no longer see this." in html
     done = job(
         me,
@@ -126,7 +130,9 @@ def test_a_jobs_own_page_while_waiting_when_failed_and_when_ready(client):
         parameters={"label": "Self-evaluation PDF", "back_url": "//elsewhere.example/"},
     )
     done.file.save("report.pdf", ContentFile(b"%PDF-1.4"))
-    html = client.get(reverse("job_detail", args=[done.pk])).content.decode()
+    response = client.get(reverse("job_detail", args=[done.pk]))
+    assert "Refresh" not in response
+    html = response.content.decode()
     assert "Self-evaluation PDF ready" in html and reverse("job_download", args=[done.pk]) in html
     assert "elsewhere.example" not in html  # only this site's own paths are linked back to
     listing = client.get(reverse("jobs")).content.decode()

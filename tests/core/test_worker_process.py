@@ -3,15 +3,7 @@ heartbeat) against the test database: a job a request queued runs exactly once, 
 out once through the queue, and its outcome shows on the requester's "Downloads and jobs" page.
 """
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-from urllib.parse import quote
-
 import pytest
-from django.conf import settings as django_settings
-from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -19,43 +11,9 @@ from actions.models import ReminderSent
 from core.models import AuditEvent, Job, WorkerHeartbeat
 from tests import factories
 from tests.actions.test_reminders import setup_plan
+from tests.worker import DATABASE_QUEUE, run_worker_once
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def database_url() -> str:
-    """The test database (a file on SQLite), as the worker's DATABASE_URL."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        name = str(db["NAME"])
-        assert name != ":memory:" and "test" in name
-        return f"sqlite:///{name}"
-    user = quote(db["USER"] or "")
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def run_worker(outbox: Path, worker_id: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(outbox),
-    }
-    command = [sys.executable, "manage.py", "run_worker", "--batch", "--no-startup-delay"]
-    return subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
-        [*command, "--no-reload", "--worker-id", worker_id],
-        cwd=django_settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_a_job_queued_by_a_request_runs_once_in_a_real_worker(client, settings, tmp_path):
@@ -69,9 +27,9 @@ def test_a_job_queued_by_a_request_runs_once_in_a_real_worker(client, settings, 
     assert "Queued" in client.get(reverse("jobs")).content.decode()
 
     outbox = tmp_path / "outbox"
-    first = run_worker(outbox, "worker-one")
+    first = run_worker_once("worker-one", outbox)
     assert first.returncode == 0, first.stdout + first.stderr
-    second = run_worker(outbox, "worker-two")  # finds nothing left to do
+    second = run_worker_once("worker-two", outbox)  # finds nothing left to do
     assert second.returncode == 0, second.stdout + second.stderr
 
     job.refresh_from_db()
