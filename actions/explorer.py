@@ -14,14 +14,13 @@ from django.views import View
 from django_tables2 import RequestConfig
 from openpyxl import Workbook
 
-from actions.filters import ActionFilter
+from actions.filters import ActionFilter, in_visible_plans
 from actions.models import Action
 from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
 from core.budgets import over_budget_message, within
 from core.links import paginate_table
 from core.models import AuditEvent
-from core.permissions import reads_all_plans
 from core.spreadsheets import (
     STRONG,
     csv_bytes,
@@ -33,7 +32,6 @@ from core.spreadsheets import (
     write_row,
     xlsx_response,
 )
-from plans.permissions import plans_visible_to
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -57,13 +55,10 @@ EXPORT_COLUMNS = [
 EXPORT_HEADINGS = [name for name, _ in EXPORT_COLUMNS]
 
 
-def explorer_queryset(user):
-    """The actions a user may see, in the one listing shape (plus each organisation's RAG
+def explorer_queryset(request):
+    """The actions the user may see, in the one listing shape (plus each organisation's RAG
     words, for the badges)."""
-    qs = Action.objects.for_listing()
-    if not reads_all_plans(user):
-        qs = qs.filter(plan__in=plans_visible_to(user).values("pk"))
-    return qs.order_by(*PLAN_ORDER)
+    return in_visible_plans(Action.objects.for_listing(), "plan", request).order_by(*PLAN_ORDER)
 
 
 def export_row(action, table: ActionTable, request) -> list:
@@ -110,7 +105,7 @@ class ActionExplorerView(LoginRequiredMixin, View):
         today = timezone.localdate()
         filterset = ActionFilter(
             request.GET or None,
-            queryset=explorer_queryset(request.user),
+            queryset=explorer_queryset(request),
             request=request,
             today=today,
         )

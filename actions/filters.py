@@ -14,7 +14,8 @@ from actions.querysets import overdue_q
 from actions.timescales import TimescaleKind
 from core.models import Organisation, Person
 from core.rag import Rating
-from plans.permissions import plans_visible_to
+from plans.models import Plan
+from plans.permissions import plan_ids_visible_to
 from priorities.models import Priority
 
 DATE_FORMATS = ["%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y"]
@@ -41,13 +42,36 @@ class UKDateFilter(django_filters.DateFilter):
         super().__init__(*args, **kwargs)
 
 
+def visible_plan_ids(request) -> list[int] | None:
+    """The ids of the plans the user may read (None: every plan), read once per request. Given
+    to the queries as a list rather than a subquery: PostgreSQL then uses the plan index of the
+    actions instead of joining every action of every plan first."""
+    if not hasattr(request, "_visible_plan_ids"):
+        ids = plan_ids_visible_to(request.user)
+        request._visible_plan_ids = None if ids is None else sorted(ids)
+    return request._visible_plan_ids
+
+
+def in_visible_plans(queryset, lookup: str, request, *, related: bool = False):
+    """``queryset`` narrowed to the plans the user may read through ``lookup``; with
+    ``related``, rows reached through a relation only (those with such a plan at all)."""
+    ids = visible_plan_ids(request)
+    if ids is None:
+        return queryset.filter(**{f"{lookup}__isnull": False}) if related else queryset
+    return queryset.filter(**{f"{lookup}__in": ids})
+
+
 def _visible_plans(request):
-    return plans_visible_to(request.user).select_related("organisation").order_by("title")
+    return (
+        in_visible_plans(Plan.objects.all(), "pk", request)
+        .select_related("organisation")
+        .order_by("title")
+    )
 
 
 def _visible_priorities(request):
     return (
-        Priority.objects.filter(plan__in=plans_visible_to(request.user).values("pk"))
+        in_visible_plans(Priority.objects.all(), "plan", request)
         .select_related("plan")
         .order_by("plan__title", "order", "pk")
     )
@@ -55,24 +79,24 @@ def _visible_priorities(request):
 
 def _leads(request):
     return (
-        Person.objects.filter(led_actions__plan__in=plans_visible_to(request.user).values("pk"))
+        in_visible_plans(Person.objects.all(), "led_actions__plan", request, related=True)
         .distinct()
         .order_by("name")
     )
 
 
 def _organisations(request):
-    plans = plans_visible_to(request.user).values("pk")
-    return (
-        Organisation.objects.filter(Q(plans__in=plans) | Q(partner_actions__plan__in=plans))
-        .distinct()
-        .order_by("name")
-    )
+    ids = visible_plan_ids(request)
+    if ids is None:
+        rule = Q(plans__isnull=False) | Q(partner_actions__isnull=False)
+    else:
+        rule = Q(plans__in=ids) | Q(partner_actions__plan__in=ids)
+    return Organisation.objects.filter(rule).distinct().order_by("name")
 
 
 def _tags(request):
     return (
-        Tag.objects.filter(actions__plan__in=plans_visible_to(request.user).values("pk"))
+        in_visible_plans(Tag.objects.all(), "actions__plan", request, related=True)
         .distinct()
         .order_by("name")
     )

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 
 from actions.models import Action, StatusUpdate
 from actions.periods import Window, current_windows
-from actions.querysets import led_by_q, overdue_q
+from actions.querysets import overdue_q
 from core.formatting import short_day_text
 from core.presentation import rating_badge
 from core.rag import Rating
@@ -108,19 +108,29 @@ class PlanGroup:
     table: "MyActionsTable | None" = None
 
 
-def my_actions(user, params, today: date | None = None, limit: int | None = None):
+def my_actions(
+    user, params, today: date | None = None, limit: int | None = None, *, listing: bool = True
+):
     """(filterset, groups, next_due) for the signed-in officer. With ``limit``, at most that
     many actions are read (the page's row budget); ``filterset.over_limit`` then says whether
-    there were more."""
+    there were more. ``listing=False`` reads the actions without what only the page shows
+    (their tags, people and headings)."""
     today = today or timezone.localdate()
     person = getattr(user, "person", None) if user.is_authenticated else None
     base = Action.objects.none()
     if person is not None:
-        # Only in plans the user may read: never another organisation's actions.
-        led = Action.objects.filter(led_by_q(person), plan__in=plans_visible_to(user).values("pk"))
-        base = Action.objects.filter(pk__in=led.values("pk"))
+        # Only in plans the user may read: never another organisation's actions. The ids are
+        # read first, in one query of two indexed lookups (led, delegated): as a subquery with
+        # an OR, PostgreSQL joined every action of every plan before keeping the user's
+        # (75 ms on 50,000 actions, against 2 ms).
+        visible = plans_visible_to(user).values("pk")
+        mine = Action.objects.filter(plan__in=visible).order_by()
+        led = mine.filter(lead=person).values_list("pk", flat=True)
+        delegated = mine.filter(delegates=person).values_list("pk", flat=True)
+        base = Action.objects.filter(pk__in=list(led.union(delegated)))
     plans = Plan.objects.filter(pk__in=base.values("plan")).order_by("title")
-    filterset = MyActionsFilter(params, queryset=base.for_listing(), plans=plans)
+    rows = base.for_listing() if listing else base.select_related("plan")
+    filterset = MyActionsFilter(params, queryset=rows, plans=plans)
     actions = []
     if filterset.is_valid():
         ordered = filterset.qs.in_plan_order()
@@ -229,7 +239,7 @@ def tables_for(groups, request, legends):
 def next_action_to_update(user, after: Action) -> Action | None:
     """The action the officer should update next: the first on "My actions" after ``after``
     that still needs an update this period, else the first before it; None when none remain."""
-    _, groups, _ = my_actions(user, {})
+    _, groups, _ = my_actions(user, {}, listing=False)
     due = [row.action for group in groups for row in group.rows if row.update_due]
     due = [a for a in due if a.pk != after.pk]
     if not due:
