@@ -4,8 +4,9 @@ that an issued pack freezes)."""
 
 from __future__ import annotations
 
+from html import escape  # Django's escape is this plus a lazy-string check on every call
+
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from boards.presenters import measure_sparkline, panel_views, rag_bar_svg
@@ -38,7 +39,7 @@ def action_rows_html(actions: list[dict], legend: Legend) -> SafeString:
             badges[rating] = rating_badge(rating, legend)
         rows.append(
             _ACTION_ROW.format(
-                number=escape(a["number"]),
+                number=escape(str(a["number"])),
                 description=escape(a["description"]),
                 lead=escape(a["lead"] or "–"),
                 timescale=escape(a["timescale"] or "–")
