@@ -9,6 +9,7 @@ from boards.models import (
     IssuedPack,
     Meeting,
     PackBrief,
+    PackFile,
 )
 from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
 
@@ -65,6 +66,30 @@ class IssuedPackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_select_related = ["meeting", "meeting__board", "issued_by"]
     search_fields = ["meeting__board__name"]
     exclude = ["html"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PackFile)
+class PackFileAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+    """The pack files the queue has stored, for an administrator to see what is kept and how
+    large it is. Read-only: files are made and replaced by the queue (``boards.packs.stored``);
+    an issued pack's files are never deleted, and a draft's are deleted a day after a newer
+    version replaces them."""
+
+    organisation_path = "meeting__board__organisation"
+    list_display = ["meeting", "format", "issued_pack", "filename", "size", "volumes", "created_at"]
+    list_filter = ["format", ("issued_pack", admin.EmptyFieldListFilter)]
+    list_select_related = ["meeting", "meeting__board", "issued_pack"]
+    search_fields = ["meeting__board__name", "filename"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

@@ -19,8 +19,11 @@ import json
 import logging
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from boards.models import IssuedPack, Meeting, PackFile
 from boards.packs.context import with_pack_context
@@ -41,6 +44,12 @@ FORMATS = [PackFile.Format.PDF, PackFile.Format.XLSX, PackFile.Format.DOCX]
 #: Raised when the renderers or their templates change in a way that changes the files, so
 #: drafts stored before are rendered again (issued packs keep the file made at issue).
 RENDER_VERSION = 1
+
+#: How long a draft's file is kept once a newer version of the same pack and format is stored
+#: (its data changed, or the pack was issued): long enough for a download already started, or a
+#: link on someone's "Downloads and jobs" page, to be used; after that it is deleted with its
+#: stored file when the next version is stored, so drafts do not pile up in storage.
+SUPERSEDED_DRAFT_KEPT_FOR = timedelta(days=1)
 
 #: Parts of a draft's data that change with the clock alone (a meeting still to come is shown
 #: "as at now"): the rest decides whether a stored draft still shows what the pack shows.
@@ -180,4 +189,34 @@ def _store(
             )
     except IntegrityError:  # stored at the same moment by another worker: theirs stands
         pack_file = PackFile.objects.get(meeting=meeting, format=fmt, fingerprint=fingerprint)
+    prune_superseded_drafts(meeting, fmt, keep=fingerprint)
     return pack_file
+
+
+def prune_superseded_drafts(meeting: Meeting, fmt: str, *, keep: str) -> list[str]:
+    """Delete the meeting's draft files in ``fmt`` that a newer version (``keep``) supersedes and
+    that were stored more than ``SUPERSEDED_DRAFT_KEPT_FOR`` ago, with their stored files (once
+    the deletion is committed). Issued packs' files are never deleted. Returns the names of the
+    stored files deleted."""
+    stale = PackFile.objects.filter(
+        meeting=meeting,
+        format=fmt,
+        issued_pack__isnull=True,
+        created_at__lt=timezone.now() - SUPERSEDED_DRAFT_KEPT_FOR,
+    ).exclude(fingerprint=keep)
+    names = list(stale.values_list("file", flat=True))
+    if names:
+        stale.delete()
+        transaction.on_commit(lambda: _delete_stored(names))
+        logger.info(
+            "Deleted %s superseded draft %s file(s) of meeting %s", len(names), fmt, meeting.pk
+        )
+    return names
+
+
+def _delete_stored(names: list[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the storage refused: the row is gone either way
+            logger.warning("Could not delete the superseded pack file %s from storage", name)

@@ -8,12 +8,14 @@ import logging
 import shutil
 import subprocess
 import zipfile
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import Action
 from boards.models import BoardMembership, Meeting, PackFile
@@ -21,7 +23,12 @@ from boards.packs import pdf as pack_pdf_module
 from boards.packs.issuing import pack_issue
 from boards.packs.pdf import plan_volumes, render_pdf_volumes
 from boards.packs.snapshot import build_pack
-from boards.packs.stored import draft_fingerprint, meeting_for_rendering, render_and_store
+from boards.packs.stored import (
+    draft_fingerprint,
+    meeting_for_rendering,
+    prune_superseded_drafts,
+    render_and_store,
+)
 from core import files
 from core.models import AuditEvent, Job
 from core.roles import Role
@@ -263,3 +270,68 @@ def pdf_text(content: bytes) -> str:
     return subprocess.run(  # noqa: S603 - a fixed poppler tool reading our own PDF
         [shutil.which("pdftotext"), "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
+
+
+def test_superseded_drafts_are_deleted_a_day_later_issued_files_never(meeting):
+    """Each change to a draft's data makes a new file when someone downloads it: the older ones
+    go (row and stored file) once they are a day old and a newer version is stored; a younger
+    superseded file stays for a download already started; an issued pack's files stay."""
+    words = iter(f"Reworded {n}" for n in range(10))
+
+    def change_the_data():
+        Action.objects.filter(plan__boards=meeting.board).update(description=next(words))
+
+    old = render_and_store(meeting.pk, ["xlsx", "docx"]).pack_files
+    PackFile.objects.filter(pk__in=[p.pk for p in old]).update(
+        created_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    change_the_data()
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        recent = render_and_store(meeting.pk, ["xlsx"]).pack_files[0]
+    old_xlsx, old_docx = old
+    # The day-old .xlsx goes with the new version; its stored file once that is committed.
+    assert not PackFile.objects.filter(pk=old_xlsx.pk).exists()
+    assert default_storage.exists(old_xlsx.file.name)
+    run(callbacks)
+    assert not default_storage.exists(old_xlsx.file.name)
+    PackFile.objects.filter(pk=recent.pk).update(created_at=timezone.now() - timedelta(hours=23))
+    change_the_data()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        newest = render_and_store(meeting.pk, ["xlsx"]).pack_files[0]
+    # The 23-hour-old one and the newest stay; the .docx, not made again, is not touched.
+    assert set(PackFile.objects.filter(format="xlsx")) == {recent, newest}
+    assert default_storage.exists(recent.file.name) and default_storage.exists(newest.file.name)
+    assert PackFile.objects.filter(pk=old_docx.pk).exists()
+    # Once issued, the pack's own files are made and the drafts they replace go in time.
+    admin = factories.admin_user()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        pack = pack_issue(meeting=meeting, issued_by=admin)
+    issued = set(PackFile.objects.filter(issued_pack=pack).values_list("format", flat=True))
+    assert issued == {"pdf", "xlsx", "docx"}
+    assert not PackFile.objects.filter(pk=old_docx.pk).exists()  # a day old: replaced at issue
+    assert PackFile.objects.filter(pk=newest.pk).exists()  # too young yet
+    PackFile.objects.update(created_at=timezone.now() - timedelta(days=30))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        render_and_store(meeting.pk, ["pdf", "xlsx", "docx"])  # kept, nothing made
+        for fmt in ("pdf", "xlsx", "docx"):
+            prune_superseded_drafts(meeting, fmt, keep=f"issued-{pack.pk}")
+    remaining = PackFile.objects.all()
+    assert {p.issued_pack_id for p in remaining} == {pack.pk} and remaining.count() == 3
+    assert all(files.verify(p.file.name, p.sha256) == p.size for p in remaining)
+
+
+def test_administrators_see_the_stored_pack_files_read_only(client, meeting):
+    render_and_store(meeting.pk, ["xlsx"])
+    stored = PackFile.objects.get()
+    admin = factories.admin_user()
+    client.force_login(admin)
+    changelist = reverse("admin:boards_packfile_changelist")
+    html = client.get(changelist).content.decode()
+    assert stored.filename in html and "Spreadsheet (.xlsx)" in html
+    assert client.get(reverse("admin:boards_packfile_add")).status_code == 403
+    change = client.get(reverse("admin:boards_packfile_change", args=[stored.pk]))
+    assert change.status_code == 200 and 'name="_save"' not in change.content.decode()
+    delete = client.get(reverse("admin:boards_packfile_delete", args=[stored.pk]))
+    assert delete.status_code == 403
+    client.force_login(factories.officer())
+    assert client.get(changelist).status_code == 302

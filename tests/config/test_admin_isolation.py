@@ -15,7 +15,7 @@ from django.utils import timezone
 from actions.models import ReminderSent, ReportingPeriod
 from api.keys import api_key_create
 from api.models import ApiKey, ApiKeyUse
-from boards.models import IssuedPack, Meeting
+from boards.models import IssuedPack, Meeting, PackFile
 from core.admin_scope import OrganisationScopedAdmin
 from core.models import AuditEvent, Organisation
 from inspections.models import DeadlineReminder, Inspection, VisitFinding
@@ -59,20 +59,31 @@ def text(response) -> str:
 
 @pytest.fixture(scope="module")
 def councils(demo_data, django_db_blocker):
-    """The two councils, with records of council B the demo does not make: an issued pack, an
-    upload, a reminder, an audit event of its officer, an inspection with its finding, deadlines,
-    a visit's finding and a reminder, a self-evaluation, an API key and its use, and what is
-    published of its plan."""
+    """The two councils, with records of council B the demo does not make: an issued pack and
+    its stored PDF, an upload, a reminder, an audit event of its officer, an inspection with its
+    finding, deadlines, a visit's finding and a reminder, a self-evaluation, an API key and its
+    use, and what is published of its plan."""
     with django_db_blocker.unblock():
         b = Organisation.objects.get(name="Middlesbrough Council")
         User = get_user_model()
         b_officer = User.objects.get(username="middlesbrough.officer")
         meeting = Meeting.objects.filter(board__organisation=b).order_by("pk").first()
-        IssuedPack.objects.create(
+        issued = IssuedPack.objects.create(
             meeting=meeting,
             issued_by=User.objects.get(username="admin"),
             as_at=timezone.now(),
             snapshot={},
+        )
+        PackFile.objects.create(
+            meeting=meeting,
+            issued_pack=issued,
+            format=PackFile.Format.PDF,
+            fingerprint=f"issued-{issued.pk}",
+            file="packs/2024/01/middlesbrough-board-pack.pdf",
+            filename="middlesbrough-board-pack.pdf",
+            content_type="application/pdf",
+            sha256="0" * 64,
+            size=1,
         )
         PlanImport.objects.create(
             kind=PlanImport.Kind.MEASURE_VALUES,
