@@ -1,6 +1,7 @@
 """The synthetic council for the benchmark (plans.scale, generate_scale_data) and the benchmark's
 own parts (page registry, measurement, load plan and no-lost-writes check, report)."""
 
+import zlib
 from datetime import date, datetime, time
 from io import StringIO
 
@@ -335,6 +336,33 @@ def test_the_pack_pdf_is_measured_outside_a_request():
     assert second["html_bytes"] > first["html_bytes"]
     # The boards made for the purpose are rolled back.
     assert not Board.objects.filter(name__startswith="Benchmark PDF board").exists()
+
+
+def compressed_page_object_ending_in(last_byte: int) -> bytes:
+    """Compressed bytes of a page object whose compressed data ends with ``last_byte``."""
+    for n in range(1024):  # each "!" adds 33 to the checksum's last byte: all 256 values come
+        data = zlib.compress(f"<< /Type /Page /Parent 2 0 R /Pad ({'!' * n}) >>".encode())
+        if data[-1] == last_byte:
+            return data
+    raise AssertionError("no such object found")
+
+
+@pytest.mark.parametrize("last_byte", [0x0D, 0x0A, 0x41])
+@pytest.mark.parametrize("eol", [b"\n", b"\r\n"])
+def test_pdf_pages_counts_pages_in_compressed_streams_whatever_their_last_byte(last_byte, eol):
+    """The bench counted no pages in a pack whose object stream's compressed data happened to
+    end in a carriage return (the pattern took it for the end-of-line before ``endstream``)."""
+    stream = compressed_page_object_ending_in(last_byte)
+    pdf = (
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Pages /Count 2 >>\nendobj\n"
+        b"3 0 obj\n<< /Type /Page >>\nendobj\n"
+        + f"4 0 obj\n<< /Length {len(stream)} /Filter /FlateDecode >>\nstream".encode()
+        + eol
+        + stream
+        + eol
+        + b"endstream\nendobj\n%%EOF\n"
+    )
+    assert bench.pdf_pages(pdf) == 2
 
 
 def test_the_load_plan_signs_people_in_and_never_shares_an_action():

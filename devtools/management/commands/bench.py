@@ -444,9 +444,15 @@ def pdf_pages(pdf: bytes) -> int:
     import zlib
 
     text = pdf
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+    for match in re.finditer(rb"(?<!end)stream\r?\n", pdf):
+        end = pdf.find(b"endstream", match.end())
+        if end < 0:
+            break
+        # A decompressor object stops at the end of the compressed data, whatever follows (the
+        # end-of-line before ``endstream``): cutting that end-of-line off by pattern lost the
+        # stream whenever its last compressed byte was itself a carriage return.
         with contextlib.suppress(zlib.error):
-            text += zlib.decompress(match.group(1))
+            text += zlib.decompressobj().decompress(pdf[match.end() : end])
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", text))
 
 
