@@ -5,9 +5,10 @@ order shown, every download written to the audit log).
 The page and the downloads run a fixed number of queries however many actions there are.
 """
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
@@ -20,7 +21,7 @@ from actions.tables import PLAN_ORDER, ActionTable, overdue_text
 from core import audit
 from core.budgets import over_budget_message, within
 from core.links import paginate_table
-from core.models import AuditEvent
+from core.models import AuditEvent, Job
 from core.spreadsheets import (
     STRONG,
     csv_bytes,
@@ -32,6 +33,7 @@ from core.spreadsheets import (
     write_row,
     xlsx_response,
 )
+from core.tasks import start_or_join_job
 
 PER_PAGE = 25
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -61,7 +63,8 @@ def explorer_queryset(request):
     return in_visible_plans(Action.objects.for_listing(), "plan", request).order_by(*PLAN_ORDER)
 
 
-def export_row(action, table: ActionTable, request) -> list:
+def export_row(action, table: ActionTable, site: str) -> list:
+    """One action as a row of the download; ``site`` is the address links start with."""
     legend = table.legend(action.plan.organisation)
     return [
         action.plan.title,
@@ -78,7 +81,7 @@ def export_row(action, table: ActionTable, request) -> list:
         legend.label(action.rating),
         overdue_text(action),
         ", ".join(t.name for t in action.tags.all()),
-        request.build_absolute_uri(action.get_absolute_url()),
+        site + action.get_absolute_url(),
     ]
 
 
@@ -98,33 +101,75 @@ def legends_for_rows(actions, table: ActionTable) -> list[tuple[str, object]]:
     return [(", ".join(names), legend) for names, legend in groups.values()]
 
 
+def filtered(request) -> tuple[ActionFilter, ActionTable]:
+    """The explorer's filters read from ``request.GET`` and its table of what they let through,
+    sorted as asked (``request`` may be a stand-in holding the user, for a background job)."""
+    filterset = ActionFilter(
+        request.GET or None,
+        queryset=explorer_queryset(request),
+        request=request,
+        today=timezone.localdate(),
+    )
+    table = ActionTable(filterset.qs, caption="Actions", order_by=None)
+    RequestConfig(request, paginate=False).configure(table)
+    return filterset, table
+
+
+def query_without(request, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@dataclass(frozen=True)
+class ExplorerFile:
+    filename: str
+    content: bytes
+    rows: int
+
+
+def explorer_file(filterset: ActionFilter, table: ActionTable, fmt: str, site: str):
+    """The filtered actions, in the order shown, as a .csv or .xlsx."""
+    actions = list(table.data)
+    rows = [export_row(a, table, site) for a in actions]
+    content = export_csv(rows) if fmt == "csv" else export_xlsx(rows, table, actions)
+    return ExplorerFile(f"actions-{timezone.localdate().isoformat()}.{fmt}", content, len(rows))
+
+
+def audit_export(made: ExplorerFile, filterset: ActionFilter, fmt: str, **where) -> None:
+    audit.record(
+        AuditEvent.Kind.EXPORT,
+        summary=f"Actions explorer: {made.rows} action{'' if made.rows == 1 else 's'} as .{fmt}",
+        filters=filterset.filters_applied(),
+        format=fmt,
+        rows=made.rows,
+        **where,
+    )
+
+
 class ActionExplorerView(LoginRequiredMixin, View):
+    """The explorer page, and its downloads (``?_export=csv`` or ``xlsx``): made in the request
+    up to ``INLINE_EXPORT_MAX_ACTIONS`` rows; a larger download's GET offers to prepare it and
+    its POST starts a background job (``actions.tasks``), as a large plan's download does."""
+
     template_name = "explorer/actions.html"
+    http_method_names = ["get", "post", "head", "options"]
 
     def get(self, request, *args, **kwargs):
-        today = timezone.localdate()
-        filterset = ActionFilter(
-            request.GET or None,
-            queryset=explorer_queryset(request),
-            request=request,
-            today=today,
-        )
-        table = ActionTable(filterset.qs, caption="Actions", order_by=None)
+        filterset, table = filtered(request)
         export = request.GET.get("_export")
         if export in EXPORT_FORMATS:
-            if filterset.is_bound and not filterset.is_valid():
-                params = request.GET.copy()
-                params.pop("_export", None)
-                return redirect(f"{request.path}?{params.urlencode()}")
-            RequestConfig(request, paginate=False).configure(table)
-            count = filterset.qs.count()
-            if not within("EXPORT_MAX_ROWS", count):  # row budget (core.budgets)
-                messages.error(request, over_budget_message("download", count, "EXPORT_MAX_ROWS"))
-                params = request.GET.copy()
-                params.pop("_export", None)
-                return redirect(f"{request.path}?{params.urlencode()}")
-            return self.export(request, filterset, table, export)
-        RequestConfig(request, paginate=False).configure(table)
+            refused, count = self.refuse_download(request, filterset)
+            if refused is not None:
+                return refused
+            if not within("INLINE_EXPORT_MAX_ACTIONS", count):
+                return self.offer_to_prepare(request, filterset, export, count)
+            made = explorer_file(filterset, table, export, request.build_absolute_uri("/")[:-1])
+            audit_export(made, filterset, export, request=request)
+            if export == "csv":
+                return csv_response(made.content, made.filename)
+            return xlsx_response(made.content, made.filename)
         paginate_table(table, request, per_page=PER_PAGE)  # ?per_page= bounded (core.links)
         count = table.paginator.count
         table.caption = f"{count} action{'' if count == 1 else 's'}" + (
@@ -132,9 +177,6 @@ class ActionExplorerView(LoginRequiredMixin, View):
         )
         rows = list(table.paginated_rows)
         legends = legends_for_rows([row.record for row in rows], table)
-        params = request.GET.copy()
-        params.pop("page", None)
-        params.pop("_export", None)
         return render(
             request,
             self.template_name,
@@ -144,28 +186,64 @@ class ActionExplorerView(LoginRequiredMixin, View):
                 "table": table,
                 "legends": legends,
                 "filtered": bool(filterset.filters_applied()),
-                "export_query": params.urlencode(),
+                "export_query": query_without(request, "page", "_export"),
             },
         )
 
-    def export(self, request, filterset, table, fmt: str) -> HttpResponse:
-        actions = list(table.data)
-        rows = [export_row(a, table, request) for a in actions]
-        filename = f"actions-{timezone.localdate().isoformat()}.{fmt}"
-        if fmt == "csv":
-            response = csv_response(export_csv(rows), filename)
-        else:
-            response = xlsx_response(export_xlsx(rows, table, actions), filename)
-        audit.record(
-            AuditEvent.Kind.EXPORT,
-            request=request,
-            summary=f"Actions explorer: {len(rows)} action{'' if len(rows) == 1 else 's'} "
-            f"as .{fmt}",
-            filters=filterset.filters_applied(),
-            format=fmt,
-            rows=len(rows),
+    def post(self, request, *args, **kwargs):
+        """Prepare a large download in the background: the filters and sort are the query's."""
+        export = request.GET.get("_export")
+        if export not in EXPORT_FORMATS:
+            return redirect(request.path)
+        filterset, _ = filtered(request)
+        refused, _ = self.refuse_download(request, filterset)
+        if refused is not None:
+            return refused
+        query = query_without(request, "page", "_export")
+        job, new = start_or_join_job(
+            Job.Kind.EXPLORER_EXPORT,
+            requester=request.user,
+            query=query,
+            fmt=export,
+            back_url=f"{request.path}?{query}" if query else request.path,
+            back_label="the actions explorer",
         )
-        return response
+        if not new:
+            messages.info(request, "You have already asked for this file; it is on its way.")
+        return redirect("job_detail", pk=job.pk)
+
+    def refuse_download(self, request, filterset):
+        """Back to the page (without the download) when the filters are not valid or the rows
+        are over the download budget (core.budgets), else None; and the number of rows."""
+        back = request.path + (f"?{q}" if (q := query_without(request, "_export")) else "")
+        if filterset.is_bound and not filterset.is_valid():
+            return redirect(back), 0
+        count = filterset.qs.count()
+        if not within("EXPORT_MAX_ROWS", count):
+            messages.error(request, over_budget_message("download", count, "EXPORT_MAX_ROWS"))
+            return redirect(back), count
+        return None, count
+
+    def offer_to_prepare(self, request, filterset, fmt: str, count: int):
+        return render(
+            request,
+            "core/prepare_file.html",
+            {
+                "caption": "Actions explorer",
+                "heading": f"Download {count:,} actions as {FORMAT_NAMES[fmt]}",
+                "intro": f"The {count:,} actions "
+                + ("matching your filters" if filterset.filters_applied() else "you can see")
+                + " take a while to put in a file.",
+                "action_url": request.get_full_path(),
+                "button": "Prepare the file",
+                "back_url": request.path
+                + (f"?{q}" if (q := query_without(request, "_export")) else ""),
+                "back_label": "the actions explorer",
+            },
+        )
+
+
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel (.xlsx)"}
 
 
 def export_csv(rows: list[list]) -> bytes:

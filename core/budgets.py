@@ -11,9 +11,9 @@ and refuses what is over its budget with a message saying what to do instead:
 - ``PDF_MAX_ACTIONS``: actions in one PDF board pack, inspection evidence pack or
   self-evaluation PDF (WeasyPrint lays out about 16 actions a
   second here, so 600 take under a minute, within ``LONG_REQUEST_TIMEOUT``);
-- ``INLINE_EXPORT_MAX_ACTIONS``: actions in a plan's .xlsx or .csv made inside the request
-  (300 take well under 2 s); a larger plan's file is prepared as a background job (issue 16,
-  ``core.tasks``) and downloaded from "Downloads and jobs";
+- ``INLINE_EXPORT_MAX_ACTIONS``: actions in a plan's or the actions explorer's .xlsx or .csv
+  made inside the request (300 take well under 2 s); a larger file is prepared as a
+  background job (issue 16, ``core.tasks``) and downloaded from "Downloads and jobs";
 - ``INLINE_IMPORT_MAX_BYTES``: the size of an uploaded plan or measures file read and
   committed inside the request; a larger file is read (its preview) and committed by
   background jobs, the preview page saying "reading your file" until it is ready;

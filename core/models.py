@@ -139,6 +139,7 @@ class Job(models.Model):
         REMINDERS = "reminders", "Update reminders"
         PACK_FILES = "pack_files", "Board pack file"
         PLAN_EXPORT = "plan_export", "Plan export"
+        EXPLORER_EXPORT = "explorer_export", "Actions explorer download"
         EVIDENCE_PACK = "evidence_pack", "Evidence pack"
         IMPORT_PREVIEW = "import_preview", "Import: reading the file"
         IMPORT_COMMIT = "import_commit", "Import: saving the plan"

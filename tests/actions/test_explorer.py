@@ -6,8 +6,11 @@ import csv
 import io
 import re
 from datetime import date, timedelta
+from html import escape
+from urllib.parse import urlencode
 
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -15,7 +18,7 @@ from openpyxl import load_workbook
 from actions.models import Action, Tag
 from actions.services import status_update_record
 from boards.models import BoardMembership
-from core.models import AuditEvent
+from core.models import AuditEvent, Job
 from core.roles import Role
 from tests import factories
 
@@ -350,3 +353,72 @@ def test_user_text_in_the_explorer_is_escaped(viewer, world):
     action.save()
     html = viewer.get(URL).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+# Large downloads, prepared in the background (issue 16) -------------------------------------
+
+
+def test_a_large_download_is_prepared_by_a_job_with_the_filters_and_sort_shown(
+    client, world, settings
+):
+    user = factories.user(role="Viewers", organisation=world["stockton"])
+    client.force_login(user)
+    query = {"plan": world["plan_a"].pk, "sort": "-number", "_export": "csv"}
+    inline = client.get(URL, query)  # five rows: within the default budget, made at once
+    assert inline["Content-Type"].startswith("text/csv")
+    settings.INLINE_EXPORT_MAX_ACTIONS = 4
+    offer = client.get(URL, query)
+    html = offer.content.decode()
+    assert offer.status_code == 200 and "Download 5 actions as CSV" in html
+    address = f"{URL}?{urlencode(query)}"
+    assert f'action="{escape(address)}"' in html and 'method="post"' in html
+    exports = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT)
+    assert not Job.objects.exists() and exports.count() == 1  # the file made at once, above
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(address)
+    job = Job.objects.get(kind=Job.Kind.EXPLORER_EXPORT)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job_detail", args=[job.pk]
+    )
+    assert job.status == Job.Status.SUCCEEDED and job.outcome.endswith("5 actions as .csv.")
+    assert job.parameters["query"] == f"plan={world['plan_a'].pk}&sort=-number"
+    page = client.get(reverse("job_detail", args=[job.pk])).content.decode()
+    assert f'href="{escape(URL + "?" + job.parameters["query"])}"' in page
+    made = b"".join(client.get(reverse("job_download", args=[job.pk])).streaming_content)
+    rows = list(csv.reader(io.StringIO(made.decode("utf-8-sig"))))
+    expected = list(csv.reader(io.StringIO(inline.content.decode("utf-8-sig"))))
+    link = rows[0].index("Link")
+    assert [r[:link] for r in rows] == [r[:link] for r in expected] and len(rows) == 6
+    assert all(r[link].startswith(settings.SITE_URL.rstrip("/") + "/") for r in rows[1:])
+    event = AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).latest("pk")
+    assert event.user == user and event.detail["job"] == job.pk and event.detail["rows"] == 5
+
+
+def test_a_second_ask_joins_the_job_and_lost_access_refuses_it(client, world, settings):
+    settings.INLINE_EXPORT_MAX_ACTIONS = 2
+    user = factories.user(role="Viewers", organisation=world["stockton"])
+    client.force_login(user)
+    address = f"{URL}?{urlencode({'plan': world['plan_a'].pk, '_export': 'xlsx'})}"
+    with TestCase.captureOnCommitCallbacks() as callbacks:
+        client.post(address)
+        again = client.post(address, follow=True)
+    assert Job.objects.count() == 1 and "already asked for this file" in again.content.decode()
+    user.memberships.all().delete()  # no longer one of Stockton's
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        for callback in callbacks:
+            callback()
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and not job.file
+    assert "filters are no longer valid" in job.outcome
+    assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists()
+
+
+def test_a_download_over_the_row_budget_is_refused_before_any_job(client, world, settings):
+    settings.INLINE_EXPORT_MAX_ACTIONS = 2
+    settings.EXPORT_MAX_ROWS = 4
+    client.force_login(factories.user(role="Viewers", organisation=world["stockton"]))
+    address = f"{URL}?{urlencode({'plan': world['plan_a'].pk, '_export': 'csv'})}"
+    for response in (client.get(address), client.post(address)):
+        assert response.status_code == 302
+        assert response["Location"] == f"{URL}?plan={world['plan_a'].pk}"
+    assert not Job.objects.exists()
