@@ -14,7 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from api import keys
 from api.models import ApiKey, ApiKeyUse
 from api.scope import keys_of_organisations_q
-from core.admin_scope import OrganisationScopedAdmin
+from core.admin_scope import OrganisationScopedAdmin, RecordAdmin
 
 
 @admin.register(ApiKey)
@@ -97,7 +97,7 @@ class ApiKeyAdmin(OrganisationScopedAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ApiKeyUse)
-class ApiKeyUseAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class ApiKeyUseAdmin(RecordAdmin, OrganisationScopedAdmin, admin.ModelAdmin):
     def scope_to(self, queryset, ids):
         return queryset.filter(keys_of_organisations_q(ids, "key"))
 
@@ -106,12 +106,3 @@ class ApiKeyUseAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_select_related = ["key"]
     search_fields = ["path", "presented_prefix", "key__name", "key__prefix"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

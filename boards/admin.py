@@ -11,7 +11,7 @@ from boards.models import (
     PackBrief,
     PackFile,
 )
-from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline
+from core.admin_scope import OrganisationScopedAdmin, OrganisationScopedInline, RecordAdmin
 
 
 class BoardMembershipInline(OrganisationScopedInline, admin.TabularInline):
@@ -57,7 +57,7 @@ class BoardMembershipAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(IssuedPack)
-class IssuedPackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class IssuedPackAdmin(RecordAdmin, OrganisationScopedAdmin, admin.ModelAdmin):
     """Issued packs are frozen: viewable, never editable or deletable (a deleted pack could be
     issued again with later figures, and the board's record of what it was shown would be lost)."""
 
@@ -67,18 +67,9 @@ class IssuedPackAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     search_fields = ["meeting__board__name"]
     exclude = ["html"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(PackFile)
-class PackFileAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class PackFileAdmin(RecordAdmin, OrganisationScopedAdmin, admin.ModelAdmin):
     """The pack files the queue has stored, for an administrator to see what is kept and how
     large it is. Read-only: files are made and replaced by the queue (``boards.packs.stored``);
     an issued pack's files are never deleted, and a draft's are deleted a day after a newer
@@ -90,15 +81,6 @@ class PackFileAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     list_select_related = ["meeting", "meeting__board", "issued_pack"]
     search_fields = ["meeting__board__name", "filename"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PackBrief)

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from core.admin_scope import OrganisationScopedAdmin
+from core.admin_scope import OrganisationScopedAdmin, RecordAdmin
 from core.models import AuditEvent, Job, Organisation, Person, WorkerHeartbeat
 from core.permissions import administered_organisation_ids, users_of_organisations_q
 
@@ -58,7 +58,7 @@ class PersonAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
+class AuditEventAdmin(RecordAdmin, OrganisationScopedAdmin, admin.ModelAdmin):
     """Read-only: the audit log is a record, not something to edit. An administrator sees the
     events of the users of their organisations; a superuser every event."""
 
@@ -71,15 +71,6 @@ class AuditEventAdmin(OrganisationScopedAdmin, admin.ModelAdmin):
     def scope_to(self, queryset: QuerySet, ids: frozenset[int]) -> QuerySet:
         users = get_user_model().objects.filter(users_of_organisations_q(ids)).values("pk")
         return queryset.filter(user__in=users)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(Job)

@@ -68,6 +68,20 @@ class OrganisationScopedInline:
         return related_scoped_queryset(self.admin_site, db_field, request, queryset)
 
 
+class RecordAdmin:
+    """Mixin for the admin of a record the system writes itself (the audit log, issued packs and
+    their files, API key uses): viewable, never added, changed or deleted by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 class OrganisationScopedAdmin(OrganisationScopedInline):
     """For model admins: records, choices and list filters within the administrator's
     organisations."""
