@@ -3,12 +3,14 @@ portfolio, boards, meetings and their packs."""
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,8 +21,8 @@ from boards.models import Board, Meeting, PackFile
 from boards.packs.context import meetings_for
 from boards.packs.html import for_display
 from boards.packs.issuing import PackAlreadyIssued, issued_pack_for, pack_issue
-from boards.packs.snapshot import build_pack
-from boards.packs.stored import draft_fingerprint, issued_fingerprint
+from boards.packs.snapshot import draft_pack
+from boards.packs.stored import draft_fingerprint_of, issued_fingerprint
 from boards.permissions import (
     boards_visible_to,
     can_ask_question,
@@ -33,6 +35,7 @@ from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
 from core import audit, files
 from core.budgets import budget, within
+from core.freshness import cached_html, query_key
 from core.models import AuditEvent, Job
 from core.permissions import administers, require
 from core.tasks import start_job
@@ -138,7 +141,15 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(plan_selectors.plan_page(self.object))
+        plan = self.object
+        # The document is the same for everyone who may read the plan: rendered once for each
+        # version of the data (and day: overdue is judged on a date).
+        context["content"] = cached_html(
+            f"plan-document:{plan.pk}:{timezone.localdate().isoformat()}",
+            "plans/_plan_document.html",
+            lambda: {"plan": plan, **plan_selectors.plan_page(plan)},
+            timeout=settings.FRESH_LIVE_SECONDS,
+        )
         return context
 
 
@@ -150,8 +161,20 @@ class PlanDashboardView(VisiblePlanMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         plan = self.plan
         context["plan"] = plan
-        dashboard = page_selectors.plan_dashboard(plan, self.request.GET)
-        context.update(presenters.dashboard_page(dashboard))
+        today = timezone.localdate()
+        data = self.request.GET
+
+        def content() -> dict:
+            dashboard = page_selectors.plan_dashboard(plan, data, today=today)
+            return {"plan": plan, **presenters.dashboard_page(dashboard)}
+
+        # The same for everyone who may read the plan, for the same filters and day.
+        context["content"] = cached_html(
+            f"plan-dashboard:{plan.pk}:{today.isoformat()}:{query_key(data)}",
+            "plans/_plan_dashboard.html",
+            content,
+            timeout=settings.FRESH_LIVE_SECONDS,
+        )
         return context
 
 
@@ -255,7 +278,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
             context["as_at_text"] = issued.snapshot.get("as_at_text", "")
         else:
-            snapshot = build_pack(meeting)
+            snapshot = draft_pack(meeting)
             context["pack"] = for_display(snapshot)
             context["as_at_text"] = snapshot["as_at_text"]
         return context
@@ -272,7 +295,7 @@ def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponse
     if issued is not None:
         fingerprint = issued_fingerprint(issued.pk)
     else:
-        fingerprint = draft_fingerprint(build_pack(meeting))
+        fingerprint = draft_fingerprint_of(meeting)
     stored = PackFile.objects.filter(meeting=meeting, format=fmt, fingerprint=fingerprint).first()
     problem = ""
     if stored is not None:

@@ -1,7 +1,7 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 # The apps whose records administrators keep in the Django admin.
 ADMINISTERED_APPS = (
@@ -47,8 +47,17 @@ class CoreConfig(AppConfig):
         post_migrate.connect(
             grant_administrator_permissions, dispatch_uid="core_administrator_permissions"
         )
-        from core import database
+        from django.db import connections
+        from django.db.backends.signals import connection_created
 
+        from core import database, freshness
+
+        # Every statement passes the write watcher that keeps cached page parts fresh.
+        connection_created.connect(freshness.install, dispatch_uid="core_freshness_install")
+        pre_migrate.connect(freshness.migration_started, dispatch_uid="core_freshness_migrating")
+        post_migrate.connect(freshness.migration_finished, dispatch_uid="core_freshness_migrated")
+        for connection in connections.all(initialized_only=True):
+            freshness.install(connection=connection)
         if database.uses_postgresql():
             # Every wait for PostgreSQL has a time limit (core/database.py).
             database.install()

@@ -205,3 +205,14 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker_id} on {self.hostname} (last seen {self.last_seen:%H:%M:%S})"
+
+
+class DataVersion(models.Model):
+    """A single row whose number is raised after every committed transaction that wrote to the
+    records pages show (``core.freshness``): what a cached page part was built from is known
+    by the number it was built at."""
+
+    number = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"data version {self.number}"

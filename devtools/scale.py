@@ -56,6 +56,7 @@ from actions.models import (
 )
 from actions.timescales import TimescaleKind
 from boards.models import Board, BoardMembership, Meeting
+from core import freshness
 from core.models import Organisation, Person
 from core.rag import DEFAULT_MEANINGS, Lifecycle, Rating, combine
 from core.roles import Role
@@ -598,6 +599,7 @@ class ScaleGenerator:
             yield
         finally:
             psycopg2.extensions.set_wait_callback(callback)
+        freshness.changed()  # COPY passes no execute wrapper: cached pages must not outlive it
 
     # COPY (PostgreSQL) ----------------------------------------------------------------------
     def copy_create(self, model, objs: list) -> list:
@@ -675,6 +677,7 @@ class ScaleGenerator:
                 )
         finally:
             psycopg2.extensions.set_wait_callback(callback)
+        freshness.changed()  # COPY passes no execute wrapper: cached pages must not outlive it
 
     def moment(self, day: date, rng: random.Random) -> datetime:
         at = dtime(rng.randint(9, 16), rng.choice([0, 15, 30, 45]))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from actions.models import Action
@@ -17,6 +18,7 @@ from boards.asat import (
     TIMESCALE_FIELDS,
     Position,
     end_of_day,
+    local_date,
     measure_statuses,
     positions_as_at_many,
 )
@@ -35,6 +37,7 @@ from boards.panels import rows_for
 from boards.presenters import action_row, measure_row, plan_legend, rollup
 from boards.selectors.dashboards import plan_measures
 from core.formatting import day_text, moment_text
+from core.freshness import cached
 from core.links import url_for_each
 from core.presentation import Legend
 from measures.status import RECENT_VALUES
@@ -229,6 +232,41 @@ def build_pack(meeting: Meeting, *, as_at: datetime | None = None) -> dict:
         questions=questions_part(meeting),
         decisions=decisions_part(meeting, as_at, previous),
     )
+    return pack
+
+
+@dataclass(frozen=True)
+class DraftKey:
+    """Where a draft pack is cached: its key, how long it may be kept, the moment it shows and
+    whether that moment is "now" (before the end of the meeting day) or fixed."""
+
+    key: str
+    timeout: int
+    as_at: datetime
+    live: bool
+
+
+def draft_key(meeting: Meeting, now: datetime | None = None) -> DraftKey:
+    """A pack before the end of its meeting day shows "now": cached for the day (overdue is
+    judged on a date) for FRESH_LIVE_SECONDS at most. After it, the pack shows a fixed moment
+    and is cached for FRESH_FIXED_SECONDS."""
+    now = now or timezone.now()
+    as_at = pack_moment(meeting, now)
+    live = as_at == now
+    moment = f"live-{local_date(now).isoformat()}" if live else as_at.isoformat()
+    timeout = settings.FRESH_LIVE_SECONDS if live else settings.FRESH_FIXED_SECONDS
+    return DraftKey(f"pack:{SNAPSHOT_VERSION}:{meeting.pk}:{moment}", timeout, as_at, live)
+
+
+def draft_pack(meeting: Meeting) -> dict:
+    """``build_pack(meeting)`` for a pack not issued yet, kept in the cache until the data it
+    shows changes (``core.freshness``): the meeting page and the downloads read it far more
+    often than updates are given. A "now" pack from the cache is stamped with this moment: no
+    data has changed since it was built, so it is the position now."""
+    where = draft_key(meeting)
+    pack = cached(where.key, lambda: build_pack(meeting, as_at=where.as_at), timeout=where.timeout)
+    if where.live and pack["as_at"] != where.as_at.isoformat():
+        pack = {**pack, "as_at": where.as_at.isoformat(), "as_at_text": moment_text(where.as_at)}
     return pack
 
 

@@ -28,10 +28,11 @@ from django.utils import timezone
 from boards.models import IssuedPack, Meeting, PackFile
 from boards.packs.context import with_pack_context
 from boards.packs.pdf import render_pdf_volumes
-from boards.packs.snapshot import build_pack
+from boards.packs.snapshot import build_pack, draft_key, draft_pack
 from boards.packs.word import pack_docx
 from boards.packs.xlsx import pack_xlsx
 from core import files
+from core.freshness import cached
 from core.spreadsheets import XLSX_CONTENT_TYPE
 
 logger = logging.getLogger("boards.packs")
@@ -70,6 +71,18 @@ def draft_fingerprint(snapshot: dict) -> str:
     data = {key: value for key, value in snapshot.items() if key not in _CLOCK_ONLY}
     text = json.dumps([RENDER_VERSION, data], sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def draft_fingerprint_of(meeting: Meeting) -> str:
+    """The fingerprint of the meeting's draft pack as it stands, cached with the pack itself
+    until the data changes (hashing a large pack takes longer than reading it from the
+    cache)."""
+    where = draft_key(meeting)
+    return cached(
+        f"{where.key}:fingerprint:{RENDER_VERSION}",
+        lambda: draft_fingerprint(draft_pack(meeting)),
+        timeout=where.timeout,
+    )
 
 
 def issued_fingerprint(issued_pack_id: int) -> str:

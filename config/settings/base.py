@@ -126,6 +126,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds page parts built from the data until the data changes (core/freshness.py):
+# each process's own memory by default; CACHE_URL (e.g. rediscache://..., dbcache://table) to
+# share it between the processes and servers. A pack's entry is about 1 MB, hence the bound.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://improvement-plans")}
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100)
+# How long a cached part may be kept at most: parts that show "now" (a pack before its meeting,
+# the plan document) and parts fixed in time (a pack as at a past meeting day).
+FRESH_LIVE_SECONDS = env.int("FRESH_LIVE_SECONDS", default=300)
+FRESH_FIXED_SECONDS = env.int("FRESH_FIXED_SECONDS", default=3600)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -74,7 +74,7 @@ def test_a_plan_page_over_its_budget_says_so_and_where_to_read_it(admin, plan, s
 )
 def test_a_board_pack_over_its_budget_is_not_built(admin, meeting, settings, name, budget):
     setattr(settings, budget, 6)
-    with mock.patch("boards.views.build_pack", side_effect=AssertionError("built")):
+    with mock.patch("boards.packs.snapshot.build_pack", side_effect=AssertionError("built")):
         response = admin.get(reverse(name, kwargs={"pk": meeting.pk}))
     assert response.status_code == 200
     assert "The pack for this meeting has 7 actions" in response.content.decode()
