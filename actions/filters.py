@@ -14,6 +14,7 @@ from actions.querysets import overdue_q
 from actions.timescales import TimescaleKind
 from core.models import Organisation, Person
 from core.rag import Rating
+from core.widgets import QuickSelect
 from plans.models import Plan
 from plans.permissions import plan_ids_visible_to
 from priorities.models import Priority
@@ -118,19 +119,23 @@ class ActionFilter(django_filters.FilterSet):
         help_text="Words in the number, description, success criteria or lead.",
     )
     plan = django_filters.ModelChoiceFilter(
-        label="Plan", queryset=_visible_plans, empty_label="All plans"
+        label="Plan", queryset=_visible_plans, empty_label="All plans", widget=QuickSelect
     )
     priority = PriorityFilter(
-        label="Priority", queryset=_visible_priorities, empty_label="All priorities"
+        label="Priority",
+        queryset=_visible_priorities,
+        empty_label="All priorities",
+        widget=QuickSelect,
     )
     lead = django_filters.ModelChoiceFilter(
-        label="Lead officer", queryset=_leads, empty_label="Anyone"
+        label="Lead officer", queryset=_leads, empty_label="Anyone", widget=QuickSelect
     )
     organisation = django_filters.ModelChoiceFilter(
         label="Organisation",
         queryset=_organisations,
         method="by_organisation",
         empty_label="Any organisation",
+        widget=QuickSelect,
         help_text="The plan's organisation, or a partner on the action.",
     )
     rating = django_filters.MultipleChoiceFilter(
@@ -151,7 +156,7 @@ class ActionFilter(django_filters.FilterSet):
     due_from = UKDateFilter(label="Due on or after", field_name="timescale_due", lookup_expr="gte")
     due_to = UKDateFilter(label="Due on or before", field_name="timescale_due", lookup_expr="lte")
     tag = django_filters.ModelChoiceFilter(
-        label="Tag", queryset=_tags, field_name="tags", empty_label="Any tag"
+        label="Tag", queryset=_tags, field_name="tags", empty_label="Any tag", widget=QuickSelect
     )
 
     class Meta:
