@@ -131,7 +131,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # share it between the processes and servers. A pack's entry is about 1 MB, hence the bound.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://improvement-plans")}
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 100)
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 50)
 # How long a cached part may be kept at most: parts that show "now" (a pack before its meeting,
 # the plan document) and parts fixed in time (a pack as at a past meeting day).
 FRESH_LIVE_SECONDS = env.int("FRESH_LIVE_SECONDS", default=300)
