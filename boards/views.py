@@ -35,7 +35,7 @@ from boards.selectors import dashboards as page_selectors
 from boards.selectors import plans as plan_selectors
 from core import audit, files
 from core.budgets import budget, within
-from core.freshness import cached_html, query_key
+from core.freshness import cached_html, data_version, query_key
 from core.models import AuditEvent, Job
 from core.permissions import administers, require
 from core.tasks import start_job
@@ -108,6 +108,8 @@ class VisiblePlanMixin(LoginRequiredMixin):
         return plan
 
     def get(self, request, *args, **kwargs):
+        # Read before the plan: a page part cached under it must be built from data as new.
+        self.data_version = data_version()
         plan = self.get_plan()
         if not within("PAGE_MAX_ACTIONS", plan.action_total):
             return too_large(request, plan=plan, count=plan.action_total, name="PAGE_MAX_ACTIONS")
@@ -132,6 +134,8 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
         return plan
 
     def get(self, request, *args, **kwargs):
+        # Read before the plan: a page part cached under it must be built from data as new.
+        self.data_version = data_version()
         self.object = self.get_object()
         if not within("PAGE_MAX_ACTIONS", self.object.action_total):
             return too_large(
@@ -148,6 +152,7 @@ class PlanDetailView(LoginRequiredMixin, DetailView):
             f"plan-document:{plan.pk}:{timezone.localdate().isoformat()}",
             "plans/_plan_document.html",
             lambda: {"plan": plan, **plan_selectors.plan_page(plan)},
+            version=self.data_version,
             timeout=settings.FRESH_LIVE_SECONDS,
         )
         return context
@@ -173,6 +178,7 @@ class PlanDashboardView(VisiblePlanMixin, TemplateView):
             f"plan-dashboard:{plan.pk}:{today.isoformat()}:{query_key(data)}",
             "plans/_plan_dashboard.html",
             content,
+            version=self.data_version,
             timeout=settings.FRESH_LIVE_SECONDS,
         )
         return context
@@ -220,10 +226,17 @@ class BoardDetailView(LoginRequiredMixin, DetailView):
 class MeetingMixin(LoginRequiredMixin):
     """A meeting whose board the user may see."""
 
+    #: Views that read the draft pack from the cache read the data version first.
+    reads_draft_pack = False
+    data_version: int | None = None
+
     def get_meeting(self) -> Meeting:
         """The meeting, its board, whether its pack has been issued, what its pack needs to
         know about earlier meetings, and whether the user sits on its board: one query."""
         user = self.request.user
+        if self.reads_draft_pack:
+            # Read before the meeting: a pack cached under it must be built from data as new.
+            self.data_version = data_version()
         meetings = meetings_for(user).annotate(pack_actions=_actions_of(plan__boards="board_id"))
         meeting = get_object_or_404(meetings, pk=self.kwargs["pk"])
         # ``can_view_board`` with the membership read above (no query of its own).
@@ -248,6 +261,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
     """The board pack: the frozen one once issued, otherwise the position as at the meeting."""
 
     template_name = "plans/meeting_detail.html"
+    reads_draft_pack = True
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, *args, **kwargs):
@@ -278,7 +292,7 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
             context["as_at_text"] = issued.snapshot.get("as_at_text", "")
         else:
-            snapshot = draft_pack(meeting)
+            snapshot = draft_pack(meeting, version=self.data_version)
             context["pack"] = for_display(snapshot)
             context["as_at_text"] = snapshot["as_at_text"]
         return context
@@ -287,7 +301,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
 PREPARING_REFRESH_SECONDS = 5
 
 
-def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponseBase:
+def serve_pack_file(
+    request, meeting: Meeting, fmt: str, issued, version: int | None
+) -> HttpResponseBase:
     """A pack download, never rendered in the request: the stored file that shows what the pack
     shows now, streamed after checking its digest; else a job that makes it (or the one already
     making it) and a page saying it is being prepared. A stored file found missing or damaged is
@@ -295,7 +311,7 @@ def serve_pack_file(request, meeting: Meeting, fmt: str, issued) -> HttpResponse
     if issued is not None:
         fingerprint = issued_fingerprint(issued.pk)
     else:
-        fingerprint = draft_fingerprint_of(meeting)
+        fingerprint = draft_fingerprint_of(meeting, version=version)
     stored = PackFile.objects.filter(meeting=meeting, format=fmt, fingerprint=fingerprint).first()
     problem = ""
     if stored is not None:
@@ -390,6 +406,7 @@ def _stream(request, meeting: Meeting, stored: PackFile) -> HttpResponseBase:
 
 
 class MeetingPdfView(MeetingMixin, View):
+    reads_draft_pack = True
     http_method_names = ["get", "head", "options"]
     # Only with a backend that runs jobs in-process (`make run`) is the PDF made in the request.
     long_request = True
@@ -399,10 +416,13 @@ class MeetingPdfView(MeetingMixin, View):
         refused = self.over_budget(meeting, "PDF_MAX_ACTIONS")
         if refused is not None:
             return refused
-        return serve_pack_file(request, meeting, PackFile.Format.PDF, self.get_issued(meeting))
+        return serve_pack_file(
+            request, meeting, PackFile.Format.PDF, self.get_issued(meeting), self.data_version
+        )
 
 
 class MeetingXlsxView(MeetingMixin, View):
+    reads_draft_pack = True
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, *args, **kwargs):
@@ -410,17 +430,22 @@ class MeetingXlsxView(MeetingMixin, View):
         refused = self.over_budget(meeting, "EXPORT_MAX_ROWS")
         if refused is not None:
             return refused
-        return serve_pack_file(request, meeting, PackFile.Format.XLSX, self.get_issued(meeting))
+        return serve_pack_file(
+            request, meeting, PackFile.Format.XLSX, self.get_issued(meeting), self.data_version
+        )
 
 
 class MeetingDocxView(MeetingMixin, View):
     """The pack as a Word document: from the frozen snapshot once issued."""
 
+    reads_draft_pack = True
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, *args, **kwargs):
         meeting = self.get_meeting()
-        return serve_pack_file(request, meeting, PackFile.Format.DOCX, self.get_issued(meeting))
+        return serve_pack_file(
+            request, meeting, PackFile.Format.DOCX, self.get_issued(meeting), self.data_version
+        )
 
 
 class MeetingIssueView(MeetingMixin, View):

@@ -13,8 +13,9 @@ page data (sessions, rate limits, jobs, the audit log...) are left out: ``IGNORE
 
 Why this cannot serve stale data:
 - the number is raised only once the writing transaction has committed (in autocommit, at
-  once), and a reader reads the number *before* it reads the data; so a part stored under a
-  number was built from data at least as new as that number's;
+  once), and a reader reads the number *before* it reads any of the data (a view reads it
+  before its object); so a part stored under a number was built from data at least as new as
+  that number's;
 - a connection with uncommitted writes of its own reads no version (``None``): its parts are
   built fresh and not stored (a request that writes, or a test inside one transaction);
 - a database with no version recorded yet (new, or just flushed) caches nothing until its
@@ -191,11 +192,19 @@ def data_version(using: str = DEFAULT_DB_ALIAS) -> int | None:
     return DataVersion.objects.using(using).filter(pk=1).values_list("number", flat=True).first()
 
 
-def cached(key: str, build: Callable[[], T], *, timeout: int, using: str = DEFAULT_DB_ALIAS) -> T:
+def cached(
+    key: str,
+    build: Callable[[], T],
+    *,
+    version: int | None,
+    timeout: int,
+    using: str = DEFAULT_DB_ALIAS,
+) -> T:
     """``build()``, or what it returned before at the same data version (see the module's
-    docstring). ``key`` names the part and everything it depends on besides the data (the
-    record, the day, the format's version)."""
-    version = data_version(using)
+    docstring); nothing is kept when ``version`` is None. ``version`` is ``data_version()`` read
+    *before* any of the data the part shows, the records passed to ``build`` included (a view
+    reads it before its object). ``key`` names the part and whatever it depends on besides the
+    data (the record, the day, the format's version)."""
     if version is None:
         return build()
     database = connections[using].settings_dict.get("NAME")
@@ -208,12 +217,19 @@ def cached(key: str, build: Callable[[], T], *, timeout: int, using: str = DEFAU
 
 
 def cached_html(
-    key: str, template_name: str, context: Callable[[], dict], *, timeout: int
+    key: str,
+    template_name: str,
+    context: Callable[[], dict],
+    *,
+    version: int | None,
+    timeout: int,
 ) -> SafeString:
     """A template rendered with ``context()``, kept until the data changes (``cached``): for a
     page's content that is the same for everyone allowed to see it, rendered without the
     request (so nothing of the user's may be in it)."""
-    html = cached(key, lambda: render_to_string(template_name, context()), timeout=timeout)
+    html = cached(
+        key, lambda: render_to_string(template_name, context()), version=version, timeout=timeout
+    )
     return mark_safe(html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template
 
 

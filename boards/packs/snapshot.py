@@ -258,13 +258,19 @@ def draft_key(meeting: Meeting, now: datetime | None = None) -> DraftKey:
     return DraftKey(f"pack:{SNAPSHOT_VERSION}:{meeting.pk}:{moment}", timeout, as_at, live)
 
 
-def draft_pack(meeting: Meeting) -> dict:
+def draft_pack(meeting: Meeting, *, version: int | None) -> dict:
     """``build_pack(meeting)`` for a pack not issued yet, kept in the cache until the data it
-    shows changes (``core.freshness``): the meeting page and the downloads read it far more
-    often than updates are given. A "now" pack from the cache is stamped with this moment: no
-    data has changed since it was built, so it is the position now."""
+    shows changes (``core.freshness``; ``version`` read before the meeting was): the meeting
+    page and the downloads read it far more often than updates are given. A "now" pack from
+    the cache is stamped with this moment: no data has changed since it was built, so it is the
+    position now."""
     where = draft_key(meeting)
-    pack = cached(where.key, lambda: build_pack(meeting, as_at=where.as_at), timeout=where.timeout)
+    pack = cached(
+        where.key,
+        lambda: build_pack(meeting, as_at=where.as_at),
+        version=version,
+        timeout=where.timeout,
+    )
     if where.live and pack["as_at"] != where.as_at.isoformat():
         pack = {**pack, "as_at": where.as_at.isoformat(), "as_at_text": moment_text(where.as_at)}
     return pack

@@ -73,14 +73,15 @@ def draft_fingerprint(snapshot: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def draft_fingerprint_of(meeting: Meeting) -> str:
+def draft_fingerprint_of(meeting: Meeting, *, version: int | None) -> str:
     """The fingerprint of the meeting's draft pack as it stands, cached with the pack itself
     until the data changes (hashing a large pack takes longer than reading it from the
     cache)."""
     where = draft_key(meeting)
     return cached(
         f"{where.key}:fingerprint:{RENDER_VERSION}",
-        lambda: draft_fingerprint(draft_pack(meeting)),
+        lambda: draft_fingerprint(draft_pack(meeting, version=version)),
+        version=version,
         timeout=where.timeout,
     )
 

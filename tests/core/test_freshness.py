@@ -46,7 +46,12 @@ class TestTheVersion:
         assert freshness.data_version() is None
         built = []
         for _ in range(2):
-            freshness.cached("part", lambda: built.append(1) or len(built), timeout=60)
+            freshness.cached(
+                "part",
+                lambda: built.append(1) or len(built),
+                version=freshness.data_version(),
+                timeout=60,
+            )
         assert built == [1, 1]
         organisation()
         assert freshness.data_version() is not None
@@ -60,12 +65,12 @@ class TestTheVersion:
             builds.append(Organisation.objects.count())
             return builds[-1]
 
-        assert freshness.cached("count", build, timeout=60) == 1
-        assert freshness.cached("count", build, timeout=60) == 1
+        assert freshness.cached("count", build, version=freshness.data_version(), timeout=60) == 1
+        assert freshness.cached("count", build, version=freshness.data_version(), timeout=60) == 1
         assert builds == [1]  # the second read came from the cache
         organisation("Second Council")
         assert version() > first
-        assert freshness.cached("count", build, timeout=60) == 2
+        assert freshness.cached("count", build, version=freshness.data_version(), timeout=60) == 2
         assert builds == [1, 2]
 
     @pytest.mark.parametrize(
@@ -93,6 +98,24 @@ class TestTheVersion:
         write(made)
         assert version() > before
 
+    def test_a_part_built_after_a_write_is_kept_under_the_version_read_before_it(self):
+        """A view reads the version, then its records: a write committed in between is in the
+        part it builds, which is kept under the older version; a reader after the write reads
+        the newer version and builds again, never the other way round."""
+        organisation("First Council")
+        before_the_data = freshness.data_version()
+        organisation("Second Council")  # committed between the version and the data
+        count = freshness.cached(
+            "count", Organisation.objects.count, version=before_the_data, timeout=60
+        )
+        assert count == 2
+        assert freshness.data_version() != before_the_data
+        builds = []
+        freshness.cached(
+            "count", lambda: builds.append(1), version=freshness.data_version(), timeout=60
+        )
+        assert builds == [1]
+
     def test_writes_to_bookkeeping_tables_do_not_raise_it(self):
         organisation()
         before = version()
@@ -110,9 +133,19 @@ class TestTheVersion:
             # The connection's own uncommitted writes: no version, so a part built now (it
             # may show them) is neither read from nor kept in the cache.
             assert freshness.data_version() is None
-            assert freshness.cached("own", lambda: "uncommitted", timeout=60) == "uncommitted"
+            assert (
+                freshness.cached(
+                    "own", lambda: "uncommitted", version=freshness.data_version(), timeout=60
+                )
+                == "uncommitted"
+            )
         assert version() > before
-        assert freshness.cached("own", lambda: "committed", timeout=60) == "committed"
+        assert (
+            freshness.cached(
+                "own", lambda: "committed", version=freshness.data_version(), timeout=60
+            )
+            == "committed"
+        )
 
     def test_a_rolled_back_write_does_not_raise_it(self):
         organisation()
