@@ -19,9 +19,8 @@ from actions.models import Action
 from boards import presenters
 from boards.models import Board, Meeting, PackFile
 from boards.packs.context import meetings_for
-from boards.packs.html import for_display
+from boards.packs.html import draft_pack_body
 from boards.packs.issuing import PackAlreadyIssued, issued_pack_for, pack_issue
-from boards.packs.snapshot import draft_pack
 from boards.packs.stored import draft_fingerprint_of, issued_fingerprint
 from boards.permissions import (
     boards_visible_to,
@@ -292,9 +291,9 @@ class MeetingDetailView(MeetingMixin, TemplateView):
             context["pack_html"] = mark_safe(issued.html)  # noqa: S308 # nosec B308 B703 - rendered by our autoescaped template at issue
             context["as_at_text"] = issued.snapshot.get("as_at_text", "")
         else:
-            snapshot = draft_pack(meeting, version=self.data_version)
-            context["pack"] = for_display(snapshot)
-            context["as_at_text"] = snapshot["as_at_text"]
+            body, as_at_text = draft_pack_body(meeting, version=self.data_version)
+            context["pack_html"] = body
+            context["as_at_text"] = as_at_text
         return context
 
 

@@ -9,7 +9,10 @@ from html import escape  # Django's escape is this plus a lazy-string check on e
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from boards.packs.snapshot import draft_key, draft_pack
 from boards.presenters import measure_sparkline, panel_views, rag_bar_svg
+from core.formatting import moment_text
+from core.freshness import cached
 from core.presentation import Legend, rating_badge, rating_travel
 
 #: A row of the pack's "Every action" tables (in ``plans/_pack.html``). A board's pack has
@@ -121,3 +124,27 @@ def _plan_for_display(plan: dict, pid: str, as_at_text: str) -> dict:
 def render_pack_html(snapshot: dict) -> str:
     """The pack's body as HTML (the part of the meeting page that an issued pack freezes)."""
     return render_to_string("plans/_pack.html", {"pack": for_display(snapshot)})
+
+
+#: Stands for the moment a "now" pack is read, in its cached body (two private-use characters
+#: round a word: never in the data, and left as they are by escaping).
+_NOW_MARK = "\ue000as-at\ue000"
+
+
+def draft_pack_body(meeting, *, version: int | None) -> tuple[SafeString, str]:
+    """A draft pack's body as the meeting page shows it, and the moment it shows in words.
+    Rendered once for each version of the data (``core.freshness``), like its snapshot; a pack
+    before the end of its meeting day shows "now", so its body is kept with a mark where the
+    moment goes and the moment of this view is put in."""
+    where = draft_key(meeting)
+
+    def render() -> str:
+        pack = draft_pack(meeting, version=version)
+        return render_pack_html({**pack, "as_at_text": _NOW_MARK} if where.live else pack)
+
+    body = cached(f"{where.key}:body", render, version=version, timeout=where.timeout)
+    as_at_text = moment_text(where.as_at)
+    if where.live:
+        body = body.replace(_NOW_MARK, escape(as_at_text))
+    # Rendered by our autoescaped template; the moment put in is escaped above.
+    return SafeString(body), as_at_text  # nosec B703

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actions.models import Action
+from boards.packs.html import draft_pack_body
 from boards.packs.snapshot import draft_key, draft_pack
 from boards.packs.stored import draft_fingerprint_of
 from core.freshness import data_version
@@ -233,3 +234,20 @@ def test_the_plan_document_is_not_shown_to_whom_the_plan_is_refused(client, sett
     client.force_login(other)
     response = client.get(reverse("plans:detail", kwargs={"slug": setting["plan"].slug}))
     assert response.status_code == 403
+
+
+def test_a_live_packs_cached_body_carries_the_moment_of_each_view(setting):
+    meeting = setting["live"]
+    first, first_moment = draft_pack_body(meeting, version=data_version())
+    again, again_moment = draft_pack_body(meeting, version=data_version())
+    for body, moment in ((first, first_moment), (again, again_moment)):
+        assert "\ue000" not in body
+        assert f"as at {moment}" in body  # the sentence, the captions and the charts' titles
+        assert body.count(moment) >= 3
+    assert again.replace(again_moment, "") == first.replace(first_moment, "")
+
+
+def test_a_past_packs_body_shows_the_end_of_its_meeting_day(setting):
+    body, moment = draft_pack_body(setting["past"], version=data_version())
+    assert moment == "23:59 on 20 July 2023"
+    assert f"as at {moment}" in body and "\ue000" not in body
