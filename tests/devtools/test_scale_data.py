@@ -423,6 +423,21 @@ def test_verdicts_name_each_missed_target():
     assert bench.page_verdict(None, {"status": "not built yet"}) == "not built yet"
 
 
+def test_the_meeting_pack_is_held_to_its_size_per_250_actions():
+    ok = {"status": "ok", "queries": 4, "median_ms": 10.0, "p95_ms": 12.0}
+    meeting = {**ok, "key": "meeting", "bytes": 834 * 1024}
+    # 834 KB for a board of 750 actions is 278 KB per 250: met.
+    assert bench.pack_kb_per_250(meeting, 750) == pytest.approx(278.0)
+    assert bench.page_verdict(ok, meeting, meeting_actions=750) == "met"
+    # The same page for a board of 500 actions is 417 KB per 250: missed, and said so.
+    assert bench.page_verdict(ok, meeting, meeting_actions=500) == (
+        "missed: 417 KB per 250 actions > 400 KB"
+    )
+    # Other pages, and a meeting whose board size is unknown, are not held to it.
+    assert bench.pack_kb_per_250({**meeting, "key": "document"}, 500) is None
+    assert bench.page_verdict(ok, meeting, meeting_actions=0) == "met"
+
+
 def test_the_report_is_a_markdown_table_with_the_machine():
     page = {
         "key": "document",
