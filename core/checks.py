@@ -24,3 +24,28 @@ def positive_time_limits(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
                 )
             )
     return errors
+
+
+@register()
+def notify_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """GOV.UK Notify needs the whole API key and the ID of a plain template (core/mail.py)."""
+    if getattr(settings, "EMAIL_BACKEND", "") != "core.mail.NotifyBackend":
+        return []
+    from core.mail import key_problem, template_problem
+
+    errors: list[CheckMessage] = []
+    problem = key_problem(getattr(settings, "GOVUK_NOTIFY_API_KEY", "") or "")
+    if problem:
+        errors.append(
+            Error(f"GOVUK_NOTIFY_API_KEY cannot be a Notify API key: {problem}.", id="core.E002")
+        )
+    problem = template_problem(getattr(settings, "GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", ""))
+    if problem:
+        errors.append(
+            Error(
+                f"GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID: {problem}. It names a Notify e-mail "
+                "template whose subject is ((subject)) and whose body is ((body)).",
+                id="core.E003",
+            )
+        )
+    return errors

@@ -4,7 +4,8 @@ marked done.
 
 Re-runnable like the update reminders: a ``DeadlineReminder`` row per deadline, recipient,
 stage and due date means running it again sends nothing more (a changed due date starts the
-stages again). E-mail goes only after the transaction that records it commits; ``dry_run``
+stages again). E-mail goes through the queue (``core.tasks.queue_email``) only after the
+transaction that records it commits; ``dry_run``
 prints what would be sent and keeps nothing."""
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.formatting import day_text
 from core.models import AuditEvent, Person
+from core.tasks import queue_email
 from inspections.models import Deadline, DeadlineReminder
 from inspections.presentation import days_left_text
 from plans.permissions import people_who_may_read
@@ -145,7 +146,8 @@ def send_inspection_reminders(*, today: date | None = None, dry_run: bool = Fals
                         stage=item.stage,
                         due=item.due,
                     )
-                transaction.on_commit(lambda m=message: _send(m))
+                # Through the queue once this commits: retried with back-off.
+                queue_email(message.subject, message.body, [message.person.email])
             if messages:
                 AuditEvent.objects.create(
                     kind=AuditEvent.Kind.REMINDERS_SENT,
@@ -161,12 +163,3 @@ def send_inspection_reminders(*, today: date | None = None, dry_run: bool = Fals
             if dry_run:
                 out.write(message.body + "\n")
     return messages
-
-
-def _send(message: Message) -> None:
-    send_mail(
-        message.subject,
-        message.body,
-        getattr(settings, "DEFAULT_FROM_EMAIL", None),
-        [message.person.email],
-    )

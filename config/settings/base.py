@@ -404,6 +404,14 @@ RATE_LIMIT_RESET_PER_ADDRESS = (env.int("RATE_LIMIT_RESET_PER_ADDRESS", default=
 # request (REQUEST_TIMEOUT) while a mail server does not answer.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
+# GOV.UK Notify instead of SMTP (production, when the key is set; core/mail.py, ADR 0018): the
+# service's API key, and a plain e-mail template whose subject is ((subject)) and body ((body)).
+GOVUK_NOTIFY_API_KEY = env("GOVUK_NOTIFY_API_KEY", default="")
+GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID = env("GOVUK_NOTIFY_PLAIN_EMAIL_TEMPLATE_ID", default="")
+GOVUK_NOTIFY_BASE_URL = env(
+    "GOVUK_NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk"
+)
+
 # =============================================================================================
 # Background tasks and health checks (issue 16; docs/adr/0018-background-tasks.md). A separate
 # block: other settings blocks add to the lists above independently.

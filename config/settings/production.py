@@ -40,7 +40,9 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Outgoing e-mail goes through the task queue (core.tasks.send_email, issue 16). The transport is
 # EMAIL_URL: SMTP by default, e.g. smtp+tls://user:password@smtp.office365.com:587 for
-# Microsoft 365. EMAIL_BACKEND may name another Django e-mail backend instead (GOV.UK Notify has
-# one; see docs/adr/0018-background-tasks.md).
+# Microsoft 365; GOV.UK Notify when GOVUK_NOTIFY_API_KEY is set (core/mail.py, checked by
+# core.checks); EMAIL_BACKEND may name any other Django e-mail backend (docs/adr/0018).
+if GOVUK_NOTIFY_API_KEY:  # noqa: F405
+    EMAIL_BACKEND = "core.mail.NotifyBackend"
 if env("EMAIL_BACKEND", default=""):
     EMAIL_BACKEND = env("EMAIL_BACKEND")

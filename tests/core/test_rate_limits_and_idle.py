@@ -8,7 +8,7 @@ import pytest
 from axes.utils import reset as axes_reset
 from django.core import mail
 from django.core.checks import run_checks
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from config import middleware
@@ -28,7 +28,9 @@ def no_lockouts():
 
 
 def reset_request(client, email, address="10.0.0.1"):
-    return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+    """Ask for a reset; the e-mail is queued when the request's work commits (run here)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
 
 
 # Password reset ----------------------------------------------------------------------------------
