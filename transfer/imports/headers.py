@@ -9,6 +9,7 @@ import can go ahead.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
@@ -35,6 +36,48 @@ def normalise_header(text) -> str:
     text = re.sub(r"\(s\)", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text)
     return " ".join(text.split())
+
+
+_MONTHS = {
+    m
+    for name in [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+    for m in (name, name[:3], name[:4])
+}
+# Words that date a heading rather than name its column: "Update March 2025", "Q3 RAG",
+# "RAG as at 31 03 25", "Progress this quarter".
+_PERIOD_WORDS = _MONTHS | {
+    "q1", "q2", "q3", "q4", "quarter", "qtr", "month", "monthly", "year", "end", "this", "last",
+    "latest", "current", "as", "at", "of", "on", "for", "in", "to", "date", "fy",
+}  # fmt: skip
+
+
+def without_period(name: str) -> str:
+    """A normalised heading without the period words at its start and end."""
+    words = name.split()
+
+    def dated(word: str) -> bool:
+        return (
+            word.isdigit() or word in _PERIOD_WORDS or bool(re.fullmatch(r"\d+(st|nd|rd|th)", word))
+        )
+
+    while words and dated(words[-1]):
+        words.pop()
+    while words and dated(words[0]):
+        words.pop(0)
+    return " ".join(words)
 
 
 @dataclass
@@ -83,8 +126,10 @@ class FieldSet:
         ignored: tuple[str, ...],
         *,
         keeps_extra: bool = False,
+        guess: Callable[[list[str]], str | None] | None = None,
     ):
         self.fields = fields
+        self.guess = guess  # a field from a heading's words, when no name matches (plans)
         self.keeps_extra = keeps_extra  # unknown columns are kept as extra text, not refused
         self.required = required
         self.ignored = tuple(normalise_header(name) for name in ignored)
@@ -113,6 +158,12 @@ class FieldSet:
         name = normalise_header(heading)
         if not name:
             return None
+        known = self._by_name(name)
+        if known or self.guess is None:
+            return known
+        return self._loosely(cell_text(heading))
+
+    def _by_name(self, name: str) -> str | None:
         if name in self._lookup:
             return self._lookup[name]
         if name in self.ignored:
@@ -121,6 +172,27 @@ class FieldSet:
             if any(name.startswith(normalise_header(p)) for p in f.prefixes):
                 return f.key
         return None
+
+    def _loosely(self, text: str) -> str | None:
+        """A heading no name matches, read the way a person would: without the date or period
+        it carries ("Progress update (March 2025)", "RAG Q3"), then each of the names it joins
+        with "/" ("Area for improvement / Action": the column holds the action), then by its
+        words ("What will success look like?"). Only short headings without a colon are read
+        by their words, so a title or a note above the table is not taken for a header."""
+        whole = without_period(normalise_header(re.sub(r"\([^)]*\)", " ", text)))
+        if not whole:
+            return None
+        found = self._by_name(whole)
+        if found:
+            return found
+        parts = [without_period(normalise_header(p)) for p in re.split(r"/|\||\bor\b", text)]
+        named = [self._by_name(p) for p in parts if p]
+        named = [key for key in named if key and key != IGNORE]
+        if len(set(named)) == 1 or (named and len(parts) > 1):
+            return self.required[0] if self.required[0] in named else named[-1]
+        if ":" in text or len(text) > 60 or len(whole.split()) > 6:
+            return None
+        return self.guess(whole.split()) if self.guess else None
 
     def find_header(
         self, rows: list[tuple[int, list]], mapping: dict[str, str] | None = None, scan: int = 30
@@ -135,11 +207,18 @@ class FieldSet:
 
     def match(self, number: int, cells: list, mapping: dict[str, str], position: int = 0):
         columns = []
+        read_loosely: set[int] = set()  # columns whose field was read from their words
         for index, heading in enumerate(cells):
             text = cell_text(heading)
             letter = get_column_letter(index + 1)
-            chosen = mapping.get(letter) or self.recognise(text)
+            chosen = mapping.get(letter)
+            if not chosen:
+                chosen = self._by_name(normalise_header(text)) if text else None
+                if chosen is None and text and self.guess is not None:
+                    chosen = self._loosely(text)
+                    read_loosely.add(index)
             columns.append(Column(index, text, chosen))
+        self._one_column_per_guess(columns, read_loosely)
         header = HeaderMatch(
             number, columns, normalised=[normalise_header(c) for c in cells], position=position
         )
@@ -159,6 +238,24 @@ class FieldSet:
                 header.duplicates.append((key, cols))
             header.by_field[key] = cols[0].index
         return header
+
+    @staticmethod
+    def _one_column_per_guess(columns: list[Column], read_loosely: set[int]) -> None:
+        """A field read from a heading's words gives way to a column named for it ("RAG"
+        beside "Risk rating"); of several read that way ("RAG Q1", "RAG Q2", "RAG Q3") the
+        rightmost, the latest, is taken. The others are kept as extra text, as before."""
+        by_field: dict[str, list[Column]] = {}
+        for column in columns:
+            if column.field and column.field not in (IGNORE, *KEEPS):
+                by_field.setdefault(column.field, []).append(column)
+        for cols in by_field.values():
+            guessed = [c for c in cols if c.index in read_loosely]
+            if len(cols) < 2 or not guessed:
+                continue
+            keep = cols[-1] if len(guessed) == len(cols) else None
+            for column in guessed:
+                if column is not keep:
+                    column.field = None
 
 
 # -- plans --------------------------------------------------------------------------------------
@@ -331,6 +428,7 @@ PLAN_FIELDS = FieldSet(
     required=("action",),
     ignored=("Updated", "Last updated", "Update date", "Date of update", "Overdue"),
     keeps_extra=True,
+    guess=lambda words: guess_plan_field(words),
 )
 
 # -- measure values -----------------------------------------------------------------------------
@@ -355,3 +453,50 @@ MEASURE_FIELDS = FieldSet(
     required=("code", "value"),
     ignored=("Measure title", "Title", "Unit", "Polarity", "Frequency"),
 )
+
+
+# -- plans: headings no name matches, by their words --------------------------------------------
+# In order: the first rule whose words a heading has gives its field ("Progress RAG" is a rating,
+# "Action lead" a lead officer, "Actions to be taken" the action).
+_PLAN_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("rag", frozenset({"rag", "brag", "ragb", "rating"})),
+    ("success_criteria", frozenset({"success", "impact", "kpi", "kpis", "measures", "measure"})),
+    ("lead", frozenset({"lead", "leads", "responsible", "responsibility", "owner", "owners",
+                        "accountable", "officer", "officers"})),
+    ("timescale", frozenset({"timescale", "timescales", "timeframe", "timeframes", "timeline",
+                             "deadline", "deadlines", "due", "when", "completion"})),
+    ("commentary", frozenset({"update", "updates", "commentary", "comments", "comment",
+                              "progress", "narrative", "position"})),
+    ("partners", frozenset({"partner", "partners", "agencies"})),
+    ("action", frozenset({"action", "actions", "activity", "activities", "task", "tasks",
+                          "milestone", "milestones", "intervention", "interventions",
+                          "deliverable", "deliverables", "steps", "do"})),
+    ("priority", frozenset({"priority", "priorities", "theme", "themes", "workstream",
+                            "workstreams", "strand", "improvement"})),
+)  # fmt: skip
+_NUMBER_WORDS = frozenset({"ref", "reference", "no", "number", "id", "item"})
+# Someone else's words about the plan ("Comments from the board", "Scrutiny challenge") and
+# ratings that are not the action's progress ("Risk rating"): kept as extra text for the
+# administrator to place, never taken for the officer's own.
+_OTHERS_WORDS = frozenset(
+    {"board", "panel", "scrutiny", "ofsted", "inspector", "inspectors", "challenge", "question",
+     "questions", "auditor", "auditors", "member", "members", "councillor", "councillors",
+     "risk", "risks", "likelihood", "severity"}
+)  # fmt: skip
+
+
+def guess_plan_field(words: list[str]) -> str | None:
+    """A plan column's field from the words of a short heading, or None."""
+    present = set(words)
+    if present & _OTHERS_WORDS:
+        return None
+    if present & _NUMBER_WORDS and present <= _NUMBER_WORDS | {"action", "priority", "area"}:
+        if present & {"priority", "area"}:
+            return "priority_number"
+        return "number"
+    if {"target", "date"} <= present or {"by", "date"} <= present:
+        return "timescale"
+    for key, signs in _PLAN_WORDS:
+        if present & signs:
+            return key
+    return None

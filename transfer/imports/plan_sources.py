@@ -100,15 +100,25 @@ class PlanReading:
         return out
 
 
-def sheet_priority(read: SheetRead) -> tuple[str, str]:
+def shared_title(reading: PlanReading) -> str:
+    """The title line every sheet read carries above its table, when there are several and it
+    is the same on each: the plan's title printed on every sheet, not each sheet's priority."""
+    titles = {squash(read.info.title) for read in reading.chosen}
+    if len(reading.chosen) > 1 and len(titles) == 1:
+        return titles.pop()
+    return ""
+
+
+def sheet_priority(read: SheetRead, shared: str = "") -> tuple[str, str]:
     """(number, title) of the priority a sheet stands for in a one-sheet-per-priority workbook:
-    its title row if it has one, else its name ("Priority 2 - Early help", "SP3")."""
-    for text in (read.info.title, read.grid.name):
+    its title row if it has one of its own, else its name ("Priority 2 - Early help", "SP3")."""
+    own = "" if shared and squash(read.info.title) == shared else read.info.title
+    for text in (own, read.grid.name):
         text = squash(text)
         m = SHEET_NUMBER_RX.match(text)
         if m and m["title"]:
             return m["number"].upper() if not m["number"].isdigit() else m["number"], m["title"]
-    number, title = split_number(squash(read.info.title or read.grid.name))
+    number, title = split_number(squash(own or read.grid.name))
     return number, title or read.grid.name
 
 
@@ -175,6 +185,7 @@ def read_sheets(
 ) -> PlanRowReader | None:
     """Read the chosen sheets in turn with one reader (numbering runs across them)."""
     several = len(reading.chosen) > 1
+    shared = shared_title(reading)
     reader = None
     for read in reading.chosen:
         label = read.grid.name if several else ""
@@ -197,7 +208,7 @@ def read_sheets(
                 tag_pattern=options.get("tag_pattern") or DEFAULT_TAG_PATTERN,
                 sections=options.get("sections") or {},
             )
-        sections = title_rows(reading, read, several)
+        sections = title_rows(reading, read, several and not shared)
         start = read.header.position + 1
         picked = [n for n, (number, _) in enumerate(read.grid.rows) if number in sections]
         below = [read.grid.rows[n] for n in picked] + read.grid.rows[start:]
@@ -209,7 +220,7 @@ def read_sheets(
             sheet=label,
             grid_name=read.grid.name,
             grid_rows=below,
-            sheet_priority=sheet_priority(read) if several else None,
+            sheet_priority=sheet_priority(read, shared) if several else None,
         )
     return reader
 

@@ -27,7 +27,8 @@ def new_measure_options(settings: list[list[str]], skipped: list[str]) -> dict[s
 
 def show(command, result: dict) -> None:
     out = command.stdout
-    sheets = result.get("sheets") or []
+    # A plan's sheets are listed by cli.show (read when chosen); a measure import's say "read".
+    sheets = [sheet for sheet in result.get("sheets") or [] if "read" in sheet]
     if len(sheets) > 1:
         for sheet in sheets:
             read = "read" if sheet.get("read") else "not read"
