@@ -46,6 +46,8 @@ pytestmark = pytest.mark.django_db
         ("Action lead", "lead"),
         ("Officer responsible", "lead"),
         ("When will it be done by?", "timescale"),
+        ("End date", "timescale"),  # beside "Start date", which is kept as text
+        ("Start date", None),
         ("Current position", "commentary"),
         ("Action No.", "number"),
         ("Priority area no", "priority_number"),

@@ -358,6 +358,12 @@ PLAN_FIELDS = FieldSet(
                 "When",
                 "Completion date",
                 "Date due",
+                "End date",
+                "Finish date",
+                "Target end date",
+                "Target completion date",
+                "Expected completion date",
+                "Planned completion date",
             ),
         ),
         Field(
