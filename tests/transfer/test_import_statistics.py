@@ -434,6 +434,8 @@ def test_command_line_dry_run_prints_the_account_and_writes_nothing(capsys):
     )
     out = capsys.readouterr().out
     assert table_counts() == before
+    # the one table in the file is said to be read, once
+    assert out.count('sheet "dfe_tidy_cla"') == 1 and "rows (read)" in out
     assert "Our council: Stockton-on-Tees" in out and "Region: North East" in out
     assert 'New measure "rate_per_10000": CLA-RATE' in out
     assert 'New measure "number_cla": left out' in out

@@ -191,8 +191,14 @@ def show(command, result: dict) -> None:
     out = command.stdout
     info = result["file"]
     out.write(f"{info['name']}: {info['read_as']}, {info['rows']} rows")
-    for sheet in result.get("sheets", []):
-        chosen = "read" if sheet["name"] in result.get("chosen_sheets", []) else "not read"
+    sheets = result.get("sheets", [])
+    for sheet in sheets:
+        if "read" in sheet:  # a measure import's sheet says whether it was read
+            if len(sheets) > 1:
+                continue  # listed with its layout by statistics_cli.show
+            chosen = "read" if sheet["read"] else "not read"
+        else:
+            chosen = "read" if sheet["name"] in result.get("chosen_sheets", []) else "not read"
         out.write(
             f'  sheet "{sheet["name"]}": {sheet["label"].lower()}, {sheet["rows"]} rows ({chosen})'
         )
