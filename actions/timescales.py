@@ -15,6 +15,9 @@ Conventions:
 * UK financial year: 1 April - 31 March. Q1 = Apr-Jun, Q2 = Jul-Sep, Q3 = Oct-Dec,
   Q4 = Jan-Mar of the following calendar year. A quarter must name a financial year
   ("Q3 2023/24"); "Q3 2026" could be a calendar quarter, so it is not understood.
+* Seasons are meteorological ("Summer 2026": June-August); school terms are Spring
+  (January-March), Summer (April-July) and Autumn (September-December); a winter names both
+  years ("Winter 2025/26"). A year alone is the calendar year.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import models
 
@@ -144,7 +147,7 @@ _FY = (
 _QTR = r"q(?:uarter)?\s*(?P<q>[1-4])"
 _RANGE = (
     rf"(?P<mon1>{_MON})\.?(?:[\s\-/']*(?P<year1>[0-9]{{4}}|[0-9]{{2}}))?"
-    rf"(?:\s*[-\u2013\u2014]\s*|\s+(?:to|until)\s+)"
+    rf"(?:\s*[-\u2013\u2014/]\s*|\s+(?:to|until)\s+)"
     rf"(?P<mon2>{_MON})\.?[\s\-/']*(?P<year2>[0-9]{{4}}|[0-9]{{2}})"
 )
 
@@ -269,6 +272,44 @@ def _recurring(text, m):
     )
 
 
+#: Seasons as councils write them: "Summer 2026" (June to August), and the school terms
+#: councils plan to ("Autumn term 2025": September to December).
+_SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11)}
+_TERMS = {"spring": (1, 3), "summer": (4, 7), "autumn": (9, 12)}
+
+
+def _season(text, m):
+    name, term = m["season"].lower(), bool(m["term"])
+    first, last = (_TERMS if term else _SEASONS)[name]
+    year = _year(m["year"])
+    label = name.capitalize() + (" term" if term else "")
+    return _window(
+        TimescaleKind.PHASE, text, date(year, first, 1), _month_end(year, last), label=label
+    )
+
+
+def _winter(text, m):
+    """ "Winter 2025/26": December to February, across the two years it names."""
+    y = _fy_start(m)
+    return _window(TimescaleKind.PHASE, text, date(y, 12, 1), _month_end(y + 1, 2), label="Winter")
+
+
+def _calendar_year(text, m):
+    year = _year(m["year"])
+    return _window(TimescaleKind.RANGE, text, date(year, 1, 1), date(year, 12, 31))
+
+
+_WEEK_OF = _rx(r"(?:w/?c|w/?b|week\s+(?:commencing|beginning|starting)(?:\s+on)?)\.?\s*(?P<day>.+)")
+
+
+def _week(text, m):
+    """ "w/c 12 Jan 2026": the week that starts on the day named."""
+    day = parse_timescale(m["day"])
+    if day.kind != TimescaleKind.DATE or day.start is None:
+        raise _Invalid(text)
+    return _window(TimescaleKind.RANGE, text, day.start, day.start + timedelta(days=6))
+
+
 #: (regex, handler) tried in order; the first regex that matches the whole text decides.
 _RULES = [
     (
@@ -296,6 +337,16 @@ _RULES = [
     (_rx(r"(?P<name>[a-z][a-z\- ]{0,40}?)\s*:\s*(?P<window>.+)"), _phase),
     (_rx(rf"{_PREFIX}{_RANGE}"), _range),
     (_rx(rf"{_PREFIX}{_MONTH_YEAR}"), _month),
+    (
+        _rx(
+            rf"{_PREFIX}(?P<season>spring|summer|autumn)(?P<term>\s+term)?\s*,?\s*"
+            r"(?P<year>[0-9]{4}|[0-9]{2})"
+        ),
+        _season,
+    ),
+    (_rx(rf"{_PREFIX}winter\s*,?\s*{_FY}"), _winter),
+    (_rx(rf"{_PREFIX}(?:calendar\s+year\s+)?(?P<year>[0-9]{{4}})"), _calendar_year),
+    (_WEEK_OF, _week),
     (_rx(r"on[\s\-]?going"), _ongoing),
     (_rx(r"(?:every|each)\s+(?P<unit>q|quarter|month|year)"), _recurring),
     (_rx(r"(?P<unit>quarterly|monthly|annually|annual|yearly)"), _recurring),

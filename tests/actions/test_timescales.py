@@ -84,6 +84,21 @@ CASES = [
     ("Annually", K.RECURRING, None, None),
     ("Every year", K.RECURRING, None, None),
     ("Each quarter", K.RECURRING, None, None),
+    # seasons (meteorological) and school terms, as councils plan to them
+    ("Summer 2026", K.PHASE, date(2026, 6, 1), date(2026, 8, 31)),
+    ("By Spring 2026", K.PHASE, date(2026, 3, 1), date(2026, 5, 31)),
+    ("autumn 25", K.PHASE, date(2025, 9, 1), date(2025, 11, 30)),
+    ("Spring term 2026", K.PHASE, date(2026, 1, 1), date(2026, 3, 31)),
+    ("Summer Term 2026", K.PHASE, date(2026, 4, 1), date(2026, 7, 31)),
+    ("End of the autumn term 2025", K.PHASE, date(2025, 9, 1), date(2025, 12, 31)),
+    ("Winter 2025/26", K.PHASE, date(2025, 12, 1), date(2026, 2, 28)),
+    # a calendar year, a week, two months
+    ("2026", K.RANGE, date(2026, 1, 1), date(2026, 12, 31)),
+    ("By end of 2026", K.RANGE, date(2026, 1, 1), date(2026, 12, 31)),
+    ("w/c 12 Jan 2026", K.RANGE, date(2026, 1, 12), date(2026, 1, 18)),
+    ("W/C 12/01/2026", K.RANGE, date(2026, 1, 12), date(2026, 1, 18)),
+    ("Week commencing 5th May 2026", K.RANGE, date(2026, 5, 5), date(2026, 5, 11)),
+    ("March/April 2026", K.RANGE, date(2026, 3, 1), date(2026, 4, 30)),
     # blank
     ("", K.BLANK, None, None),
     ("   ", K.BLANK, None, None),
@@ -109,6 +124,12 @@ UNPARSED = [
     "23/24",  # bare two-digit financial year is not read
     "\u0663/05/2023",  # Arabic-Indic digit
     "May \U0001f600",
+    "Summer",  # no year
+    "Winter 2026",  # which winter? December 2026, or January and February?
+    "Winter 2025/27",
+    "1989",  # year out of range
+    "w/c January 2026",  # a week starts on a day
+    "w/c 31/02/2026",
 ]
 
 
@@ -149,6 +170,9 @@ def test_whitespace_normalised_not_otherwise_altered():
         ("Medium (May - Sept 2018)", "Medium"),
         ("Long-term (Oct 18 - Aug 2019)", "Long-term"),
         ("Short term: Jan-Apr 2018", "Short term"),
+        ("Summer 2026", "Summer"),
+        ("Autumn term 2025", "Autumn term"),
+        ("Winter 2025/26", "Winter"),
     ],
 )
 def test_phase_label_as_written(text, label):
