@@ -286,3 +286,56 @@ def test_a_word_plan_with_headings_as_written_imports_whole():
     ]
     ratings = {a["number"]: a["rating_value"] for a in result["actions"]}
     assert ratings == {"1.1": Rating.AMBER, "2.1": Rating.RED}  # the word, then the shading
+
+
+# Ratings as councils write them ----------------------------------------------------------------
+@pytest.mark.parametrize(
+    "word,rating",
+    [
+        ("AG", Rating.AMBER),  # between two: the worse
+        ("Amber-Green", Rating.AMBER),
+        ("amber green", Rating.AMBER),
+        ("RA", Rating.RED),
+        ("C", Rating.COMPLETE),
+        ("Complete (Blue)", Rating.COMPLETE),
+        ("Green (on track)", Rating.GREEN),
+        ("Amber - some slippage", Rating.AMBER),
+        ("Red: behind plan", Rating.RED),
+        ("NS", Rating.NOT_STARTED),
+        ("Not due to start", Rating.NOT_STARTED),
+        ("Some slippage", Rating.AMBER),
+        # contradictions and strangers are left for the administrator to say
+        ("On track (Amber)", None),
+        ("Green (behind)", None),
+        ("GG", None),
+        ("Fine", None),
+    ],
+)
+def test_rating_words_as_written(word, rating):
+    from transfer.imports.plan_rows import rating_from
+
+    assert rating_from(word) == rating
+
+
+def test_no_rating_written_is_read_as_blank_and_a_fill_still_counts():
+    """ "N/A" and "TBC" give no rating and stop nothing; a coloured cell saying "TBC" is rated by
+    its colour; the administrator's own reading of a word still wins."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Priority", "Action", "Lead", "RAG"])
+    sheet.append(["1 Early help", "Family hubs", "Head of Early Help", "N/A"])
+    sheet.append(["1 Early help", "Parenting offer", "Head of Early Help", "TBC"])
+    sheet.append(["1 Early help", "Youth offer", "Youth Lead", "Not applicable"])
+    sheet.cell(row=3, column=4).fill = PatternFill("solid", fgColor=FILLS["A"])
+    out = io.BytesIO()
+    book.save(out)
+    org = factories.organisation(name="Anyshire County Council")
+    result = preview("blanks.xlsx", out.getvalue(), org).result
+    assert result["errors"] == [] and result["unknown_ratings"] == []
+    assert [a["rating_value"] or None for a in result["actions"]] == [None, Rating.AMBER, None]
+    chosen = PlanImporter(
+        source=read_source(filename="blanks.xlsx", content=out.getvalue()),
+        options=new_plan_options(org, title="", rating_words={"n/a": Rating.GREEN}),
+    )
+    chosen.prepare()
+    assert [a["rating_value"] for a in chosen.result["actions"]][0] == Rating.GREEN

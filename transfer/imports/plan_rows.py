@@ -111,7 +111,30 @@ RAG_WORDS = {
     "not yet started": Rating.NOT_STARTED,
     "not begun": Rating.NOT_STARTED,
     "planned": Rating.NOT_STARTED,
+    "ns": Rating.NOT_STARTED,
+    "not due": Rating.NOT_STARTED,
+    "not yet due": Rating.NOT_STARTED,
+    "not due to start": Rating.NOT_STARTED,
+    "not due to start yet": Rating.NOT_STARTED,
+    "yet to start": Rating.NOT_STARTED,
+    "future": Rating.NOT_STARTED,
+    "c": Rating.COMPLETE,
+    "finished": Rating.COMPLETE,
+    "met": Rating.COMPLETE,
+    "significant concern": Rating.RED,
+    "significantly off track": Rating.RED,
+    "off target": Rating.RED,
+    "minor concern": Rating.AMBER,
+    "some concern": Rating.AMBER,
+    "some slippage": Rating.AMBER,
+    "partially on track": Rating.AMBER,
+    "no concern": Rating.GREEN,
+    "no concerns": Rating.GREEN,
 }
+# written in a RAG cell where there is no rating to give: read like a blank cell
+RATING_BLANKS = BLANK_MARKERS | {"tbc", "tba", "tbd", "not applicable", "not rated", "no rating"}
+_COLOUR_LETTERS = {"r": "red", "a": "amber", "g": "green", "b": "blue"}
+_LEADING_COLOUR_RX = re.compile(r"^(red|amber|green|blue)\b\s*[-:\u2013\u2014,]?\s*\S")
 # words whose reading is a choice the preview must show ("in progress" says nothing of risk)
 RAG_NOTES = {
     "in progress": "read as Green: in progress, with no concern written",
@@ -288,9 +311,32 @@ def rating_from(word: str, extra: dict[str, str] | None = None) -> str | None:
     key = squash(word).lower().rstrip(".")
     if extra and key in extra:
         return extra[key]
+    known = _usual_rating(key)
+    if known:
+        return known
+    # "Complete (Blue)", "Green (on track)": the words outside the brackets and inside agree
+    inside = [squash(x) for x in re.findall(r"\(([^()]*)\)", key)]
+    outside = squash(re.sub(r"\([^()]*\)", " ", key))
+    readings = {_usual_rating(x) for x in [outside, *inside] if x} - {None}
+    if inside and readings:
+        return readings.pop() if len(readings) == 1 else None  # "On track (Amber)": ask
+    # "Amber - some slippage", "Green: on track as planned": the colour named first
+    if m := _LEADING_COLOUR_RX.match(key):
+        return RAG_WORDS[m[1]]
+    return None
+
+
+def _usual_rating(key: str) -> str | None:
+    """A rating from the usual words, or between two of them ("G/A", "Amber-Green", "AG"):
+    the worse of the two."""
     if key in RAG_WORDS:
         return RAG_WORDS[key]
     parts = [p.strip() for p in re.split(r"\s*[/\\]\s*|\s+(?:to|-)\s+", key) if p.strip()]
+    if len(parts) != 2:  # "amber-green", "amber green"
+        colours = re.split(r"[\s\-\u2013]+", key)
+        parts = colours if all(c in _COLOUR_LETTERS.values() for c in colours) else parts
+    if len(parts) != 2 and re.fullmatch(r"[rag]{2}", key) and key[0] != key[1]:  # "AG", "RA"
+        parts = [_COLOUR_LETTERS[c] for c in key]
     if len(parts) == 2 and all(p in RAG_WORDS for p in parts):
         return worst(RAG_WORDS[p] for p in parts)
     return None
@@ -988,6 +1034,8 @@ class PlanRowReader:
         """The rating and where it came from: the word in the RAG cell (synonyms and the
         organisation's own words understood), or else the cell's fill colour."""
         word = squash(self.text(cells, "rag"))
+        if word.lower() in RATING_BLANKS and word.lower() not in self.rating_words:
+            word = ""  # "N/A", "TBC": no rating given, as if blank (a fill colour still counts)
         if word:
             rating = rating_from(word, self.rating_words)
             if rating == NO_RATING:
