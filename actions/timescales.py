@@ -85,7 +85,7 @@ class ParsedTimescale:
     start: date | None  # first day of the window
     end: date | None  # last day of the window = the due date
     label: str = ""  # phase name as written, or the recurrence description
-    recurrence: str = ""  # "", "monthly", "quarterly", "annually" for RECURRING
+    recurrence: str = ""  # "weekly", "fortnightly", "monthly", "quarterly", "annually"
 
     @property
     def due_date(self) -> date | None:
@@ -243,6 +243,10 @@ def _ongoing(text, m):
 
 
 _RECURRENCES = {
+    "week": "weekly",
+    "weekly": "weekly",
+    "fortnight": "fortnightly",
+    "fortnightly": "fortnightly",
     "q": "quarterly",
     "quarter": "quarterly",
     "quarterly": "quarterly",
@@ -254,6 +258,8 @@ _RECURRENCES = {
     "annual": "annually",
 }
 _RECURRENCE_LABELS = {
+    "weekly": "every week",
+    "fortnightly": "every fortnight",
     "quarterly": "every quarter",
     "monthly": "every month",
     "annually": "every year",
@@ -348,8 +354,11 @@ _RULES = [
     (_rx(rf"{_PREFIX}(?:calendar\s+year\s+)?(?P<year>[0-9]{{4}})"), _calendar_year),
     (_WEEK_OF, _week),
     (_rx(r"on[\s\-]?going"), _ongoing),
-    (_rx(r"(?:every|each)\s+(?P<unit>q|quarter|month|year)"), _recurring),
-    (_rx(r"(?P<unit>quarterly|monthly|annually|annual|yearly)"), _recurring),
+    (_rx(r"(?:every|each)\s+(?P<unit>week|fortnight|q|quarter|month|year)"), _recurring),
+    (
+        _rx(r"(?P<unit>weekly|fortnightly|quarterly|monthly|annually|annual|yearly)"),
+        _recurring,
+    ),
 ]
 
 _BLANK_WORDS = {"", "-", "\u2013", "\u2014", "n/a"}

@@ -84,6 +84,8 @@ CASES = [
     ("Annually", K.RECURRING, None, None),
     ("Every year", K.RECURRING, None, None),
     ("Each quarter", K.RECURRING, None, None),
+    ("Weekly", K.RECURRING, None, None),
+    ("Every fortnight", K.RECURRING, None, None),
     # seasons (meteorological) and school terms, as councils plan to them
     ("Summer 2026", K.PHASE, date(2026, 6, 1), date(2026, 8, 31)),
     ("By Spring 2026", K.PHASE, date(2026, 3, 1), date(2026, 5, 31)),
@@ -187,6 +189,8 @@ def test_phase_label_as_written(text, label):
         ("Monthly", "monthly"),
         ("Every year", "annually"),
         ("Annually", "annually"),
+        ("Weekly", "weekly"),
+        ("Every fortnight", "fortnightly"),
     ],
 )
 def test_recurrence(text, recurrence):

@@ -61,6 +61,7 @@ pytestmark = pytest.mark.django_db
         ("How will we know we have made a real difference to children?", None),
         ("Owner: Director of Children's Services  Last updated: 14/03/2025", None),
         ("Anyshire County Council - Children's Services Improvement Plan 2025-26", None),
+        ("Northtown SEND and Inclusion Action Plan 2026-27", None),
     ],
 )
 def test_headings_are_read_the_way_a_person_reads_them(heading, field):
@@ -339,3 +340,42 @@ def test_no_rating_written_is_read_as_blank_and_a_fill_still_counts():
     )
     chosen.prepare()
     assert [a["rating_value"] for a in chosen.result["actions"]][0] == Rating.GREEN
+
+
+def test_a_title_naming_an_action_plan_above_the_table_is_not_its_header():
+    """A Word plan's title paragraph says "Action Plan": the header is the table's first row,
+    and the priority cells merged down the rows name each action's priority."""
+    document = Document()
+    document.add_paragraph("Northtown SEND and Inclusion Action Plan 2026-27")
+    table = document.add_table(rows=1, cols=5)
+    for cell, text in zip(
+        table.rows[0].cells, ["Strategic priority", "Ref", "Actions", "Lead(s)", "RAG"], strict=True
+    ):
+        cell.text = text
+    for priority, number, action, rating in (
+        ("1. Early identification", "1.1", "Train health visitors", "Green"),
+        ("", "1.2", "Publish the graduated approach", "Amber"),
+        ("2. Timely EHCPs", "2.1", "Recruit two coordinators", "Red"),
+    ):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, [priority, number, action, "SEND Lead", rating], strict=True):
+            cell.text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    out = io.BytesIO()
+    document.save(out)
+    org = factories.organisation(name="Northtown")
+    result = preview("northtown.docx", out.getvalue(), org).result
+    assert result["errors"] == []
+    assert result["suggested_title"] == "Northtown SEND and Inclusion Action Plan 2026-27"
+    assert [c["field"] for c in result["columns"]] == [
+        "priority",
+        "number",
+        "action",
+        "lead",
+        "rag",
+    ]
+    assert [(n["number"], n["title"]) for n in result["tree"] if n["kind"] == "priority"] == [
+        ("1", "Early identification"),
+        ("2", "Timely EHCPs"),
+    ]
+    assert [a["number"] for a in result["actions"]] == ["1.1", "1.2", "2.1"]

@@ -199,9 +199,15 @@ class FieldSet:
     ) -> HeaderMatch | None:
         """The first row (of the first ``scan``) naming at least two known fields."""
         mapping = mapping or {}
+        unused = {None, IGNORE, *KEEPS}
         for position, (number, cells) in enumerate(rows[:scan]):
-            known = {self.recognise(c) for c in cells} - {None, IGNORE, *KEEPS}
-            if len(known) >= 2 or (known and self.required[0] in known and len(cells) == 1):
+            named = {self._by_name(normalise_header(c)) for c in cells} - unused
+            known = {self.recognise(c) for c in cells} - unused
+            # Headings read only from their words need company: one named column, or three
+            # read that way, so that a title ("... Action Plan 2026-27") is never a header.
+            if (len(known) >= 2 and named) or len(known) >= 3:
+                return self.match(number, cells, mapping, position)
+            if len(cells) == 1 and self.required[0] in named:  # a one-column table
                 return self.match(number, cells, mapping, position)
         return None
 
@@ -481,13 +487,15 @@ _PLAN_WORDS: tuple[tuple[str, frozenset[str]], ...] = (
                             "workstreams", "strand", "improvement"})),
 )  # fmt: skip
 _NUMBER_WORDS = frozenset({"ref", "reference", "no", "number", "id", "item"})
-# Someone else's words about the plan ("Comments from the board", "Scrutiny challenge") and
-# ratings that are not the action's progress ("Risk rating"): kept as extra text for the
-# administrator to place, never taken for the officer's own.
+# Someone else's words about the plan ("Comments from the board", "Scrutiny challenge"),
+# ratings that are not the action's progress ("Risk rating") and a plan's or council's name
+# ("Northtown SEND Action Plan"): kept as extra text for the administrator to place, never
+# taken for the officer's own.
 _OTHERS_WORDS = frozenset(
     {"board", "panel", "scrutiny", "ofsted", "inspector", "inspectors", "challenge", "question",
      "questions", "auditor", "auditors", "member", "members", "councillor", "councillors",
-     "risk", "risks", "likelihood", "severity"}
+     "risk", "risks", "likelihood", "severity",
+     "plan", "plans", "strategy", "council", "borough", "county", "city", "district"}
 )  # fmt: skip
 
 
