@@ -379,3 +379,45 @@ def test_a_title_naming_an_action_plan_above_the_table_is_not_its_header():
         ("2", "Timely EHCPs"),
     ]
     assert [a["number"] for a in result["actions"]] == ["1.1", "1.2", "2.1"]
+
+
+PLANNER_CSV = """Task ID,Task Name,Bucket Name,Progress,Priority,Assigned To,Created By,\
+Created Date,Start date,Due date,Late,Completed Date,Completed By,Description,\
+Completed Checklist Items,Checklist Items,Labels
+Fz1,Refresh supervision policy,Practice standards,In progress,Important,Jo Bloggs,Sam Admin,\
+01/04/2026,01/04/2026,30/06/2026,false,,,Policy to be agreed at DMT,1/3,Draft;Consult,Ofsted
+Fz2,Audit 30 case files,Practice standards,Not started,Medium,Ann Other,Sam Admin,01/04/2026,,\
+31/07/2026,false,,,Themed audit,0/0,,
+Fz3,Recruit EHC coordinators,SEND,Completed,Urgent,Head of SEND,Sam Admin,01/04/2026,\
+01/04/2026,31/05/2026,false,20/05/2026,Head of SEND,Two posts,0/0,,
+"""
+
+
+def test_a_microsoft_planner_export_reads_as_planner_lays_it_out():
+    """Buckets are the priorities, progress the rating, the assignee the lead; Planner's
+    "Priority" (urgency) and "Description" are kept as text, its IDs and dates of making left
+    out; the preview says which layout it read."""
+    org = factories.organisation(name="Northtown")
+    result = preview("planner.csv", PLANNER_CSV.encode(), org).result
+    assert result["errors"] == [] and result["can_commit"]
+    fields = {c["heading"]: c["field"] for c in result["columns"]}
+    assert fields["Task Name"] == "action" and fields["Bucket Name"] == "priority"
+    assert fields["Progress"] == "rag" and fields["Assigned To"] == "lead"
+    assert fields["Priority"] == "extra" and fields["Description"] == "extra"
+    assert fields["Task ID"] == fields["Created By"] == "ignore"
+    assert any("Microsoft Planner export" in w["message"] for w in result["warnings"])
+    assert [n["title"] for n in result["tree"] if n["kind"] == "priority"] == [
+        "Practice standards",
+        "SEND",
+    ]
+    assert [(a["description"], a["rating_value"]) for a in result["actions"]] == [
+        ("Refresh supervision policy", Rating.GREEN),
+        ("Audit 30 case files", Rating.NOT_STARTED),
+        ("Recruit EHC coordinators", Rating.COMPLETE),
+    ]
+
+
+def test_a_file_with_only_some_of_planners_names_is_read_as_usual():
+    header = PLAN_FIELDS.match(1, ["Priority", "Task name", "Progress", "Lead"], {})
+    assert header.layout == ""
+    assert [c.field for c in header.columns] == ["priority", "action", "commentary", "lead"]

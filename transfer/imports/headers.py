@@ -80,6 +80,15 @@ def without_period(name: str) -> str:
     return " ".join(words)
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A file another tool writes, known by its column names: what each of them holds."""
+
+    name: str
+    fields: dict[str, str]  # column name (normalised) -> a field key, IGNORE or EXTRA
+    signature: frozenset[str]  # the names that together say it is this tool's file
+
+
 @dataclass
 class Column:
     index: int
@@ -101,6 +110,7 @@ class HeaderMatch:
     duplicates: list[tuple[str, list[Column]]] = field(default_factory=list)
     normalised: list[str] = field(default_factory=list)
     position: int = 0  # index of the header row in the table's rows
+    layout: str = ""  # the known export read ("Microsoft Planner export"), if any
 
     def is_repeat(self, cells: list) -> bool:
         """A later row that repeats the header (printed on every page of the original)."""
@@ -127,8 +137,10 @@ class FieldSet:
         *,
         keeps_extra: bool = False,
         guess: Callable[[list[str]], str | None] | None = None,
+        layouts: tuple[Layout, ...] = (),
     ):
         self.fields = fields
+        self.layouts = layouts
         self.guess = guess  # a field from a heading's words, when no name matches (plans)
         self.keeps_extra = keeps_extra  # unknown columns are kept as extra text, not refused
         self.required = required
@@ -214,10 +226,14 @@ class FieldSet:
     def match(self, number: int, cells: list, mapping: dict[str, str], position: int = 0):
         columns = []
         read_loosely: set[int] = set()  # columns whose field was read from their words
+        normalised = [normalise_header(c) for c in cells]
+        layout = next((k for k in self.layouts if k.signature <= set(normalised)), None)
         for index, heading in enumerate(cells):
             text = cell_text(heading)
             letter = get_column_letter(index + 1)
             chosen = mapping.get(letter)
+            if not chosen and layout is not None:
+                chosen = layout.fields.get(normalised[index])
             if not chosen:
                 chosen = self._by_name(normalise_header(text)) if text else None
                 if chosen is None and text and self.guess is not None:
@@ -226,7 +242,11 @@ class FieldSet:
             columns.append(Column(index, text, chosen))
         self._one_column_per_guess(columns, read_loosely)
         header = HeaderMatch(
-            number, columns, normalised=[normalise_header(c) for c in cells], position=position
+            number,
+            columns,
+            normalised=normalised,
+            position=position,
+            layout=layout.name if layout else "",
         )
         seen: dict[str, list[Column]] = {}
         for column in columns:
@@ -265,6 +285,33 @@ class FieldSet:
 
 
 # -- plans --------------------------------------------------------------------------------------
+# Microsoft Planner's "Export plan to Excel": a task per row, its bucket the theme, its progress
+# (Not started, In progress, Completed) the rating; "Priority" there is urgency, not the plan's
+# priority, and "Description" is the task's detail. IDs, who made it and when are left out.
+PLANNER = Layout(
+    "Microsoft Planner export",
+    {
+        "task id": IGNORE,
+        "task name": "action",
+        "bucket name": "priority",
+        "progress": "rag",
+        "priority": EXTRA,
+        "assigned to": "lead",
+        "created by": IGNORE,
+        "created date": IGNORE,
+        "start date": EXTRA,
+        "due date": "timescale",
+        "late": IGNORE,
+        "completed date": EXTRA,
+        "completed by": IGNORE,
+        "description": EXTRA,
+        "completed checklist items": IGNORE,
+        "checklist items": EXTRA,
+        "labels": "tags",
+    },
+    frozenset({"task name", "bucket name", "progress", "assigned to"}),
+)
+
 PLAN_FIELDS = FieldSet(
     [
         Field(
@@ -441,6 +488,7 @@ PLAN_FIELDS = FieldSet(
     ignored=("Updated", "Last updated", "Update date", "Date of update", "Overdue"),
     keeps_extra=True,
     guess=lambda words: guess_plan_field(words),
+    layouts=(PLANNER,),
 )
 
 # -- measure values -----------------------------------------------------------------------------

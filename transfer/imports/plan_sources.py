@@ -355,6 +355,15 @@ def check_header(reading: PlanReading, read: SheetRead, label: str) -> None:
     header = read.header
     if header is None:  # only sheets whose header was found are read
         raise ValueError(f"no header found in {read.grid.name}")
+    if header.layout:
+        reading.warnings.append(
+            Issue(
+                header.row_number,
+                f"Read as a {header.layout}: the columns are chosen as that file lays them "
+                "out (see each column's choice above; change any that do not fit).",
+                label,
+            )
+        )
     for key, columns in header.duplicates:
         letters = " and ".join(c.letter for c in columns)
         reading.errors.append(
