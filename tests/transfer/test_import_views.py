@@ -322,3 +322,28 @@ def test_command_line_keeps_a_column_on_the_priority(org, tmp_path):
     assert set(Plan.objects.get().actions.values_list("notes", flat=True)) == {""}
     with pytest.raises(CommandError, match="--map"):
         call_command("import_plan", str(path), "--map", "C=nonsense", stdout=io.StringIO())
+
+
+def test_columns_read_from_their_words_can_be_changed_in_the_browser(admin_client, org):
+    """ "Key milestones" is read as the action and "RAG Q3" as the rating: the preview offers
+    both with that choice made, and the administrator's other choice is what is imported."""
+    rows = [
+        ["Ref", "Key milestones", "What will success look like?", "Lead officer", "RAG Q3"],
+        ["1", "First action", "Fewer re-referrals", "Jane Smith", "Green"],
+    ]
+    upload(admin_client, csv_bytes(rows), "plan.csv", organisation=org, numbering="continuous")
+    plan_import = PlanImport.objects.get()
+    url = reverse("imports:preview", kwargs={"pk": plan_import.pk})
+    html = admin_client.get(url).content.decode()
+    assert "Say what these columns hold" in html
+    assert "Column B: &quot;Key milestones&quot;" in html
+    assert "Column E: &quot;RAG Q3&quot;" in html
+    assert 'value="action" selected' in html and 'value="rag" selected' in html
+    assert "Lead officer&quot;" not in html  # a column named for its field is not asked about
+    assert plan_import.result["can_commit"]  # the choices made can be imported as they are
+    choices = {"col_B": "action", "col_C": "extra", "col_E": "rag"}
+    assert admin_client.post(url, choices).status_code == 302
+    admin_client.post(reverse("imports:commit", kwargs={"pk": plan_import.pk}))
+    action = Action.objects.get()
+    assert action.description == "First action" and action.success_criteria == ""
+    assert "Fewer re-referrals" in action.notes

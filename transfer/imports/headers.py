@@ -111,6 +111,7 @@ class HeaderMatch:
     normalised: list[str] = field(default_factory=list)
     position: int = 0  # index of the header row in the table's rows
     layout: str = ""  # the known export read ("Microsoft Planner export"), if any
+    guessed: list[Column] = field(default_factory=list)  # read by a layout or from their words
 
     def is_repeat(self, cells: list) -> bool:
         """A later row that repeats the header (printed on every page of the original)."""
@@ -234,6 +235,8 @@ class FieldSet:
             chosen = mapping.get(letter)
             if not chosen and layout is not None:
                 chosen = layout.fields.get(normalised[index])
+                if chosen:
+                    read_loosely.add(index)
             if not chosen:
                 chosen = self._by_name(normalise_header(text)) if text else None
                 if chosen is None and text and self.guess is not None:
@@ -248,6 +251,7 @@ class FieldSet:
             position=position,
             layout=layout.name if layout else "",
         )
+        header.guessed = [c for c in columns if c.index in read_loosely and c.field is not None]
         seen: dict[str, list[Column]] = {}
         for column in columns:
             if column.field is None:

@@ -669,7 +669,10 @@ class PlanImporter:
             return []
         seen, out = set(), []
         for read in reading.chosen:
-            for c in read.header.unknown if read.header else []:
+            header = read.header
+            # the columns read from their words or by a tool's layout, for the administrator
+            # to confirm or change, as well as those not recognised at all
+            for c in [*header.unknown, *header.guessed] if header else []:
                 if c.letter not in seen:
                     seen.add(c.letter)
                     out.append({"letter": c.letter, "heading": c.heading})
