@@ -421,3 +421,51 @@ def test_a_file_with_only_some_of_planners_names_is_read_as_usual():
     header = PLAN_FIELDS.match(1, ["Priority", "Task name", "Progress", "Lead"], {})
     assert header.layout == ""
     assert [c.field for c in header.columns] == ["priority", "action", "commentary", "lead"]
+
+
+def test_column_names_over_two_rows_are_read_together():
+    """ "Timescale" merged over "Start" and "End", "Progress" over "Update" and "RAG": the end is
+    the timescale, the start kept as text, and both rows of names are accounted for."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Plan for improvement 2026"])
+    sheet.append(["Ref", "Action", "Lead", "Timescale", None, "Progress", None])
+    sheet.append([None, None, None, "Start", "End", "Update", "RAG"])
+    for cells in ("D2:E2", "F2:G2", "A2:A3", "B2:B3", "C2:C3"):
+        sheet.merge_cells(cells)
+    sheet.append(["Priority 1: Safe practice"])
+    sheet.append(
+        ["1.1", "Refresh thresholds", "Head of MASH", "Apr 2026", "Sep 2026", "Out", "Amber"]
+    )
+    sheet.append(["1.2", "Audit", "QA Lead", "May 2026", "Jul 2026", "", "Green"])
+    out = io.BytesIO()
+    book.save(out)
+    org = factories.organisation(name="Northtown")
+    result = preview("two-rows.xlsx", out.getvalue(), org).result
+    assert result["errors"] == [] and result["can_commit"]
+    assert result["suggested_title"] == "Plan for improvement 2026"
+    assert [(c["heading"], c["field"]) for c in result["columns"]] == [
+        ("Ref", "number"),
+        ("Action", "action"),
+        ("Lead", "lead"),
+        ("Timescale Start", "extra"),
+        ("Timescale End", "timescale"),
+        ("Update", "commentary"),
+        ("RAG", "rag"),
+    ]
+    actions = {a["number"]: a for a in result["actions"]}
+    assert actions["1.1"]["timescale"] == "Sep 2026"
+    assert actions["1.1"]["rating_value"] == Rating.AMBER
+    assert result["account"]["unaccounted"] == 0 and result["account"]["ignored"] == 0
+
+
+def test_a_first_row_of_actions_is_never_a_second_row_of_names():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Ref", "Action", "Lead", None, "RAG"])
+    sheet.append(["1", "Refresh thresholds", "Head of MASH", "Yes", "Amber"])
+    out = io.BytesIO()
+    book.save(out)
+    org = factories.organisation(name="Northtown")
+    result = preview("one-row.xlsx", out.getvalue(), org).result
+    assert [a["description"] for a in result["actions"]] == ["Refresh thresholds"]

@@ -111,7 +111,14 @@ class HeaderMatch:
     normalised: list[str] = field(default_factory=list)
     position: int = 0  # index of the header row in the table's rows
     layout: str = ""  # the known export read ("Microsoft Planner export"), if any
+    top: int | None = None  # index of the first header row when the names take two rows
+    name_cells: int = 0  # cells of column names read (both rows of a two-row header)
     guessed: list[Column] = field(default_factory=list)  # read by a layout or from their words
+
+    @property
+    def first(self) -> int:
+        """Index of the first row of column names (rows above it are titles and notes)."""
+        return self.position if self.top is None else self.top
 
     def is_repeat(self, cells: list) -> bool:
         """A later row that repeats the header (printed on every page of the original)."""
@@ -219,10 +226,52 @@ class FieldSet:
             # Headings read only from their words need company: one named column, or three
             # read that way, so that a title ("... Action Plan 2026-27") is never a header.
             if (len(known) >= 2 and named) or len(known) >= 3:
-                return self.match(number, cells, mapping, position)
+                return self.two_rows(rows, position, mapping) or self.match(
+                    number, cells, mapping, position
+                )
             if len(cells) == 1 and self.required[0] in named:  # a one-column table
                 return self.match(number, cells, mapping, position)
         return None
+
+    def two_rows(self, rows: list[tuple[int, list]], position: int, mapping: dict[str, str]):
+        """Column names over two rows: a name merged across columns above the names of its
+        parts ("Timescale" over "Start" and "End", "Progress" over "Update" and "RAG"). Each
+        part is named by its own words, else with its parent's ("Timescale End"). None when the
+        row below is not a second row of names."""
+        if self.guess is None or position + 1 >= len(rows):
+            return None
+        number, top = rows[position]
+        below = rows[position + 1][1]
+        texts = [cell_text(c) for c in top]
+        parts = [cell_text(c) for c in below]
+        # a second row of names: short words only, at least one under a blank (merged) name,
+        # and nothing under the Action column
+        filled = [i for i, t in enumerate(parts) if t]
+        under_blank = [i for i in filled if i >= len(texts) or not texts[i]]
+        action = next(
+            (i for i, t in enumerate(texts) if self.recognise(t) == self.required[0]), None
+        )
+        if (
+            not under_blank
+            or any(len(parts[i]) > 40 or not isinstance(below[i], str) for i in filled)
+            or (action is not None and action < len(parts) and parts[action])
+        ):
+            return None
+        names, parent = [], ""
+        for i in range(max(len(texts), len(parts))):
+            name = texts[i] if i < len(texts) else ""
+            part = parts[i] if i < len(parts) else ""
+            parent = name or parent
+            if not part:
+                names.append(name)
+            elif self._by_name(normalise_header(part)) not in (None, IGNORE):
+                names.append(part)
+            else:
+                names.append(f"{parent} {part}".strip())
+        header = self.match(rows[position + 1][0], names, mapping, position + 1)
+        header.row_number, header.top = number, position
+        header.name_cells = sum(1 for t in [*texts, *parts] if t)
+        return header
 
     def match(self, number: int, cells: list, mapping: dict[str, str], position: int = 0):
         columns = []
@@ -250,6 +299,7 @@ class FieldSet:
             normalised=normalised,
             position=position,
             layout=layout.name if layout else "",
+            name_cells=sum(1 for c in normalised if c),
         )
         header.guessed = [c for c in columns if c.index in read_loosely and c.field is not None]
         seen: dict[str, list[Column]] = {}

@@ -213,7 +213,7 @@ def read_sheets(
         picked = [n for n, (number, _) in enumerate(read.grid.rows) if number in sections]
         below = [read.grid.rows[n] for n in picked] + read.grid.rows[start:]
         values = read.grid.values()
-        reading.used += sum(1 for c in read.header.normalised if c)  # the column names
+        reading.used += read.header.name_cells  # the column names
         reader.read_sheet(
             [values[n] for n in picked] + values[start:],
             header=read.header,
@@ -318,8 +318,8 @@ def title_rows(reading: PlanReading, read: SheetRead, several: bool) -> list[int
     header = read.header
     if header is None:  # only sheets whose header was found are read
         raise ValueError(f"no header found in {read.grid.name}")
-    above = read.grid.rows[: header.position]
-    title = title_above(read.grid.values()[: header.position])
+    above = read.grid.rows[: header.first]
+    title = title_above(read.grid.values()[: header.first])
     if title and not reading.title and not several:
         reading.title = title
     taken, sections = False, []

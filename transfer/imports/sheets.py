@@ -119,7 +119,7 @@ def classify(grid: Grid, fields: FieldSet) -> SheetInfo:
     header = fields.find_header(rows)
     if header is not None:
         info.header_row = header.row_number
-        info.title = title_above(rows[: header.position])
+        info.title = title_above(rows[: header.first])
         required = fields.required[0]
         below = rows[header.position + 1 :]
         values = [c for _, cells in below for c in cells if c not in (None, "")]
