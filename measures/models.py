@@ -279,6 +279,8 @@ SUPPRESSION_SYMBOLS = {
     "..": "not available",
     ":": "not available",
     "~": "a positive figure that rounds to zero",
+    "*": "suppressed (an older convention, usually a small number)",
+    "n/a": "not available",
 }
 
 

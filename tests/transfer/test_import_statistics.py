@@ -76,7 +76,9 @@ def test_dfe_time_periods_are_read_with_their_identifier():
     assert (reporting.start.isoformat(), reporting.end.isoformat()) == ("2017-04-01", "2018-03-31")
 
 
-@pytest.mark.parametrize("symbol", ["c", "x", "z", "low", "k", "..", ":", "~", "[c]", " C "])
+@pytest.mark.parametrize(
+    "symbol", ["c", "x", "z", "low", "k", "..", ":", "~", "[c]", " C ", "*", "n/a", "N/A"]
+)
 def test_suppression_symbols_are_not_errors(symbol):
     number, found = read_figure(symbol)
     assert number is None and found == symbol.strip().strip("[]").lower()
