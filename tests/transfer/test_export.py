@@ -16,7 +16,7 @@ from actions.services import status_update_record
 from core.models import AuditEvent
 from core.presentation import fill_colour
 from core.rag import Rating
-from measures.models import Comparator, MeasureValue
+from measures.models import Comparator, MeasureValue, Target
 from tests import factories
 from transfer.exports import (
     measures_csv_bytes,
@@ -251,7 +251,15 @@ def test_measures_export_has_values_and_comparators_side_by_side():
         label="As at 28 February 2018",
         value="62",
     )
+    Target.objects.create(
+        measure=measure,
+        period_start="2018-02-28",
+        period_end="2018-02-28",
+        label="As at 28 February 2018",
+        value="60",
+    )
     rows = list(csv.reader(io.StringIO(measures_csv_bytes().decode("utf-8-sig"), newline="")))
+    assert rows[0][8:10] == ["Target", "England"]
     assert rows[0][:6] == [
         "Measure code",
         "Measure title",
@@ -260,7 +268,7 @@ def test_measures_export_has_values_and_comparators_side_by_side():
         "Period end",
         "Value",
     ]
-    assert rows[1][:11] == [
+    assert rows[1][:12] == [
         "LAC",
         "Children looked after",
         "As at 28 February 2018",
@@ -269,6 +277,7 @@ def test_measures_export_has_values_and_comparators_side_by_side():
         "141.1",
         "454",
         "32180",
+        "60",
         "62",
         "",
         "",

@@ -150,3 +150,45 @@ def test_the_measures_download_imports_back_unchanged(measures):
     assert result["counts"]["values"] == {"create": 0, "change": 0, "same": 1}
     again.commit()
     assert table_counts() == before
+
+
+def test_targets_are_imported_with_the_values_and_on_their_own(measures):
+    """A KPI sheet's Target column: each period's target is written beside its value (a period
+    with a target and no value yet is imported too); the same file again changes nothing, and a
+    new target is a change; the measures download writes the targets back out."""
+    from measures.models import Target
+
+    header = ["Measure code", "Period", "Value", "Target"]
+    rows = [
+        header,
+        ["LAC", "Q1 2026/27", "71.5", "75"],
+        ["LAC", "Q2 2026/27", "73", "75"],
+        ["LAC", "Q3 2026/27", "", "78"],  # the target is set before the figure is known
+    ]
+    i = importer(rows)
+    assert i.result["errors"] == []
+    assert [v["target"] for v in i.result["values"]] == ["75", "75", "78"]
+    assert i.result["counts"]["values"] == {"create": 3, "change": 0, "same": 0}
+    written = i.commit()
+    assert written["targets"] == 3 and written["created"] == 2
+    targets = {t.label: t.value for t in Target.objects.filter(measure=measures["rate"])}
+    assert targets == {
+        "Q1 2026/27": Decimal("75"),
+        "Q2 2026/27": Decimal("75"),
+        "Q3 2026/27": Decimal("78"),
+    }
+    assert importer(rows).result["counts"]["values"] == {"create": 0, "change": 0, "same": 3}
+    rows[3][3] = "80"
+    again = importer(rows)
+    assert again.result["counts"]["values"] == {"create": 0, "change": 1, "same": 2}
+    assert again.result["values"][2]["changes"] == ["target"]
+    again.commit()
+    assert Target.objects.get(measure=measures["rate"], label="Q3 2026/27").value == Decimal("80")
+    # the download carries the targets, and imports back unchanged
+    back = MeasureValuesImporter(
+        table=read_table(filename="measures.xlsx", content=measures_xlsx_bytes()), options={}
+    )
+    back.prepare()
+    assert back.result["errors"] == []
+    assert back.result["counts"]["values"]["create"] == 0
+    assert back.result["counts"]["values"]["change"] == 0

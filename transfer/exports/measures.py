@@ -18,7 +18,7 @@ from core.spreadsheets import (
     write_cell,
     write_row,
 )
-from measures.models import Comparator, Measure, MeasureValue, UnpublishedFigure
+from measures.models import Comparator, Measure, MeasureValue, Target, UnpublishedFigure
 
 VALUE_COLUMNS = [
     ("Measure code", 14),
@@ -29,6 +29,7 @@ VALUE_COLUMNS = [
     ("Value", 12),
     ("Numerator", 12),
     ("Denominator", 12),
+    ("Target", 11),
     ("England", 11),
     ("Region", 11),
     ("Statistical neighbours", 14),
@@ -52,9 +53,9 @@ COMPARATOR_KINDS = [
 
 
 def measure_rows(measures=None) -> tuple[list, list]:
-    """(value rows, definition rows) for the measures (all when None), in four queries. A period
-    has a row when it has a value, a comparator or a figure not published; a figure not
-    published is written as its symbol ("c", ".."), as the import reads it back."""
+    """(value rows, definition rows) for the measures (all when None), in five queries. A period
+    has a row when it has a value, a target, a comparator or a figure not published; a figure
+    not published is written as its symbol ("c", ".."), as the import reads it back."""
     measures = list(measures if measures is not None else Measure.objects.order_by("code"))
     ids = [m.pk for m in measures]
     periods: dict[tuple[int, object], dict] = {}
@@ -67,6 +68,8 @@ def measure_rows(measures=None) -> tuple[list, list]:
 
     for v in MeasureValue.objects.filter(measure_id__in=ids):
         period(v.measure_id, v)["value"] = v
+    for t in Target.objects.filter(measure_id__in=ids):
+        period(t.measure_id, t)["target"] = sheet_number(t.value)
     for c in Comparator.objects.filter(measure_id__in=ids, kind__in=COMPARATOR_KINDS):
         period(c.measure_id, c)["cells"][c.kind] = sheet_number(c.value)
     for u in UnpublishedFigure.objects.filter(measure_id__in=ids):
@@ -88,6 +91,7 @@ def measure_rows(measures=None) -> tuple[list, list]:
                 sheet_number(v.value) if v else entry["cells"].get(UnpublishedFigure.VALUE),
                 sheet_number(v.numerator) if v else None,
                 sheet_number(v.denominator) if v else None,
+                entry.get("target"),
                 *[entry["cells"].get(kind) for kind in COMPARATOR_KINDS],
                 v.note if v else "",
             ]

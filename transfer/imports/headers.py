@@ -553,6 +553,11 @@ MEASURE_FIELDS = FieldSet(
         Field("period_start", "Period start", ("Start", "From", "Start date", "Period from")),
         Field("period_end", "Period end", ("End", "To", "End date", "Period to", "As at")),
         Field("value", "Value", ("Figure", "Result", "Actual", "Rate", "Percentage")),
+        Field(
+            "target",
+            "Target",
+            ("Targets", "Target value", "Our target", "Local target", "Target figure", "Aim"),
+        ),
         Field("numerator", "Numerator", ("Count", "Number")),
         Field("denominator", "Denominator", ("Population", "Base", "Out of")),
         Field("england", "England", ("England average", "National", "National average")),

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.db.models.functions import Upper
 
 from actions.timescales import TimescaleKind, parse_timescale
-from measures.models import Comparator, Measure, MeasureValue, UnpublishedFigure
+from measures.models import Comparator, Measure, MeasureValue, Target, UnpublishedFigure
 from transfer.imports import neighbours, statistics_rows
 from transfer.imports.headers import MEASURE_FIELDS
 from transfer.imports.plan_rows import Issue, squash
@@ -128,6 +128,7 @@ class ValueRow:
     symbol: str = ""  # the value is not published: "c", "x", ".."
     comparator_symbols: dict[str, str] = field(default_factory=dict)
     methods: dict[str, str] = field(default_factory=dict)  # computed comparators: how
+    target: Decimal | None = None  # the measure's target for the period, when the file gives one
 
 
 class MeasureValuesImporter:
@@ -270,6 +271,7 @@ class MeasureValuesImporter:
             denominator=to_decimal(self.cell(cells, "denominator"), "denominator"),
             note=squash(cell_text(self.cell(cells, "note")))[:500],
             symbol=symbol,
+            target=to_decimal(self.cell(cells, "target"), "target"),
         )
         for key in COMPARATOR_FIELDS:
             number_, symbol_ = self.figure_cell(cells, key, MEASURE_FIELDS.label(key))
@@ -280,9 +282,9 @@ class MeasureValuesImporter:
         if symbol or (
             row.value is None
             and row.numerator is None
-            and (row.comparators or row.comparator_symbols)
+            and (row.comparators or row.comparator_symbols or row.target is not None)
         ):
-            return row  # not published, or comparators without a value of ours
+            return row  # not published, or comparators or a target without a value of ours
         return self.validated(row)
 
     def validated(self, row: ValueRow) -> ValueRow:
@@ -330,7 +332,18 @@ class MeasureValuesImporter:
             (u.measure_id, u.series, u.period_start): u
             for u in UnpublishedFigure.objects.filter(measure_id__in=ids, period_start__in=starts)
         }
+        self.existing_targets = {
+            (t.measure_id, t.period_start): t
+            for t in Target.objects.filter(measure_id__in=ids, period_start__in=starts)
+        }
         self.plan = [self.compare_row(r) for r in self.rows]
+
+    def target_changes(self, r: ValueRow) -> bool:
+        """The file gives a target for the period that differs from the one recorded."""
+        if r.target is None:
+            return False
+        t = self.existing_targets.get((r.measure.pk, r.start)) if r.measure.pk else None
+        return t is None or (t.value, t.period_end, t.label) != (r.target, r.end, r.label)
 
     def compare_row(self, r: ValueRow):
         has_note = bool(self.header and "note" in self.header.by_field)
@@ -371,9 +384,13 @@ class MeasureValuesImporter:
                 or (r.measure.pk, kind, r.start) in self.existing_unpublished
                 for kind in Comparator.Kind.values
             )
-            status = ("change" if recorded else "create") if comparator_changes else "same"
+            recorded = recorded or (r.measure.pk, r.start) in self.existing_targets
+            changed = comparator_changes or self.target_changes(r)
+            status = ("change" if recorded else "create") if changed else "same"
         else:
             status = "create" if existing is None else ("change" if changes else "same")
+        if self.target_changes(r):
+            comparator_changes.append("target")
         if status == "same" and comparator_changes:
             status = "change"
         return (r, existing, changes, comparator_changes, status)
@@ -432,6 +449,7 @@ class MeasureValuesImporter:
             "end": r.end.isoformat(),
             "value": f"{r.value.normalize():f}" if r.value is not None else "",
             "symbol": r.symbol,
+            "target": f"{r.target.normalize():f}" if r.target is not None else "",
             "comparators": [
                 {
                     "kind": Comparator.Kind(COMPARATOR_FIELDS.get(k, k)).label,
@@ -445,7 +463,7 @@ class MeasureValuesImporter:
                 for k, sym in r.comparator_symbols.items()
             ],
             "status": status,
-            "changes": changes + [f"{c} comparator" for c in comparators],
+            "changes": changes + [c if c == "target" else f"{c} comparator" for c in comparators],
         }
 
     def build_result(self) -> dict:
@@ -529,6 +547,9 @@ class MeasureValuesImporter:
                     self.write_value(r, existing, user, reason)
                     written["created" if existing is None else "changed"] += 1
                 written["comparators"] += len(self.comparator_writes(r, dry_run=False))
+                if self.target_changes(r):
+                    self.write_target(r, reason)
+                    written["targets"] = written.get("targets", 0) + 1
             self.result["committed"] = written
             return written
 
@@ -541,6 +562,16 @@ class MeasureValuesImporter:
                 r.measure.save()
                 created += 1
         return created
+
+    def write_target(self, r: ValueRow, reason: str) -> None:
+        """The period's target as the file gives it (its amber tolerance, set on the measure's
+        page, is kept)."""
+        t = self.existing_targets.get((r.measure.pk, r.start)) or Target(
+            measure=r.measure, period_start=r.start
+        )
+        t.value, t.period_end, t.label = r.target, r.end, r.label
+        t._change_reason = reason
+        t.save()
 
     def write_value(self, r: ValueRow, existing, user, reason: str) -> None:
         value = existing or MeasureValue(measure=r.measure, period_start=r.start)
