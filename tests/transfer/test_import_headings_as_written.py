@@ -469,3 +469,25 @@ def test_a_first_row_of_actions_is_never_a_second_row_of_names():
     org = factories.organisation(name="Northtown")
     result = preview("one-row.xlsx", out.getvalue(), org).result
     assert [a["description"] for a in result["actions"]] == ["Refresh thresholds"]
+
+
+def test_a_planner_workbook_names_the_plan_beside_its_label():
+    """Planner's Excel export puts "Plan name" and the name above the tasks: the name is the
+    plan's title; the label and the plan's ID and export date are listed as not taken."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Plan name", "Early Help Improvement Plan 2026"])
+    sheet.append(["Plan ID", "Xq3rT0a9Ju6"])
+    sheet.append(["Export date", "05/12/2026"])
+    sheet.append([])
+    for line in PLANNER_CSV.strip().splitlines():
+        sheet.append(line.split(","))
+    out = io.BytesIO()
+    book.save(out)
+    org = factories.organisation(name="Northtown")
+    result = preview("planner.xlsx", out.getvalue(), org).result
+    assert result["errors"] == []
+    assert result["suggested_title"] == "Early Help Improvement Plan 2026"
+    listed = {c["text"] for c in result["account"]["listed"]}
+    assert {"Plan name", "Plan ID", "Xq3rT0a9Ju6"} <= listed
+    assert len(result["actions"]) == 3

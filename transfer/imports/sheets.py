@@ -149,11 +149,20 @@ def classify(grid: Grid, fields: FieldSet) -> SheetInfo:
     return info
 
 
+#: Labels a tool writes beside the plan's name above its table (Microsoft Planner writes "Plan
+#: name", then the name, in the next cell).
+TITLE_LABELS = {"plan name", "plan title", "name of plan", "title", "plan", "document title"}
+
+
 def title_above(rows: list[tuple[int, list]]) -> str:
-    """The first line of text in rows above a table: the title a council gives it."""
+    """The first line of text in rows above a table: the title a council gives it, or the name
+    beside a "Plan name" label."""
     for _, cells in rows:
-        for value in cells:
-            text = " ".join(cell_text(value).split())
-            if text and not re.fullmatch(r"[\d/.\-: ]+", text):
+        texts = [" ".join(cell_text(value).split()) for value in cells]
+        texts = [t for t in texts if t]
+        if len(texts) >= 2 and texts[0].lower().rstrip(":") in TITLE_LABELS:
+            return texts[1][:250]
+        for text in texts:
+            if not re.fullmatch(r"[\d/.\-: ]+", text):
                 return text[:250]
     return ""
