@@ -14,6 +14,7 @@ from measures.models import (
     Measure,
     MeasureValue,
     StatisticalNeighbour,
+    Target,
     UnpublishedFigure,
 )
 from tests import factories
@@ -550,3 +551,37 @@ def test_neighbour_list_upload_in_the_browser_is_audited(admin_client):
         "Imported the statistical-neighbour list from statistical_neighbours.csv: "
         "400 neighbours (replacing 0)"
     )
+
+
+def test_a_target_column_beside_our_figures_is_our_target_for_each_period():
+    """A KPI table with periods as columns and a Target column: our row's target is the target
+    of every period in the table (one not yet reported too); another council's target is not
+    ours and is listed as such; the same file again changes nothing."""
+    factories.measure(code="REP", unit=Measure.Unit.PERCENTAGE)
+    rows = [
+        ["Measure", "Local authority", "Target", "Q1 2026/27", "Q2 2026/27", "Q3 2026/27"],
+        ["REP", "Stockton-on-Tees", "20", "22", "19.5", ""],
+        ["REP", "Hartlepool", "18", "21", "20", ""],
+        ["REP", "England", "", "21.5", "21", ""],
+    ]
+    i = importer("kpi.csv", content=csv_bytes(rows), area="Stockton-on-Tees")
+    assert i.result["errors"] == []
+    by_label = {v["label"]: v for v in i.result["values"]}
+    assert {label: v["target"] for label, v in by_label.items()} == {
+        "Q1 2026/27": "20",
+        "Q2 2026/27": "20",
+        "Q3 2026/27": "20",
+    }
+    assert by_label["Q1 2026/27"]["value"] == "22"
+    ignored = {c["cell"]: c["reason"] for c in i.result["account"]["ignored_cells"]}
+    assert ignored["C3"] == "another council's target"
+    i.commit()
+    targets = dict(Target.objects.filter(measure__code="REP").values_list("label", "value"))
+    assert targets == {
+        "Q1 2026/27": Decimal("20"),
+        "Q2 2026/27": Decimal("20"),
+        "Q3 2026/27": Decimal("20"),
+    }
+    again = importer("kpi.csv", content=csv_bytes(rows), area="Stockton-on-Tees")
+    assert again.result["counts"]["values"]["create"] == 0
+    assert again.result["counts"]["values"]["change"] == 0

@@ -34,8 +34,10 @@ OWN, ENGLAND, REGION, NEIGHBOURS, COUNCIL = (
     "statistical_neighbours",
     "council",
 )
+TARGET = "target"  # our target for the period, from a Target column beside our figures
 SERIES_WORDS = {
     OWN: "our value",
+    TARGET: "our target",
     ENGLAND: "England",
     REGION: "region",
     NEIGHBOURS: "statistical neighbours",
@@ -91,6 +93,7 @@ AREA_WORDS = ("area", "local authority", "la name", "council", "geography", "com
 CODE_WORDS = ("la code", "area code", "new la code", "old la code", "code", "ons code")
 PERIOD_WORDS = ("period", "year", "time period", "date", "as at", "reporting period")
 VALUE_WORDS = ("value", "figure", "rate", "percentage", "result", "actual", "number")
+TARGET_WORDS = ("target", "targets", "our target", "local target", "target value")
 
 
 class NotAFigure(ValueError):
@@ -517,6 +520,10 @@ class WideReader(Reader):
         self.measure_col = _find(self.labels, MEASURE_WORDS)
         self.code_col = _find(self.labels, CODE_WORDS, exclude={self.measure_col})
         self.area_col = _find(self.labels, AREA_WORDS, exclude={self.measure_col, self.code_col})
+        self.target_col = _find(
+            self.labels, TARGET_WORDS, exclude={self.measure_col, self.code_col, self.area_col}
+        )
+        self.targets: dict[int, tuple] = {}  # row -> (target cell, measure, area, code)
         self.title = self.title_above(options)
 
     def title_above(self, options) -> str:
@@ -532,8 +539,9 @@ class WideReader(Reader):
         return self.table.sheet if self.table.kind == "xlsx" else ""
 
     def read(self) -> StatisticsReading:
+        named = (self.measure_col, self.code_col, self.area_col, self.target_col)
         for index in range(len(self.table.rows[self.position][1])):
-            if index in self.periods or index in (self.measure_col, self.code_col, self.area_col):
+            if index in self.periods or index in named:
                 self.use(self.header_number, index)
         if self.measure_col is None and self.area_col is None and self.code_col is None:
             self.measure_col = 0 if self.labels else None
@@ -597,7 +605,34 @@ class WideReader(Reader):
                     area_code=code,
                     period=period,
                 )
+        if self.target_col is not None and self.cell(cells, self.target_col):
+            self.targets[number] = (cells[self.target_col], measure, area, code)
         return current
+
+    def finish(self) -> StatisticsReading:
+        """Once our council's rows are known, the Target beside our figures is our target for
+        each period of the table; another council's target is not ours."""
+        out = super().finish()
+        column = self.target_col
+        if column is None:
+            return out
+        ours = {o.row for o in out.observations if o.series == OWN}
+        for number, (value, measure, area, code) in sorted(self.targets.items()):
+            if number not in ours:
+                self.ignore(number, column, "another council's target")
+                continue
+            for period in self.periods.values():
+                self.figure(
+                    number,
+                    column,
+                    value,
+                    measure=measure,
+                    series=TARGET,
+                    area=area,
+                    area_code=code,
+                    period=period,
+                )
+        return out
 
 
 # -- long tables with an area column ---------------------------------------------------------------

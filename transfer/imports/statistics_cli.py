@@ -62,8 +62,9 @@ def show(command, result: dict) -> None:
                 f"{c['kind']} {c.get('value') or 'not published (' + c.get('symbol', '') + ')'}"
                 for c in v["comparators"]
             )
+            target = f" (target {v['target']})" if v.get("target") else ""
             out.write(
-                f"  row {v['row']}: {v['code']} {v['label']}: {figure}"
+                f"  row {v['row']}: {v['code']} {v['label']}: {figure}{target}"
                 f"{' | ' + comparators if comparators else ''} [{v['status']}]"
             )
     neighbours = result.get("neighbours")

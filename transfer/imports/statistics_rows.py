@@ -20,6 +20,7 @@ from transfer.imports.statistics import (
     COUNCIL,
     OWN,
     SERIES_WORDS,
+    TARGET,
     Observation,
     StatisticsReading,
     same_area,
@@ -107,7 +108,9 @@ class StatisticsRows:
         )
 
     def place(self, row, o: Observation) -> None:
-        if o.series == OWN:
+        if o.series == TARGET:
+            row.target = o.number  # a target not published ("c") is no target
+        elif o.series == OWN:
             row.value, row.symbol = o.number, o.symbol
         elif o.number is not None:
             row.comparators[o.series] = o.number
