@@ -585,3 +585,22 @@ def test_a_target_column_beside_our_figures_is_our_target_for_each_period():
     again = importer("kpi.csv", content=csv_bytes(rows), area="Stockton-on-Tees")
     assert again.result["counts"]["values"]["create"] == 0
     assert again.result["counts"]["values"]["change"] == 0
+
+
+def test_a_target_column_in_a_long_table_is_our_target_for_the_rows_period():
+    factories.measure(code="REP", unit=Measure.Unit.PERCENTAGE)
+    rows = [
+        ["Measure", "Area", "Period", "Value", "Target", "Target date"],
+        ["REP", "Stockton-on-Tees", "Q1 2026/27", "22", "20", "30/06/2026"],
+        ["REP", "Stockton-on-Tees", "Q2 2026/27", "19.5", "19", "30/09/2026"],
+        ["REP", "Hartlepool", "Q1 2026/27", "21", "18", ""],
+    ]
+    i = importer("long.csv", content=csv_bytes(rows), area="Stockton-on-Tees")
+    assert i.result["errors"] == []
+    assert {v["label"]: (v["value"], v["target"]) for v in i.result["values"]} == {
+        "Q1 2026/27": ("22", "20"),
+        "Q2 2026/27": ("19.5", "19"),
+    }
+    i.commit()
+    targets = dict(Target.objects.filter(measure__code="REP").values_list("label", "value"))
+    assert targets == {"Q1 2026/27": Decimal("20"), "Q2 2026/27": Decimal("19")}

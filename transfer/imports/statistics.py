@@ -239,6 +239,8 @@ class Reader:
         self.area_wanted = str(options.get("area") or "").strip()
         self.region_wanted = str(options.get("region") or "").strip()  # chosen in the preview
         self.out = StatisticsReading(layout=layout)
+        # row -> (column, target cell, where, periods): a Target beside a row's figures
+        self.targets: dict[int, tuple[int, object, dict, dict[int, Period]]] = {}
 
     def use(self, row: int, column: int) -> None:
         self.out.used.add((row, column))
@@ -300,7 +302,19 @@ class Reader:
         if ours:
             self.out.own_area = sorted(ours)[0][0] or sorted(ours)[0][1]
         self._keep_own_region()
+        self._our_targets()
         return self.out
+
+    def _our_targets(self) -> None:
+        """Once our council's rows are known, the Target beside our figures is our target for
+        the row's periods (each period of a wide table); another council's is not ours."""
+        ours = {o.row for o in self.out.observations if o.series == OWN}
+        for number, (column, value, where, periods) in sorted(self.targets.items()):
+            if number not in ours:
+                self.ignore(number, column, "another council's target")
+                continue
+            for period in periods.values():
+                self.figure(number, column, value, series=TARGET, period=period, **where)
 
     def drop_rows_without_figures(self) -> None:
         """A row below the header that gave no figure (a note, a source, a key) is ignored
@@ -373,6 +387,11 @@ class Reader:
 
 def _headings(cells) -> list[str]:
     return [normalise_header(c) for c in cells]
+
+
+def _exact(headings: list[str], words, exclude=()) -> int | None:
+    """The first heading that is one of ``words`` exactly ("Target", not "Target date")."""
+    return next((i for i, h in enumerate(headings) if h in words and i not in exclude), None)
 
 
 def _find(headings: list[str], words, exclude=()) -> int | None:
@@ -520,10 +539,9 @@ class WideReader(Reader):
         self.measure_col = _find(self.labels, MEASURE_WORDS)
         self.code_col = _find(self.labels, CODE_WORDS, exclude={self.measure_col})
         self.area_col = _find(self.labels, AREA_WORDS, exclude={self.measure_col, self.code_col})
-        self.target_col = _find(
+        self.target_col = _exact(
             self.labels, TARGET_WORDS, exclude={self.measure_col, self.code_col, self.area_col}
         )
-        self.targets: dict[int, tuple] = {}  # row -> (target cell, measure, area, code)
         self.title = self.title_above(options)
 
     def title_above(self, options) -> str:
@@ -606,33 +624,9 @@ class WideReader(Reader):
                     period=period,
                 )
         if self.target_col is not None and self.cell(cells, self.target_col):
-            self.targets[number] = (cells[self.target_col], measure, area, code)
+            where = {"measure": measure, "area": area, "area_code": code}
+            self.targets[number] = (self.target_col, cells[self.target_col], where, self.periods)
         return current
-
-    def finish(self) -> StatisticsReading:
-        """Once our council's rows are known, the Target beside our figures is our target for
-        each period of the table; another council's target is not ours."""
-        out = super().finish()
-        column = self.target_col
-        if column is None:
-            return out
-        ours = {o.row for o in out.observations if o.series == OWN}
-        for number, (value, measure, area, code) in sorted(self.targets.items()):
-            if number not in ours:
-                self.ignore(number, column, "another council's target")
-                continue
-            for period in self.periods.values():
-                self.figure(
-                    number,
-                    column,
-                    value,
-                    measure=measure,
-                    series=TARGET,
-                    area=area,
-                    area_code=code,
-                    period=period,
-                )
-        return out
 
 
 # -- long tables with an area column ---------------------------------------------------------------
@@ -693,6 +687,10 @@ class LongReader(Reader):
                 area_code=code,
                 period=period,
             )
+        if "target" in self.columns and self.text(cells, "target"):
+            column = self.columns["target"]
+            where = {"measure": measure, "area": area, "area_code": code}
+            self.targets[number] = (column, cells[column], where, {column: period})
 
 
 # -- which layout --------------------------------------------------------------------------------
@@ -721,11 +719,13 @@ def _long_header(table: Table) -> tuple[int, dict[str, int]] | None:
         columns = {"area": area}
         for key, words in (
             ("period", PERIOD_WORDS),
+            ("target", TARGET_WORDS),
             ("value", VALUE_WORDS),
             ("measure", MEASURE_WORDS),
             ("code", CODE_WORDS),
         ):
-            index = _find(headings, words, exclude=taken)
+            find = _exact if key == "target" else _find
+            index = find(headings, words, exclude=taken)
             if index is not None:
                 columns[key] = index
                 taken.add(index)
