@@ -491,3 +491,28 @@ def test_a_planner_workbook_names_the_plan_beside_its_label():
     listed = {c["text"] for c in result["account"]["listed"]}
     assert {"Plan name", "Plan ID", "Xq3rT0a9Ju6"} <= listed
     assert len(result["actions"]) == 3
+
+
+def test_a_numbered_row_with_only_a_title_heads_the_rows_numbered_under_it():
+    """ "1 | Early help" with nothing else, above "1a" and "1b", is a priority; a numbered row
+    with a lead of its own stays an action, and "1" above "10" is not a parent."""
+    rows = [
+        "Ref,Action,Lead,Deadline,RAG",
+        "1,Early help and prevention,,,",
+        "1a,Open family hubs,Head of EH,Mar 2026,G",
+        "1b,Parenting programme,Head of EH,Summer 2026,A",
+        "2,Children in care,,,",
+        "2.1,Sufficiency strategy,Head of Commissioning,Dec 2026,R",
+        "3,Review the front door,Head of MASH,Jan 2027,G",
+        "3a,Threshold workshop,Head of MASH,Oct 2026,G",
+        "9,Audit programme,,,",
+        "10,Recruit social workers,Head of Workforce,2026,A",
+    ]
+    org = factories.organisation(name="Northtown")
+    result = preview("parents.csv", "\n".join(rows).encode(), org).result
+    assert result["errors"] == []
+    assert [(n["number"], n["title"]) for n in result["tree"] if n["kind"] == "priority"] == [
+        ("1", "Early help and prevention"),
+        ("2", "Children in care"),
+    ]
+    assert [a["number"] for a in result["actions"]] == ["1a", "1b", "2.1", "3", "3a", "9", "10"]

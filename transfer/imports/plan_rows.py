@@ -521,6 +521,7 @@ class PlanRowReader:
         self.sheet = ""
         self.grid_name = ""
         self.sheet_priority: tuple[str, str] | None = None
+        self.parents: set[int] = set()  # rows that head the numbered rows under them
         self.cells: dict[int, list] = {}  # row number -> the grid's cells (fills, date formats)
 
     # -- helpers ---------------------------------------------------------------------------
@@ -576,6 +577,7 @@ class PlanRowReader:
         if sheet_priority is not None or sheet:
             self.priority = self.outcome = self.objective = None
             self.last_action, self.statement_for, self.last_lead = None, None, ""
+        self.parents = self.parent_rows(rows)
         for number, cells in rows:
             if self.header.is_repeat(cells):
                 self.out.repeated_headers += 1
@@ -583,6 +585,26 @@ class PlanRowReader:
                 continue
             self.out.data_rows += 1
             self.account(number, cells, self.read_row(number, cells))
+
+    def parent_rows(self, rows: list[tuple[int, list]]) -> set[int]:
+        """Rows holding only a number and a title whose number the next numbered row extends
+        ("1 | Early help" above "1a", "2.1 | ..." above "2.1.1"): headings of the rows under
+        them, read as section rows (their kind is a choice in the preview, as for any)."""
+        if "number" not in self.cols or "action" not in self.cols:
+            return set()
+        heading_columns = {self.cols["number"], self.cols["action"]}
+        numbered = [
+            (row, squash(self.text(cells, "number")), cells)
+            for row, cells in rows
+            if squash(self.text(cells, "number"))
+        ]
+        parents = set()
+        for (row, number, cells), (_, following, _) in zip(numbered, numbered[1:], strict=False):
+            filled = {i for i, c in enumerate(cells) if cell_text(c).strip()}
+            rest = following[len(number) :] if following.startswith(number) else ""
+            if filled == heading_columns and re.fullmatch(r"(?i:[a-z]{1,2}|[.\-]\s*\w{1,3})", rest):
+                parents.add(row)
+        return parents
 
     def finish(self) -> ParsedPlan:
         self.sheet = ""
@@ -645,6 +667,9 @@ class PlanRowReader:
             if taken is not False:
                 return taken
         self.statement_for = None
+        if row in self.parents:
+            heading = f"{squash(self.text(cells, 'number'))} {self.text(cells, 'action')}"
+            return self.section_row(row, section_shape(heading))
 
         if "priority" in self.cols:
             self.priority_from_column(row, cells)
