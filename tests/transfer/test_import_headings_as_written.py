@@ -54,6 +54,9 @@ pytestmark = pytest.mark.django_db
         ("Key partners involved", "partners"),
         # still refused or left for the administrator
         ("Date of update", IGNORE),
+        ("Date of last update", None),  # dates, kept as text: never the commentary
+        ("Review date", None),
+        ("Target date / timescale", "timescale"),
         ("Comments from the board", None),
         ("Scrutiny panel challenge", None),
         ("Risk rating", None),

@@ -199,7 +199,15 @@ class FieldSet:
         with "/" ("Area for improvement / Action": the column holds the action), then by its
         words ("What will success look like?"). Only short headings without a colon are read
         by their words, so a title or a note above the table is not taken for a header."""
-        whole = without_period(normalise_header(re.sub(r"\([^)]*\)", " ", text)))
+        written = normalise_header(re.sub(r"\([^)]*\)", " ", text))
+        found = self._read_loosely(text, written)
+        # "Date of last update" holds dates: only a timescale may be read from a date's name
+        if found and found not in ("timescale", IGNORE) and "date" in written.split():
+            return None
+        return found
+
+    def _read_loosely(self, text: str, written: str) -> str | None:
+        whole = without_period(written)
         if not whole:
             return None
         found = self._by_name(whole)
