@@ -329,8 +329,8 @@ class FieldSet:
 
     @staticmethod
     def _one_column_per_guess(columns: list[Column], read_loosely: set[int]) -> None:
-        """A field read from a heading's words gives way to a column named for it ("RAG"
-        beside "Risk rating"); of several read that way ("RAG Q1", "RAG Q2", "RAG Q3") the
+        """A field read from a heading's words gives way to a column named for it ("Status"
+        beside "RAG (March)"); of several read that way ("RAG Q1", "RAG Q2", "RAG Q3") the
         rightmost, the latest, is taken. The others are kept as extra text, as before."""
         by_field: dict[str, list[Column]] = {}
         for column in columns:

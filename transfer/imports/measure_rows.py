@@ -347,6 +347,7 @@ class MeasureValuesImporter:
 
     def compare_row(self, r: ValueRow):
         has_note = bool(self.header and "note" in self.header.by_field)
+        new_target = self.target_changes(r)
         existing = self.existing.get((r.measure.pk, r.start)) if r.measure.pk else None
         changes = []
         if r.value is None and r.numerator is None:
@@ -385,11 +386,11 @@ class MeasureValuesImporter:
                 for kind in Comparator.Kind.values
             )
             recorded = recorded or (r.measure.pk, r.start) in self.existing_targets
-            changed = comparator_changes or self.target_changes(r)
+            changed = comparator_changes or new_target
             status = ("change" if recorded else "create") if changed else "same"
         else:
             status = "create" if existing is None else ("change" if changes else "same")
-        if self.target_changes(r):
+        if new_target:
             comparator_changes.append("target")
         if status == "same" and comparator_changes:
             status = "change"
